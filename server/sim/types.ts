@@ -1,0 +1,172 @@
+/**
+ * The model of a Split-Brain Lab session, as plain serialisable data.
+ * Everything here can be snapshotted, compared and replayed: no classes, no Maps, no Dates.
+ */
+
+/** The two simulated datacenters. Closed: every switch over it ends in a `never` check. */
+export const DATACENTERS = ['west', 'east'] as const;
+export type DcId = (typeof DATACENTERS)[number];
+
+/** The five consensus nodes of the lecture's picture: West holds A and B, East holds C, D and E. */
+export const NODES = ['A', 'B', 'C', 'D', 'E'] as const;
+export type NodeId = (typeof NODES)[number];
+export const NODE_DC: Readonly<Record<NodeId, DcId>> = { A: 'west', B: 'west', C: 'east', D: 'east', E: 'east' };
+
+/** A version vector over the two datacenters: how many writes to one object each side has made (VV1). */
+export type VersionVector = Readonly<Record<DcId, number>>;
+
+export type ParticipantId = string;
+export type PostId = string;
+export type OpId = string;
+
+/** The id of the pinned class post, which exists from the start and anyone may edit. */
+export const PINNED_POST_ID: PostId = 'pinned';
+
+export interface Participant {
+  readonly id: ParticipantId;
+  readonly name: string;
+  /** Where this person's writes originate; balanced on join, moved by failover. */
+  readonly home: DcId;
+  readonly joinedAt: number;
+}
+
+/** One replicated write. Every field a receiving replica needs to merge it deterministically. */
+export interface Op {
+  readonly opId: OpId;
+  readonly kind: OpKind;
+  readonly postId: PostId;
+  readonly author: ParticipantId;
+  /** Set on `create`: the post replied to, or null for a top-level post. */
+  readonly parentId?: PostId | null;
+  /** Set on `create` and `edit`. */
+  readonly text?: string;
+  readonly origin: DcId;
+  /** The origin datacenter's wall clock when it accepted the op: server time plus its skew (CLK1). */
+  readonly wall: number;
+  /** The origin's Lamport time after accepting the op (CLK1). */
+  readonly lamport: number;
+  /** The object's version vector after this op, at its origin (VV1). */
+  readonly vv: VersionVector;
+}
+
+export const OP_KINDS = ['create', 'edit', 'delete', 'like', 'unlike'] as const;
+export type OpKind = (typeof OP_KINDS)[number];
+
+/**
+ * Who wrote a register and when. The foundation's merge rule orders stamps by
+ * (Lamport time, datacenter order, op id): see `compareStamps` in replica.ts.
+ */
+export interface Stamp {
+  readonly lamport: number;
+  readonly wall: number;
+  readonly origin: DcId;
+  readonly opId: OpId;
+  readonly by: ParticipantId;
+}
+
+/** A person's like on a post: the latest like/unlike by that person wins (an LWW element per liker). */
+export interface LikeMark extends Stamp {
+  readonly on: boolean;
+}
+
+export interface Post {
+  readonly id: PostId;
+  /** False while only later ops on this post have arrived and its `create` is still on the link. */
+  readonly created: boolean;
+  readonly author: ParticipantId;
+  readonly parentId: PostId | null;
+  readonly text: string;
+  readonly deleted: boolean;
+  readonly createdAt: number;
+  readonly createdIn: DcId;
+  /** Who wrote the current text, and when (the text register); null until a create or edit arrives. */
+  readonly textStamp: Stamp | null;
+  /** The delete register; null while never deleted. */
+  readonly deleteStamp: Stamp | null;
+  readonly likes: Readonly<Record<ParticipantId, LikeMark>>;
+  readonly vv: VersionVector;
+  /** The Lamport time of the newest op applied to this post here. */
+  readonly lamport: number;
+}
+
+/** One datacenter's copy of the data. */
+export interface Replica {
+  readonly dc: DcId;
+  readonly posts: Readonly<Record<PostId, Post>>;
+  /** The datacenter's Lamport counter (CLK1). */
+  readonly lamport: number;
+  /** Op ids applied here, so a re-sent op is applied once (REL2). */
+  readonly applied: Readonly<Record<OpId, true>>;
+}
+
+/** A replication message on the simulated link. The network is data: delivery is a rule applied at `deliverAt`. */
+export interface Message {
+  readonly seq: number;
+  readonly from: DcId;
+  readonly to: DcId;
+  readonly op: Op;
+  readonly sentAt: number;
+  readonly deliverAt: number;
+}
+
+export interface LinkSettings {
+  /** One-way delay of a replication message, in ms. */
+  readonly latencyMs: number;
+  /** Extra random delay in [0, jitterMs): large enough, it reorders messages (NET1). */
+  readonly jitterMs: number;
+}
+
+export interface SimState {
+  readonly participants: Readonly<Record<ParticipantId, Participant>>;
+  readonly replicas: Readonly<Record<DcId, Replica>>;
+  readonly link: LinkSettings;
+  /** Per-datacenter clock skew in ms: a datacenter's wall clock is server time plus its skew (CLK1). */
+  readonly skew: Readonly<Record<DcId, number>>;
+  /** Replication messages sent and not yet delivered, in send order. */
+  readonly inFlight: readonly Message[];
+  readonly nextMessageSeq: number;
+  /** The seeded PRNG's state: randomness is part of the state, so a replay draws the same numbers. */
+  readonly rng: number;
+  /** The newest time the core has seen: a step never moves time backwards. */
+  readonly now: number;
+}
+
+/** What the adapters tell the core. Closed union: `step` switches over it exhaustively. */
+export type Command =
+  | { readonly type: 'participant.join'; readonly participantId: ParticipantId; readonly name: string }
+  | { readonly type: 'post.create'; readonly opId: OpId; readonly participantId: ParticipantId; readonly parentId: PostId | null; readonly text: string }
+  | { readonly type: 'post.edit'; readonly opId: OpId; readonly participantId: ParticipantId; readonly postId: PostId; readonly text: string }
+  | { readonly type: 'post.delete'; readonly opId: OpId; readonly participantId: ParticipantId; readonly postId: PostId }
+  | { readonly type: 'post.like'; readonly opId: OpId; readonly participantId: ParticipantId; readonly postId: PostId }
+  | { readonly type: 'post.unlike'; readonly opId: OpId; readonly participantId: ParticipantId; readonly postId: PostId }
+  | { readonly type: 'link.configure'; readonly latencyMs: number; readonly jitterMs: number }
+  | { readonly type: 'session.reset' }
+  /** Deliver what is due. Never logged: any later command delivers what was due before it. */
+  | { readonly type: 'tick' };
+
+export type CommandType = Command['type'];
+
+/** The only things the core takes from outside: the current server time. */
+export interface Ctx {
+  readonly now: number;
+}
+
+/** What happened, for the adapters to persist nothing of (the log is the commands) and broadcast. */
+export type SimEvent =
+  | { readonly type: 'participant.joined'; readonly participant: Participant }
+  | { readonly type: 'op.applied'; readonly dc: DcId; readonly op: Op; readonly local: boolean }
+  | { readonly type: 'link.configured'; readonly link: LinkSettings }
+  | { readonly type: 'session.reset' };
+
+/** Why the core refused a command. Codes are stable: the protocol and the pages show them. */
+export type RejectCode = 'unknown_participant' | 'unknown_post' | 'not_author' | 'post_deleted' | 'invalid';
+
+export interface Rejection {
+  readonly code: RejectCode;
+  readonly message: string;
+}
+
+/** The result of one step: the new state and its events, or a refusal that changed nothing. */
+export type StepResult =
+  | { readonly ok: true; readonly state: SimState; readonly events: readonly SimEvent[] }
+  | { readonly ok: false; readonly error: Rejection };
