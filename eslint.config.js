@@ -1,0 +1,62 @@
+// Type-aware linting everywhere, and the architecture's boundaries as import rules:
+// server/sim is pure and imports nothing outside itself; app/ reaches the server only through
+// server/protocol; persistence knows no sockets.
+import js from '@eslint/js';
+import reactHooks from 'eslint-plugin-react-hooks';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+const outside = (group, message) => ['error', { patterns: [{ group, message }] }];
+
+export default tseslint.config(
+  {
+    ignores: ['node_modules/', '.next/', 'server/persistence/generated/', 'next-env.d.ts', 'test-results/', 'playwright-report/', 'tests/.tmp/'],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: { allowDefaultProject: ['*.js'] }, tsconfigRootDir: import.meta.dirname },
+      globals: { ...globals.node },
+    },
+    rules: {
+      '@typescript-eslint/switch-exhaustiveness-check': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['app/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      'no-restricted-imports': outside(
+        ['**/server/sim/**', '**/server/realtime/**', '**/server/persistence/**', 'socket.io', 'better-sqlite3', '@prisma/*'],
+        'app/ reaches the server only through server/protocol.',
+      ),
+    },
+  },
+  {
+    files: ['server/sim/**/*.ts'],
+    rules: {
+      'no-restricted-imports': outside(
+        ['../*', 'node:*', 'fs', 'path', 'socket.io', 'socket.io-client', 'zod', '@prisma/*', 'better-sqlite3'],
+        'server/sim is the pure core: it imports nothing outside itself.',
+      ),
+      'no-restricted-globals': ['error', { name: 'Date', message: 'Time comes in through ctx.' }],
+      'no-restricted-properties': ['error', { object: 'Math', property: 'random', message: 'Randomness comes from the seeded PRNG in the state.' }],
+    },
+  },
+  {
+    files: ['server/persistence/**/*.ts'],
+    rules: {
+      'no-restricted-imports': outside(['socket.io', 'socket.io-client', '**/realtime/**', 'next', 'next/*'], 'Persistence knows no sockets.'),
+    },
+  },
+  {
+    files: ['server/protocol/**/*.ts'],
+    rules: {
+      'no-restricted-imports': outside(['../*', 'node:*', 'socket.io', '@prisma/*'], 'The protocol is shared with the browser: zod and types only.'),
+    },
+  },
+);

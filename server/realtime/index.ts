@@ -1,0 +1,322 @@
+/**
+ * Adapts Socket.IO to the core: validate -> core -> persist -> ack -> broadcast.
+ * Nothing throws across the socket: bad input gets an error ack, a frame without an ack
+ * callback is dropped with a log line, and the server keeps serving (SEC2).
+ */
+import { randomInt, randomUUID } from 'node:crypto';
+import type { Server, Socket } from 'socket.io';
+import type { z } from 'zod';
+import {
+  PROTOCOL_VERSION,
+  schemas,
+  type Ack,
+  type ClientToServerEvents,
+  type ErrorCode,
+  type PostView,
+  type ServerToClientEvents,
+} from '../protocol/index.ts';
+import { DuplicateCodeError, type Store } from '../persistence/store.ts';
+import { DATACENTERS, type Command, type DcId, type Participant, type Rejection, type SimEvent, type SimState } from '../sim/index.ts';
+import { SessionRuntime, type Clock, type RuntimeHooks } from './session-runtime.ts';
+import { hashSecret, newJoinCode, newSecret, secretMatches } from './secrets.ts';
+import { classSnapshot, inFlightView, linkView, participantView, postViewIn, studentSnapshot } from './views.ts';
+
+interface SocketData {
+  sessionId?: string;
+  participantId?: string;
+  /** The session whose instructor secret this socket presented. */
+  adminOf?: string;
+}
+
+export type AppServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+export interface RealtimeDeps {
+  store: Store;
+  clock?: Clock;
+  log?: (message: string) => void;
+}
+
+export interface Realtime {
+  /** Rebuilds every stored session by replaying its log (REL1). */
+  restore(): Promise<void>;
+  close(): void;
+  /** The live session behind a join code, for tests and benchmarks. */
+  session(code: string): SessionRuntime | undefined;
+}
+
+type DataOf<K extends keyof ClientToServerEvents> = Parameters<ClientToServerEvents[K]>[1] extends (result: Ack<infer T>) => void ? T : never;
+
+const rooms = {
+  all: (sessionId: string) => `${sessionId}`,
+  dc: (sessionId: string, dc: DcId) => `${sessionId}:${dc}`,
+  /** The board and the admin page: both datacenters. */
+  class: (sessionId: string) => `${sessionId}:class`,
+};
+
+function fail<T>(code: ErrorCode, message: string): Ack<T> {
+  return { ok: false, error: { code, message } };
+}
+
+function refused<T>(rejection: Rejection): Ack<T> {
+  return fail(rejection.code, rejection.message);
+}
+
+export function createRealtime(io: AppServer, deps: RealtimeDeps): Realtime {
+  const { store } = deps;
+  const clock = deps.clock ?? Date.now;
+  const log = deps.log ?? ((message: string) => console.warn(`[realtime] ${message}`));
+  const byId = new Map<string, SessionRuntime>();
+  const byCode = new Map<string, SessionRuntime>();
+
+  const hooks: RuntimeHooks = {
+    onCommitted: broadcast,
+    onError: (error) => log(`session error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
+  };
+
+  function register(runtime: SessionRuntime): void {
+    byId.set(runtime.record.id, runtime);
+    byCode.set(runtime.code, runtime);
+  }
+
+  /** Sends each change as a small diff: every touched post, as each datacenter now holds it. */
+  function broadcast(runtime: SessionRuntime, state: SimState, events: readonly SimEvent[]): void {
+    const sid = runtime.record.id;
+    const touched = new Set<string>();
+    for (const event of events) {
+      switch (event.type) {
+        case 'participant.joined':
+          io.to(rooms.class(sid)).emit('participant:joined', participantView(event.participant, runtime.isOnline(event.participant.id)));
+          break;
+        case 'op.applied':
+          touched.add(event.op.postId);
+          break;
+        case 'link.configured':
+          io.to(rooms.all(sid)).emit('link:configured', linkView(state));
+          break;
+        case 'session.reset':
+          io.to(rooms.all(sid)).emit('session:reset');
+          break;
+        default: {
+          const unknown: never = event;
+          log(`unhandled event ${JSON.stringify(unknown)}`);
+        }
+      }
+    }
+    for (const postId of touched) {
+      for (const dc of DATACENTERS) {
+        const post = postViewIn(state, dc, postId);
+        if (post) io.to([rooms.dc(sid, dc), rooms.class(sid)]).emit('post:changed', { dc, post });
+      }
+    }
+    if (touched.size > 0) io.to(rooms.class(sid)).emit('link:inflight', inFlightView(state));
+  }
+
+  /** Registers a handler that validates its payload and always answers, whatever happens. */
+  function route<K extends keyof ClientToServerEvents, S extends z.ZodType>(
+    socket: AppSocket,
+    event: K,
+    schema: S,
+    handler: (payload: z.output<S>) => Promise<Ack<DataOf<K>>>,
+  ): void {
+    const listener = async (payload: unknown, ack: unknown): Promise<void> => {
+      if (typeof ack !== 'function') {
+        log(`dropped ${event} without an ack callback from ${socket.id}`);
+        return;
+      }
+      const reply = ack as (result: Ack<DataOf<K>>) => void;
+      const parsed = schema.safeParse(payload);
+      if (!parsed.success) {
+        reply(fail('bad_request', parsed.error.issues.map((i) => i.message).join('; ')));
+        return;
+      }
+      try {
+        reply(await handler(parsed.data));
+      } catch (error) {
+        log(`${event} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+        reply(fail('internal', 'The server could not store that; please try again.'));
+      }
+    };
+    (socket as unknown as { on(event: string, fn: (payload: unknown, ack: unknown) => void): void }).on(event, (payload, ack) => {
+      void listener(payload, ack);
+    });
+  }
+
+  function setPresence(runtime: SessionRuntime, participantId: string, delta: number): void {
+    const before = runtime.isOnline(participantId);
+    runtime.presence.set(participantId, Math.max(0, (runtime.presence.get(participantId) ?? 0) + delta));
+    const after = runtime.isOnline(participantId);
+    if (before !== after) io.to(rooms.class(runtime.record.id)).emit('participant:presence', { id: participantId, online: after });
+  }
+
+  /** Leaves whatever session this socket was in, so a socket belongs to one place at a time. */
+  function detach(socket: AppSocket): void {
+    const { sessionId, participantId } = socket.data;
+    if (sessionId) {
+      for (const room of socket.rooms) if (room !== socket.id) void socket.leave(room);
+      const runtime = byId.get(sessionId);
+      if (runtime && participantId) setPresence(runtime, participantId, -1);
+    }
+    socket.data = {};
+  }
+
+  function attachStudent(socket: AppSocket, runtime: SessionRuntime, participant: Participant): void {
+    detach(socket);
+    const sid = runtime.record.id;
+    socket.data = { sessionId: sid, participantId: participant.id };
+    void socket.join([rooms.all(sid), rooms.dc(sid, participant.home)]);
+    setPresence(runtime, participant.id, +1);
+  }
+
+  function attachClassView(socket: AppSocket, runtime: SessionRuntime, admin: boolean): void {
+    detach(socket);
+    const sid = runtime.record.id;
+    socket.data = admin ? { sessionId: sid, adminOf: sid } : { sessionId: sid };
+    void socket.join([rooms.all(sid), rooms.class(sid)]);
+  }
+
+  function studentOf(socket: AppSocket): { runtime: SessionRuntime; participant: Participant } | null {
+    const { sessionId, participantId } = socket.data;
+    const runtime = sessionId ? byId.get(sessionId) : undefined;
+    const participant = participantId ? runtime?.state.participants[participantId] : undefined;
+    return runtime && participant ? { runtime, participant } : null;
+  }
+
+  function adminOf(socket: AppSocket): SessionRuntime | null {
+    const { adminOf: sid } = socket.data;
+    return (sid && byId.get(sid)) || null;
+  }
+
+  /** A student's write: runs as the socket's own participant only (SEC1), answered with the post's new view. */
+  async function write(
+    socket: AppSocket,
+    makeCommand: (participantId: string) => Extract<Command, { opId: string }>,
+    postId: string,
+  ): Promise<Ack<PostView>> {
+    const who = studentOf(socket);
+    if (!who) return fail('not_joined', 'Join the session first.');
+    const command = makeCommand(who.participant.id);
+    const outcome = await who.runtime.execute(command, command.opId);
+    if (!outcome.ok) return refused(outcome.error);
+    const home = outcome.state.participants[who.participant.id]?.home ?? who.participant.home;
+    const view = postViewIn(outcome.state, home, postId);
+    return view ? { ok: true, data: view } : fail('unknown_post', 'That post is not in your datacenter.');
+  }
+
+  function adminCommand(socket: AppSocket, command: Command): Promise<{ runtime: SessionRuntime; outcome: Awaited<ReturnType<SessionRuntime['execute']>> } | null> {
+    const runtime = adminOf(socket);
+    if (!runtime) return Promise.resolve(null);
+    return runtime.execute(command, `admin-${randomUUID()}`).then((outcome) => ({ runtime, outcome }));
+  }
+
+  io.use((socket, next) => {
+    const auth = socket.handshake.auth as { protocol?: unknown } | undefined;
+    if (auth?.protocol !== PROTOCOL_VERSION) {
+      next(new Error(`This page speaks protocol ${String(auth?.protocol)}, the server ${PROTOCOL_VERSION}: reload the page.`));
+      return;
+    }
+    next();
+  });
+
+  io.on('connection', (socket: AppSocket) => {
+    socket.on('disconnect', () => detach(socket));
+
+    route(socket, 'session:create', schemas.sessionCreate, async () => {
+      const secret = newSecret();
+      for (let attempt = 0; attempt < 8; attempt += 1) {
+        const record = { id: randomUUID(), code: newJoinCode(), secretHash: hashSecret(secret), seed: randomInt(2 ** 31), createdAt: clock() };
+        try {
+          await store.createSession(record);
+        } catch (error) {
+          if (error instanceof DuplicateCodeError) continue;
+          throw error;
+        }
+        register(SessionRuntime.fromLog(record, [], store, clock, hooks));
+        return { ok: true, data: { code: record.code, secret } };
+      }
+      return fail('internal', 'Could not find a free join code; try again.');
+    });
+
+    route(socket, 'session:join', schemas.sessionJoin, async ({ code, name, token }) => {
+      const runtime = byCode.get(code);
+      if (!runtime) return fail('unknown_session', `No session has the code ${code}.`);
+      let participantId: string | null = null;
+      if (token) {
+        const found = await store.findParticipantByToken(runtime.record.id, hashSecret(token));
+        if (found && runtime.state.participants[found]) participantId = found;
+      }
+      let keptToken = token;
+      if (!participantId) {
+        if (!name) return fail('not_joined', 'Your place in this session was not found: join again with a name.');
+        participantId = randomUUID();
+        keptToken = newSecret();
+        const outcome = await runtime.execute({ type: 'participant.join', participantId, name }, `join-${participantId}`, {
+          participantId,
+          tokenHash: hashSecret(keptToken),
+        });
+        if (!outcome.ok) return refused(outcome.error);
+      }
+      const participant = runtime.state.participants[participantId];
+      if (!participant || !keptToken) return fail('internal', 'Joining failed; please try again.');
+      attachStudent(socket, runtime, participant);
+      return { ok: true, data: { token: keptToken, snapshot: studentSnapshot(runtime.code, runtime.state, participant, clock()) } };
+    });
+
+    route(socket, 'board:watch', schemas.boardWatch, ({ code }) => {
+      const runtime = byCode.get(code);
+      if (!runtime) return Promise.resolve(fail('unknown_session', `No session has the code ${code}.`));
+      attachClassView(socket, runtime, false);
+      return Promise.resolve({ ok: true, data: classSnapshot(runtime.code, runtime.state, (id) => runtime.isOnline(id), clock()) });
+    });
+
+    route(socket, 'admin:watch', schemas.adminWatch, ({ code, secret }) => {
+      const runtime = byCode.get(code);
+      if (!runtime || !secretMatches(secret, runtime.record.secretHash)) {
+        return Promise.resolve(fail('forbidden', 'That instructor link is not valid for this session.'));
+      }
+      attachClassView(socket, runtime, true);
+      return Promise.resolve({ ok: true, data: classSnapshot(runtime.code, runtime.state, (id) => runtime.isOnline(id), clock()) });
+    });
+
+    route(socket, 'post:create', schemas.postCreate, (p) =>
+      write(socket, (participantId) => ({ type: 'post.create', opId: p.opId, participantId, parentId: p.parentId, text: p.text }), p.opId),
+    );
+    route(socket, 'post:edit', schemas.postEdit, (p) =>
+      write(socket, (participantId) => ({ type: 'post.edit', opId: p.opId, participantId, postId: p.postId, text: p.text }), p.postId),
+    );
+    route(socket, 'post:delete', schemas.postTarget, (p) =>
+      write(socket, (participantId) => ({ type: 'post.delete', opId: p.opId, participantId, postId: p.postId }), p.postId),
+    );
+    route(socket, 'post:like', schemas.postTarget, (p) =>
+      write(socket, (participantId) => ({ type: 'post.like', opId: p.opId, participantId, postId: p.postId }), p.postId),
+    );
+    route(socket, 'post:unlike', schemas.postTarget, (p) =>
+      write(socket, (participantId) => ({ type: 'post.unlike', opId: p.opId, participantId, postId: p.postId }), p.postId),
+    );
+
+    route(socket, 'admin:link', schemas.adminLink, async ({ latencyMs, jitterMs }) => {
+      const done = await adminCommand(socket, { type: 'link.configure', latencyMs, jitterMs });
+      if (!done) return fail('forbidden', 'Only the instructor can change the link.');
+      return done.outcome.ok ? { ok: true, data: linkView(done.outcome.state) } : refused(done.outcome.error);
+    });
+
+    route(socket, 'admin:reset', schemas.adminReset, async () => {
+      const done = await adminCommand(socket, { type: 'session.reset' });
+      if (!done) return fail('forbidden', 'Only the instructor can reset the session.');
+      return done.outcome.ok ? { ok: true, data: null } : refused(done.outcome.error);
+    });
+  });
+
+  return {
+    async restore() {
+      for (const record of await store.listSessions()) {
+        if (byId.has(record.id)) continue;
+        register(SessionRuntime.fromLog(record, await store.readLog(record.id), store, clock, hooks));
+      }
+    },
+    close() {
+      for (const runtime of byId.values()) runtime.close();
+    },
+    session: (code) => byCode.get(code),
+  };
+}

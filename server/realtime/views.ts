@@ -1,0 +1,89 @@
+/** Projects the core's state onto the protocol's views: what each kind of screen is sent. */
+import type { ClassSnapshot, LinkView, ParticipantView, PostView, StudentSnapshot } from '../protocol/index.ts';
+import {
+  CLASS_AUTHOR,
+  PINNED_POST_ID,
+  likeCount,
+  otherDc,
+  vvCovers,
+  type DcId,
+  type Participant,
+  type Post,
+  type SimState,
+} from '../sim/index.ts';
+
+function authorName(state: SimState, id: string): string {
+  if (id === CLASS_AUTHOR) return 'The class';
+  return state.participants[id]?.name ?? 'Someone';
+}
+
+/** A post as datacenter `dc` holds it; `pending` while the other side has not seen this version. */
+export function postView(state: SimState, dc: DcId, post: Post): PostView {
+  const there = state.replicas[otherDc(dc)].posts[post.id];
+  const edited = post.textStamp !== null && post.textStamp.opId !== post.id;
+  return {
+    id: post.id,
+    parentId: post.parentId,
+    pinned: post.id === PINNED_POST_ID,
+    authorId: post.author,
+    authorName: authorName(state, post.author),
+    text: post.text,
+    deleted: post.deleted,
+    createdAt: post.createdAt,
+    createdIn: post.createdIn,
+    editedBy: edited && post.textStamp ? authorName(state, post.textStamp.by) : null,
+    editedAt: edited && post.textStamp ? post.textStamp.wall : null,
+    likeCount: likeCount(post),
+    likedBy: Object.entries(post.likes)
+      .filter(([, mark]) => mark.on)
+      .map(([id]) => id),
+    vv: { west: post.vv.west, east: post.vv.east },
+    lamport: post.lamport,
+    pending: !there?.created || !vvCovers(there.vv, post.vv),
+  };
+}
+
+/** The posts a datacenter shows: those whose create has arrived there. */
+export function feedView(state: SimState, dc: DcId): PostView[] {
+  const posts: PostView[] = [];
+  for (const post of Object.values(state.replicas[dc].posts)) if (post.created) posts.push(postView(state, dc, post));
+  return posts;
+}
+
+/** One post's view in `dc`, or null where it is not (yet) there. */
+export function postViewIn(state: SimState, dc: DcId, postId: string): PostView | null {
+  const post = state.replicas[dc].posts[postId];
+  return post?.created ? postView(state, dc, post) : null;
+}
+
+export function participantView(p: Participant, online: boolean): ParticipantView {
+  return { id: p.id, name: p.name, home: p.home, online };
+}
+
+export function linkView(state: SimState): LinkView {
+  return { latencyMs: state.link.latencyMs, jitterMs: state.link.jitterMs };
+}
+
+/** Messages on the link, counted by the datacenter that sent them. */
+export function inFlightView(state: SimState): Record<DcId, number> {
+  const counts: Record<DcId, number> = { west: 0, east: 0 };
+  for (const m of state.inFlight) counts[m.from] += 1;
+  return counts;
+}
+
+export function studentSnapshot(code: string, state: SimState, me: Participant, now: number): StudentSnapshot {
+  return { code, me: participantView(me, true), dc: me.home, posts: feedView(state, me.home), link: linkView(state), serverNow: now };
+}
+
+export function classSnapshot(code: string, state: SimState, online: (id: string) => boolean, now: number): ClassSnapshot {
+  const posts = { west: feedView(state, 'west'), east: feedView(state, 'east') };
+  return {
+    code,
+    posts,
+    participants: Object.values(state.participants).map((p) => participantView(p, online(p.id))),
+    link: linkView(state),
+    inFlight: inFlightView(state),
+    serverNow: now,
+  };
+}
+

@@ -1,0 +1,82 @@
+/** Starts the real server (Socket.IO, no pages) on port 0 and connects real socket.io-client students. */
+import { io as connect, type Socket } from 'socket.io-client';
+import { startServer, type RunningServer } from '../../server/app.ts';
+import { createMemoryStore } from '../../server/persistence/memory-store.ts';
+import type { Store } from '../../server/persistence/store.ts';
+import {
+  PROTOCOL_VERSION,
+  type Ack,
+  type ClassSnapshot,
+  type ClientToServerEvents,
+  type JoinResult,
+  type ServerToClientEvents,
+} from '../../server/protocol/index.ts';
+
+export type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+export async function startTestServer(store: Store = createMemoryStore()): Promise<RunningServer> {
+  return startServer({ port: 0, host: '127.0.0.1', store, log: () => {} });
+}
+
+export async function client(server: RunningServer, auth: Record<string, unknown> = { protocol: PROTOCOL_VERSION }): Promise<Client> {
+  const socket: Client = connect(server.url, { auth, transports: ['websocket'], forceNew: true, reconnection: false });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', () => resolve());
+    socket.once('connect_error', reject);
+  });
+  return socket;
+}
+
+/** Unwraps an ok Ack or fails the test with the server's message. */
+export function ok<T>(ack: Ack<T>): T {
+  if (!ack.ok) throw new Error(`expected ok, got ${ack.error.code}: ${ack.error.message}`);
+  return ack.data;
+}
+
+export interface Classroom {
+  code: string;
+  secret: string;
+  admin: Client;
+  adminView: ClassSnapshot;
+}
+
+export async function createClassroom(server: RunningServer): Promise<Classroom> {
+  const admin = await client(server);
+  const { code, secret } = ok(await admin.emitWithAck('session:create', {}));
+  const adminView = ok(await admin.emitWithAck('admin:watch', { code, secret }));
+  return { code, secret, admin, adminView };
+}
+
+export async function joinAs(server: RunningServer, code: string, name: string): Promise<{ socket: Client; joined: JoinResult }> {
+  const socket = await client(server);
+  const joined = ok(await socket.emitWithAck('session:join', { code, name }));
+  return { socket, joined };
+}
+
+/** Resolves with the first event that passes `match`, or rejects after `ms`. */
+export function nextEvent<E extends keyof ServerToClientEvents>(
+  socket: Client,
+  event: E,
+  match: (...args: Parameters<ServerToClientEvents[E]>) => boolean = () => true,
+  ms = 5000,
+): Promise<Parameters<ServerToClientEvents[E]>> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      socket.off(event, listener as never);
+      reject(new Error(`no ${event} within ${ms} ms`));
+    }, ms);
+    const listener = (...args: Parameters<ServerToClientEvents[E]>) => {
+      if (!match(...args)) return;
+      clearTimeout(timer);
+      socket.off(event, listener as never);
+      resolve(args);
+    };
+    socket.on(event, listener as never);
+  });
+}
+
+let counter = 0;
+export function opId(): string {
+  counter += 1;
+  return `test-op-${Date.now()}-${counter}`;
+}

@@ -1,0 +1,71 @@
+/** Drives the pure core in tests: a tiny fluent wrapper over step() that fails loudly on refusals. */
+import { expect } from 'vitest';
+import { createInitialState, step, type Command, type SimEvent, type SimState } from '../../server/sim/index.ts';
+
+export class SimDriver {
+  state: SimState;
+  now: number;
+  readonly log: { at: number; command: Command }[] = [];
+  private opCounter = 0;
+
+  constructor(
+    readonly seed = 1,
+    start = 1_000_000,
+  ) {
+    this.state = createInitialState(seed);
+    this.now = start;
+  }
+
+  /** Applies a command that must be accepted; records it in the log like the server would. */
+  run(command: Command): SimEvent[] {
+    const result = step(this.state, command, { now: this.now });
+    if (!result.ok) throw new Error(`refused ${command.type}: ${result.error.message}`);
+    this.state = result.state;
+    if (command.type !== 'tick') this.log.push({ at: this.now, command });
+    return [...result.events];
+  }
+
+  /** Applies a command that must be refused, and checks nothing changed. */
+  refuse(command: Command): string {
+    const result = step(this.state, command, { now: this.now });
+    expect(result.ok).toBe(false);
+    return result.ok ? '' : result.error.code;
+  }
+
+  advance(ms: number): SimEvent[] {
+    this.now += ms;
+    return this.run({ type: 'tick' });
+  }
+
+  /** Delivers everything on the link. */
+  flush(): void {
+    this.advance(60_000);
+  }
+
+  opId(): string {
+    this.opCounter += 1;
+    return `op-${String(this.opCounter).padStart(8, '0')}`;
+  }
+
+  join(participantId: string, name = participantId): void {
+    this.run({ type: 'participant.join', participantId, name });
+  }
+
+  post(participantId: string, text: string, parentId: string | null = null): string {
+    const opId = this.opId();
+    this.run({ type: 'post.create', opId, participantId, parentId, text });
+    return opId;
+  }
+
+  edit(participantId: string, postId: string, text: string): void {
+    this.run({ type: 'post.edit', opId: this.opId(), participantId, postId, text });
+  }
+
+  like(participantId: string, postId: string): void {
+    this.run({ type: 'post.like', opId: this.opId(), participantId, postId });
+  }
+
+  post_(dc: 'west' | 'east', id: string) {
+    return this.state.replicas[dc].posts[id];
+  }
+}
