@@ -9,7 +9,7 @@ export interface SessionRecord {
   id: string;
   /** The 6-character join code, unique across sessions. */
   code: string;
-  /** scrypt hash of the instructor secret; the secret itself is never stored. */
+  /** SHA-256 of the instructor secret (192 random bits); the secret itself is never stored. */
   secretHash: string;
   /** Seeds the core's PRNG, so a replay draws the same jitter. */
   seed: number;

@@ -1,0 +1,247 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
+import { engineAdapterFactory, loadSchemaEngine, readMigrations } from '../../prisma/create-migration.ts';
+import type { Command } from '../../server/sim/index.ts';
+import { createMemoryStore } from '../../server/persistence/memory-store.ts';
+import { MIGRATIONS_DIR, migrate } from '../../server/persistence/migrate.ts';
+import { createPrismaStore } from '../../server/persistence/prisma-store.ts';
+import { DuplicateCodeError, type LogEntry, type SessionRecord, type Store } from '../../server/persistence/store.ts';
+
+let tmpDir = '';
+let fileCount = 0;
+beforeAll(() => {
+  tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'split-brain-store-'));
+});
+afterAll(() => {
+  fs.rmSync(tmpDir, { recursive: true, force: true });
+});
+const tempDbFile = () => path.join(tmpDir, `store-${++fileCount}.db`);
+
+interface StoreFactory {
+  /** A new, empty store. */
+  open(): Promise<Store>;
+  /** Closes the store and opens the same storage again: only a durable store can. */
+  reopen?: (store: Store) => Promise<Store>;
+}
+
+const session = (over: Partial<SessionRecord> = {}): SessionRecord => ({
+  id: 'sess-1',
+  code: 'ABC123',
+  secretHash: 'scrypt$salt$hash',
+  seed: 424242,
+  createdAt: 1_767_225_600_123,
+  ...over,
+});
+
+const post: Command = { type: 'post.create', opId: 'op-12345678', participantId: 'p1', parentId: null, text: 'héllo <b>' };
+const join: Command = { type: 'participant.join', participantId: 'p1', name: 'Ada 🐙' };
+const entry = (seq: number, key: string, command: Command = post): LogEntry => ({ seq, key, at: Date.now(), command });
+
+/** The behaviour every Store must have, whatever it keeps its data in. */
+function storeContract(name: string, factory: StoreFactory): void {
+  describe(`Store contract: ${name}`, () => {
+    let store: Store;
+    const start = async () => {
+      store = await factory.open();
+    };
+    const stop = () => store.close();
+
+    it('creates a session and finds it by code', async () => {
+      await start();
+      await store.createSession(session());
+      expect(await store.findSessionByCode('ABC123')).toEqual(session());
+      expect(await store.findSessionByCode('ZZZ999')).toBeNull();
+      expect(await store.listSessions()).toEqual([session()]);
+      await stop();
+    });
+
+    it('refuses a taken join code with DuplicateCodeError', async () => {
+      await start();
+      await store.createSession(session());
+      await expect(store.createSession(session({ id: 'sess-2' }))).rejects.toBeInstanceOf(DuplicateCodeError);
+      expect(await store.listSessions()).toHaveLength(1);
+      await stop();
+    });
+
+    it('[REL1] appends entries and reads them back in seq order, commands and times intact', async () => {
+      await start();
+      await store.createSession(session());
+      await store.createSession(session({ id: 'sess-2', code: 'XYZ789' }));
+      const e0 = entry(0, 'join-p1', join);
+      const e1 = entry(1, 'op-12345678');
+      const e2 = entry(2, 'op-87654321', { type: 'post.like', opId: 'op-87654321', participantId: 'p1', postId: 'pinned' });
+      for (const e of [e0, e2, e1]) expect(await store.append('sess-1', e)).toBe('stored');
+      const log = await store.readLog('sess-1');
+      expect(log).toEqual([e0, e1, e2]);
+      expect(typeof log[0]?.at).toBe('number');
+      expect(await store.readLog('sess-2')).toEqual([]);
+      await stop();
+    });
+
+    it('[REL2] a retried key is a duplicate and changes nothing', async () => {
+      await start();
+      await store.createSession(session());
+      const first = entry(0, 'op-12345678');
+      expect(await store.append('sess-1', first)).toBe('stored');
+      const retry = { ...entry(1, 'op-12345678'), command: { ...post, text: 'changed' } };
+      expect(await store.append('sess-1', retry, { participantId: 'p9', tokenHash: 'th-retry' })).toBe('duplicate');
+      expect(await store.readLog('sess-1')).toEqual([first]);
+      expect(await store.findParticipantByToken('sess-1', 'th-retry')).toBeNull();
+      await stop();
+    });
+
+    it('rejects a taken seq under a new key: a conflict, not a duplicate', async () => {
+      await start();
+      await store.createSession(session());
+      const first = entry(0, 'op-1');
+      await store.append('sess-1', first);
+      await expect(store.append('sess-1', entry(0, 'op-2'))).rejects.toThrow();
+      expect(await store.readLog('sess-1')).toEqual([first]);
+      await stop();
+    });
+
+    it('rejects an entry for an unknown session', async () => {
+      await start();
+      await expect(store.append('nope', entry(0, 'op-1'))).rejects.toThrow();
+      await stop();
+    });
+
+    it('stores the token with the join entry and finds the participant by it', async () => {
+      await start();
+      await store.createSession(session());
+      await store.createSession(session({ id: 'sess-2', code: 'XYZ789' }));
+      expect(await store.append('sess-1', entry(0, 'join-p1', join), { participantId: 'p1', tokenHash: 'th-1' })).toBe('stored');
+      expect(await store.findParticipantByToken('sess-1', 'th-1')).toBe('p1');
+      expect(await store.findParticipantByToken('sess-1', 'th-unknown')).toBeNull();
+      expect(await store.findParticipantByToken('sess-2', 'th-1')).toBeNull();
+      await stop();
+    });
+
+    it.skipIf(!factory.reopen)('[REL1] everything survives closing and reopening', async () => {
+      await start();
+      await store.createSession(session());
+      const log = [entry(0, 'join-p1', join), entry(1, 'op-12345678')];
+      await store.append('sess-1', log[0]!, { participantId: 'p1', tokenHash: 'th-1' });
+      await store.append('sess-1', log[1]!);
+      store = await factory.reopen!(store);
+      expect(await store.listSessions()).toEqual([session()]);
+      expect(await store.readLog('sess-1')).toEqual(log);
+      expect(await store.findParticipantByToken('sess-1', 'th-1')).toBe('p1');
+      expect(await store.append('sess-1', entry(2, 'op-12345678'))).toBe('duplicate');
+      await stop();
+    });
+  });
+}
+
+storeContract('memory', { open: () => Promise.resolve(createMemoryStore()) });
+
+const sqliteFiles = new WeakMap<Store, string>();
+storeContract('SQLite (Prisma)', {
+  async open() {
+    const file = tempDbFile();
+    const store = await createPrismaStore(file);
+    sqliteFiles.set(store, file);
+    return store;
+  },
+  async reopen(store) {
+    await store.close();
+    const file = sqliteFiles.get(store)!;
+    const again = await createPrismaStore(file);
+    sqliteFiles.set(again, file);
+    return again;
+  },
+});
+
+describe('migrate (SQLite)', () => {
+  const migrationNames = () =>
+    fs.readdirSync(MIGRATIONS_DIR, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+  const rows = (file: string) => {
+    const db = new Database(file, { readonly: true });
+    try {
+      return db.prepare('SELECT * FROM _prisma_migrations ORDER BY migration_name').all() as Array<Record<string, unknown>>;
+    } finally {
+      db.close();
+    }
+  };
+
+  it('records one row per migration, with the sha256 of the file, as Prisma does', () => {
+    const file = tempDbFile();
+    migrate(file);
+    const names = migrationNames();
+    expect(names.length).toBeGreaterThan(0);
+    const recorded = rows(file);
+    expect(recorded.map((r) => r.migration_name)).toEqual(names);
+    for (const [i, name] of names.entries()) {
+      const sql = fs.readFileSync(path.join(MIGRATIONS_DIR, name, 'migration.sql'));
+      const row = recorded[i];
+      expect(row).toMatchObject({ checksum: createHash('sha256').update(sql).digest('hex'), rolled_back_at: null, logs: null, applied_steps_count: 1 });
+      expect(row?.finished_at).toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+\+00:00$/);
+      expect(row?.id).toMatch(/^[0-9a-f-]{36}$/);
+    }
+    const db = new Database(file, { readonly: true });
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    db.close();
+  });
+
+  it('is a no-op the second time', () => {
+    const file = tempDbFile();
+    migrate(file);
+    const before = rows(file);
+    migrate(file);
+    expect(rows(file)).toEqual(before);
+  });
+
+  it("is accepted by Prisma's own schema engine: no unapplied, edited or failed migration", async () => {
+    const file = tempDbFile();
+    migrate(file);
+    const Engine = await loadSchemaEngine();
+    const engine = await Engine.new({ datamodels: undefined }, () => {}, bindMigrationAwareSqlAdapterFactory(engineAdapterFactory(`file:${file}`)));
+    try {
+      const diagnosis = await engine.diagnoseMigrationHistory({
+        migrationsList: readMigrations(MIGRATIONS_DIR),
+        optInToShadowDatabase: false,
+        filters: { externalTables: [], externalEnums: [] },
+      });
+      expect(diagnosis).toEqual({ editedMigrationNames: [], failedMigrationNames: [], hasMigrationsTable: true, history: null });
+    } finally {
+      engine.free();
+    }
+  });
+
+  it('[REL1] a later migration that redefines a parent table keeps the child rows', async () => {
+    // What the engine writes for a new column on Session: copy, DROP, rename between foreign_keys OFF/ON.
+    const dir = fs.mkdtempSync(path.join(tmpDir, 'migrations-'));
+    fs.cpSync(MIGRATIONS_DIR, dir, { recursive: true });
+    fs.mkdirSync(path.join(dir, '99990101000000_add_title'));
+    fs.writeFileSync(
+      path.join(dir, '99990101000000_add_title', 'migration.sql'),
+      `PRAGMA defer_foreign_keys=ON;
+PRAGMA foreign_keys=OFF;
+CREATE TABLE "new_Session" ("id" TEXT NOT NULL PRIMARY KEY, "code" TEXT NOT NULL, "secretHash" TEXT NOT NULL, "seed" INTEGER NOT NULL, "title" TEXT NOT NULL DEFAULT '', "createdAt" DATETIME NOT NULL);
+INSERT INTO "new_Session" ("code", "createdAt", "id", "secretHash", "seed") SELECT "code", "createdAt", "id", "secretHash", "seed" FROM "Session";
+DROP TABLE "Session";
+ALTER TABLE "new_Session" RENAME TO "Session";
+CREATE UNIQUE INDEX "Session_code_key" ON "Session"("code");
+PRAGMA foreign_keys=ON;
+PRAGMA defer_foreign_keys=OFF;
+`,
+    );
+    const file = tempDbFile();
+    const store = await createPrismaStore(file);
+    await store.createSession(session());
+    await store.append('sess-1', entry(0, 'join-p1', join), { participantId: 'p1', tokenHash: 'th-1' });
+    await store.close();
+
+    migrate(file, dir);
+    const db = new Database(file, { readonly: true });
+    expect(db.prepare('SELECT count(*) AS n FROM LogEntry').get()).toEqual({ n: 1 });
+    expect(db.prepare('SELECT count(*) AS n FROM ParticipantToken').get()).toEqual({ n: 1 });
+    db.close();
+    expect(rows(file).map((r) => r.migration_name)).toEqual([...migrationNames(), '99990101000000_add_title']);
+  });
+});
