@@ -19,7 +19,34 @@ export const LIMITS = {
   nameChars: 40,
   maxLatencyMs: 10_000,
   maxJitterMs: 5_000,
+  maxSkewMs: 10_000,
+  nodes: 5,
 } as const;
+
+/** The link's modes (NET2, NET3): up, slow (seconds of latency), a full cut, or a one-way cut. */
+export const LINK_MODES = ['up', 'slow', 'cut', 'cut-west-to-east', 'cut-east-to-west'] as const;
+export type LinkMode = (typeof LINK_MODES)[number];
+
+/** How each mode is named on every screen. */
+export const LINK_MODE_LABEL: Readonly<Record<LinkMode, string>> = {
+  up: 'Link up',
+  slow: 'Slow link',
+  cut: 'Link cut: split-brain',
+  'cut-west-to-east': 'One-way cut: West to East blocked',
+  'cut-east-to-west': 'One-way cut: East to West blocked',
+};
+
+/** The lecture's quorum presets over N = 5 nodes. */
+export const CONSISTENCY_PRESETS = [
+  { id: 'ap', w: 1, r: 1, label: 'Both sides accept (W=1, R=1)' },
+  { id: 'strict', w: 3, r: 3, label: 'Strict majority (W=3, R=3)' },
+  { id: 'w1-r5', w: 1, r: 5, label: 'N=5, W=1, R=5' },
+  { id: 'w5-r1', w: 5, r: 1, label: 'N=5, W=5, R=1' },
+] as const;
+
+/** The five nodes: West holds A and B, East holds C, D and E. */
+export const NODE_IDS = ['A', 'B', 'C', 'D', 'E'] as const;
+export const NODE_HOME: Readonly<Record<(typeof NODE_IDS)[number], Dc>> = { A: 'west', B: 'west', C: 'east', D: 'east', E: 'east' };
 
 /** Join codes: 6 characters from an alphabet without look-alikes (no 0/O, 1/I/L). */
 export const JOIN_CODE_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
@@ -36,6 +63,8 @@ export type ErrorCode =
   | 'unknown_post'
   | 'not_author'
   | 'post_deleted'
+  | 'no_quorum'
+  | 'locked'
   | 'invalid'
   | 'internal';
 
@@ -80,6 +109,14 @@ export const schemas = {
     })
     .strict(),
   adminReset: z.object({}).strict(),
+  adminPartition: z
+    .object({ mode: z.enum(LINK_MODES), slowLatencyMs: z.number().int().min(500).max(LIMITS.maxLatencyMs).optional() })
+    .strict(),
+  adminSkew: z.object({ dc: z.enum(DC_IDS), skewMs: z.number().int().min(-LIMITS.maxSkewMs).max(LIMITS.maxSkewMs) }).strict(),
+  adminConsistency: z.object({ w: z.number().int().min(1).max(LIMITS.nodes), r: z.number().int().min(1).max(LIMITS.nodes) }).strict(),
+  adminMove: z.object({ participantId: z.string().min(1).max(64), to: z.enum(DC_IDS) }).strict(),
+  adminLockSwitch: z.object({ locked: z.boolean() }).strict(),
+  meSwitch: z.object({}).strict(),
 } as const;
 
 export type SessionJoinPayload = z.input<typeof schemas.sessionJoin>;
@@ -89,6 +126,11 @@ export type PostCreatePayload = z.input<typeof schemas.postCreate>;
 export type PostEditPayload = z.input<typeof schemas.postEdit>;
 export type PostTargetPayload = z.input<typeof schemas.postTarget>;
 export type AdminLinkPayload = z.input<typeof schemas.adminLink>;
+export type AdminPartitionPayload = z.input<typeof schemas.adminPartition>;
+export type AdminSkewPayload = z.input<typeof schemas.adminSkew>;
+export type AdminConsistencyPayload = z.input<typeof schemas.adminConsistency>;
+export type AdminMovePayload = z.input<typeof schemas.adminMove>;
+export type AdminLockSwitchPayload = z.input<typeof schemas.adminLockSwitch>;
 
 // ---- views ---------------------------------------------------------------------------------
 
@@ -130,6 +172,44 @@ export interface ParticipantView {
 export interface LinkView {
   latencyMs: number;
   jitterMs: number;
+  mode: LinkMode;
+  /** Server time the current mode began; null while the link has always been up. */
+  since: number | null;
+  slowLatencyMs: number;
+}
+
+/** What one side can do under the current W and R (CAP1–CAP3). */
+export interface QuorumView {
+  reachable: string[];
+  w: number;
+  r: number;
+  /** W + R > N. */
+  overlapping: boolean;
+  canWrite: boolean;
+  canRead: boolean;
+  /** One sentence for the banner, e.g. "West can reach 2 of 5 nodes; writes need 3."; null when allowed. */
+  writeRefusal: string | null;
+  readRefusal: string | null;
+}
+
+/** Everything the instructor controls, sent whole whenever any of it changes. */
+export interface SettingsView {
+  link: LinkView;
+  /** Clock skew per datacenter, ms: a datacenter's clock is server time plus its skew. */
+  skew: Record<Dc, number>;
+  w: number;
+  r: number;
+  /** The preset's id, or null for a custom W/R. */
+  preset: string | null;
+  quorum: Record<Dc, QuorumView>;
+  switchLocked: boolean;
+}
+
+export interface DivergenceView {
+  onlyWest: number;
+  onlyEast: number;
+  changedOnBoth: number;
+  likesDiffer: number;
 }
 
 /** What a student sees: their own datacenter's copy only. */
@@ -139,6 +219,7 @@ export interface StudentSnapshot {
   dc: Dc;
   posts: PostView[];
   link: LinkView;
+  settings: SettingsView;
   /** Server time when the snapshot was made, so the page can show clocks. */
   serverNow: number;
 }
@@ -151,6 +232,8 @@ export interface ClassSnapshot {
   link: LinkView;
   /** Replication messages on the link, per direction (west = West to East). */
   inFlight: Record<Dc, number>;
+  settings: SettingsView;
+  divergence: DivergenceView;
   serverNow: number;
 }
 
@@ -183,6 +266,13 @@ export interface ClientToServerEvents {
   'post:unlike': (payload: PostTargetPayload, ack: AckFn<PostView>) => void;
   'admin:link': (payload: AdminLinkPayload, ack: AckFn<LinkView>) => void;
   'admin:reset': (payload: Record<string, never>, ack: AckFn<null>) => void;
+  'admin:partition': (payload: AdminPartitionPayload, ack: AckFn<SettingsView>) => void;
+  'admin:skew': (payload: AdminSkewPayload, ack: AckFn<SettingsView>) => void;
+  'admin:consistency': (payload: AdminConsistencyPayload, ack: AckFn<SettingsView>) => void;
+  'admin:move': (payload: AdminMovePayload, ack: AckFn<ParticipantView>) => void;
+  'admin:lockSwitch': (payload: AdminLockSwitchPayload, ack: AckFn<SettingsView>) => void;
+  /** A student roams to the other datacenter (unless locked); answered with their new snapshot. */
+  'me:switch': (payload: Record<string, never>, ack: AckFn<StudentSnapshot>) => void;
 }
 
 /** Broadcasts are in the past tense and carry a small diff, never the whole feed. */
@@ -193,6 +283,11 @@ export interface ServerToClientEvents {
   'participant:presence': (change: { id: string; online: boolean }) => void;
   'link:configured': (link: LinkView) => void;
   'link:inflight': (inFlight: Record<Dc, number>) => void;
+  'settings:changed': (settings: SettingsView) => void;
+  'divergence:changed': (divergence: DivergenceView) => void;
+  'participant:moved': (participant: ParticipantView) => void;
+  /** To the moved person's own screens: re-join (with the token) to get the new datacenter's view. */
+  'me:moved': (change: { to: Dc }) => void;
   /** The instructor reset the session: fetch a fresh snapshot. */
   'session:reset': () => void;
 }

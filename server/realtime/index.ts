@@ -14,12 +14,22 @@ import {
   type ErrorCode,
   type PostView,
   type ServerToClientEvents,
+  type SettingsView,
 } from '../protocol/index.ts';
 import { DuplicateCodeError, type Store } from '../persistence/store.ts';
 import { DATACENTERS, type Command, type DcId, type Participant, type Rejection, type SimEvent, type SimState } from '../sim/index.ts';
 import { SessionRuntime, type Clock, type RuntimeHooks } from './session-runtime.ts';
 import { hashSecret, newJoinCode, newSecret, secretMatches } from './secrets.ts';
-import { classSnapshot, inFlightView, linkView, participantView, postViewIn, studentSnapshot } from './views.ts';
+import {
+  classSnapshot,
+  divergenceView,
+  inFlightView,
+  linkView,
+  participantView,
+  postViewIn,
+  settingsView,
+  studentSnapshot,
+} from './views.ts';
 
 interface SocketData {
   sessionId?: string;
@@ -83,6 +93,7 @@ export function createRealtime(io: AppServer, deps: RealtimeDeps): Realtime {
   function broadcast(runtime: SessionRuntime, state: SimState, events: readonly SimEvent[]): void {
     const sid = runtime.record.id;
     const touched = new Set<string>();
+    let diverged = false;
     for (const event of events) {
       switch (event.type) {
         case 'participant.joined':
@@ -91,11 +102,18 @@ export function createRealtime(io: AppServer, deps: RealtimeDeps): Realtime {
         case 'op.applied':
           touched.add(event.op.postId);
           break;
-        case 'link.configured':
+        case 'settings.changed':
+          io.to(rooms.all(sid)).emit('settings:changed', settingsView(state));
           io.to(rooms.all(sid)).emit('link:configured', linkView(state));
+          diverged = true;
+          break;
+        case 'participant.moved':
+          io.to(rooms.class(sid)).emit('participant:moved', participantView(event.participant, runtime.isOnline(event.participant.id)));
+          void moveSockets(sid, event.participant.id, event.from, event.participant.home);
           break;
         case 'session.reset':
           io.to(rooms.all(sid)).emit('session:reset');
+          diverged = true;
           break;
         default: {
           const unknown: never = event;
@@ -110,6 +128,17 @@ export function createRealtime(io: AppServer, deps: RealtimeDeps): Realtime {
       }
     }
     if (touched.size > 0) io.to(rooms.class(sid)).emit('link:inflight', inFlightView(state));
+    if (touched.size > 0 || diverged) io.to(rooms.class(sid)).emit('divergence:changed', divergenceView(state));
+  }
+
+  /** A moved person's open screens change rooms at once, then re-join to get the new side's view (FO1). */
+  async function moveSockets(sessionId: string, participantId: string, from: DcId, to: DcId): Promise<void> {
+    for (const socket of await io.in(rooms.dc(sessionId, from)).fetchSockets()) {
+      if (socket.data.participantId !== participantId) continue;
+      socket.leave(rooms.dc(sessionId, from));
+      socket.join(rooms.dc(sessionId, to));
+      socket.emit('me:moved', { to });
+    }
   }
 
   /** Registers a handler that validates its payload and always answers, whatever happens. */
@@ -203,11 +232,15 @@ export function createRealtime(io: AppServer, deps: RealtimeDeps): Realtime {
     return view ? { ok: true, data: view } : fail('unknown_post', 'That post is not in your datacenter.');
   }
 
-  function adminCommand(socket: AppSocket, command: Command): Promise<{ runtime: SessionRuntime; outcome: Awaited<ReturnType<SessionRuntime['execute']>> } | null> {
+  /** An instructor's command (SEC1): only from a socket that presented the session's secret. */
+  async function admin<T>(socket: AppSocket, command: Command, answer: (state: SimState) => Ack<T>): Promise<Ack<T>> {
     const runtime = adminOf(socket);
-    if (!runtime) return Promise.resolve(null);
-    return runtime.execute(command, `admin-${randomUUID()}`).then((outcome) => ({ runtime, outcome }));
+    if (!runtime) return fail('forbidden', 'Only the instructor can do that: open the admin link again.');
+    const outcome = await runtime.execute(command, `admin-${randomUUID()}`);
+    return outcome.ok ? answer(outcome.state) : refused(outcome.error);
   }
+
+  const settingsAck = (state: SimState): Ack<SettingsView> => ({ ok: true, data: settingsView(state) });
 
   io.use((socket, next) => {
     const auth = socket.handshake.auth as { protocol?: unknown } | undefined;
@@ -294,16 +327,34 @@ export function createRealtime(io: AppServer, deps: RealtimeDeps): Realtime {
       write(socket, (participantId) => ({ type: 'post.unlike', opId: p.opId, participantId, postId: p.postId }), p.postId),
     );
 
-    route(socket, 'admin:link', schemas.adminLink, async ({ latencyMs, jitterMs }) => {
-      const done = await adminCommand(socket, { type: 'link.configure', latencyMs, jitterMs });
-      if (!done) return fail('forbidden', 'Only the instructor can change the link.');
-      return done.outcome.ok ? { ok: true, data: linkView(done.outcome.state) } : refused(done.outcome.error);
-    });
+    route(socket, 'admin:link', schemas.adminLink, ({ latencyMs, jitterMs }) =>
+      admin(socket, { type: 'link.configure', latencyMs, jitterMs }, (state) => ({ ok: true, data: linkView(state) })),
+    );
+    route(socket, 'admin:reset', schemas.adminReset, () => admin(socket, { type: 'session.reset' }, () => ({ ok: true, data: null })));
+    route(socket, 'admin:partition', schemas.adminPartition, ({ mode, slowLatencyMs }) =>
+      admin(socket, { type: 'link.mode', mode, ...(slowLatencyMs === undefined ? {} : { slowLatencyMs }) }, settingsAck),
+    );
+    route(socket, 'admin:skew', schemas.adminSkew, ({ dc, skewMs }) => admin(socket, { type: 'clock.skew', dc, skewMs }, settingsAck));
+    route(socket, 'admin:consistency', schemas.adminConsistency, ({ w, r }) => admin(socket, { type: 'consistency.set', w, r }, settingsAck));
+    route(socket, 'admin:lockSwitch', schemas.adminLockSwitch, ({ locked }) =>
+      admin(socket, { type: 'settings.lockSwitch', locked }, settingsAck),
+    );
+    route(socket, 'admin:move', schemas.adminMove, ({ participantId, to }) =>
+      admin(socket, { type: 'participant.move', participantId, to }, (state) => {
+        const moved = state.participants[participantId];
+        return moved ? { ok: true, data: participantView(moved, adminOf(socket)?.isOnline(participantId) ?? false) } : fail('unknown_participant', 'No such participant.');
+      }),
+    );
 
-    route(socket, 'admin:reset', schemas.adminReset, async () => {
-      const done = await adminCommand(socket, { type: 'session.reset' });
-      if (!done) return fail('forbidden', 'Only the instructor can reset the session.');
-      return done.outcome.ok ? { ok: true, data: null } : refused(done.outcome.error);
+    route(socket, 'me:switch', schemas.meSwitch, async () => {
+      const who = studentOf(socket);
+      if (!who) return fail('not_joined', 'Join the session first.');
+      const outcome = await who.runtime.execute({ type: 'participant.switch', participantId: who.participant.id }, `switch-${randomUUID()}`);
+      if (!outcome.ok) return refused(outcome.error);
+      const me = outcome.state.participants[who.participant.id];
+      if (!me) return fail('internal', 'Switching failed; please try again.');
+      attachStudent(socket, who.runtime, me);
+      return { ok: true, data: studentSnapshot(who.runtime.code, outcome.state, me, clock()) };
     });
   });
 

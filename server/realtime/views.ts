@@ -1,8 +1,11 @@
 /** Projects the core's state onto the protocol's views: what each kind of screen is sent. */
-import type { ClassSnapshot, LinkView, ParticipantView, PostView, StudentSnapshot } from '../protocol/index.ts';
+import type { ClassSnapshot, DivergenceView, LinkView, ParticipantView, PostView, QuorumView, SettingsView, StudentSnapshot } from '../protocol/index.ts';
 import {
   CLASS_AUTHOR,
   PINNED_POST_ID,
+  divergence,
+  presetOf,
+  quorumStatus,
   likeCount,
   otherDc,
   vvCovers,
@@ -61,7 +64,39 @@ export function participantView(p: Participant, online: boolean): ParticipantVie
 }
 
 export function linkView(state: SimState): LinkView {
-  return { latencyMs: state.link.latencyMs, jitterMs: state.link.jitterMs };
+  const { latencyMs, jitterMs, mode, since, slowLatencyMs } = state.link;
+  return { latencyMs, jitterMs, mode, since, slowLatencyMs };
+}
+
+function quorumView(state: SimState, dc: DcId): QuorumView {
+  const q = quorumStatus(state, dc);
+  return {
+    reachable: [...q.reachable],
+    w: q.w,
+    r: q.r,
+    overlapping: q.overlapping,
+    canWrite: q.canWrite,
+    canRead: q.canRead,
+    writeRefusal: q.writeRefusal,
+    readRefusal: q.readRefusal,
+  };
+}
+
+export function settingsView(state: SimState): SettingsView {
+  const { w, r } = state.consistency;
+  return {
+    link: linkView(state),
+    skew: { ...state.skew },
+    w,
+    r,
+    preset: presetOf(w, r),
+    quorum: { west: quorumView(state, 'west'), east: quorumView(state, 'east') },
+    switchLocked: state.settings.switchLocked,
+  };
+}
+
+export function divergenceView(state: SimState): DivergenceView {
+  return { ...divergence(state) };
 }
 
 /** Messages on the link, counted by the datacenter that sent them. */
@@ -72,7 +107,15 @@ export function inFlightView(state: SimState): Record<DcId, number> {
 }
 
 export function studentSnapshot(code: string, state: SimState, me: Participant, now: number): StudentSnapshot {
-  return { code, me: participantView(me, true), dc: me.home, posts: feedView(state, me.home), link: linkView(state), serverNow: now };
+  return {
+    code,
+    me: participantView(me, true),
+    dc: me.home,
+    posts: feedView(state, me.home),
+    link: linkView(state),
+    settings: settingsView(state),
+    serverNow: now,
+  };
 }
 
 export function classSnapshot(code: string, state: SimState, online: (id: string) => boolean, now: number): ClassSnapshot {
@@ -83,6 +126,8 @@ export function classSnapshot(code: string, state: SimState, online: (id: string
     participants: Object.values(state.participants).map((p) => participantView(p, online(p.id))),
     link: linkView(state),
     inFlight: inFlightView(state),
+    settings: settingsView(state),
+    divergence: divergenceView(state),
     serverNow: now,
   };
 }

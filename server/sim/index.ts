@@ -2,5 +2,8 @@
 export * from './types.ts';
 export { compareVV, vvCovers, mergeVV, bumpVV, formatVV, ZERO_VV, type VvOrder } from './vv.ts';
 export { applyOp, compareStamps, likeCount, CLASS_AUTHOR, PINNED_TEXT } from './replica.ts';
-export { otherDc, nextDeliveryAt } from './network.ts';
-export { step, replay, createInitialState, isApplied, wallClock, DEFAULT_LINK } from './step.ts';
+export { otherDc, nextDeliveryAt, isBlocked, isCut, heldMessages, currentLatency } from './network.ts';
+export { heal } from './heal.ts';
+export { quorumStatus, reachableNodes, presetOf, CONSISTENCY_PRESETS, N, type QuorumStatus, type ConsistencyPreset } from './quorum.ts';
+export { divergence, type Divergence } from './divergence.ts';
+export { step, replay, createInitialState, isApplied, wallClock, DEFAULT_LINK, MAX_SKEW_MS } from './step.ts';

@@ -1,10 +1,39 @@
 import { applyOp } from './replica.ts';
 import { nextRandom } from './rng.ts';
-import type { DcId, Message, Op, SimEvent, SimState } from './types.ts';
+import type { DcId, LinkMode, LinkSettings, Message, Op, SimEvent, SimState } from './types.ts';
 
 /** The datacenter on the other end of the link. */
 export function otherDc(dc: DcId): DcId {
   return dc === 'west' ? 'east' : 'west';
+}
+
+/** True while the link holds messages sent from `from` (NET2, NET3). */
+export function isBlocked(mode: LinkMode, from: DcId): boolean {
+  switch (mode) {
+    case 'up':
+    case 'slow':
+      return false;
+    case 'cut':
+      return true;
+    case 'cut-west-to-east':
+      return from === 'west';
+    case 'cut-east-to-west':
+      return from === 'east';
+    default: {
+      const unknown: never = mode;
+      throw new Error(`unknown link mode ${String(unknown)}`);
+    }
+  }
+}
+
+/** True for any cut, one-way included: a quorum needs round trips, so either way each side is alone. */
+export function isCut(mode: LinkMode): boolean {
+  return mode === 'cut' || mode === 'cut-west-to-east' || mode === 'cut-east-to-west';
+}
+
+/** The one-way delay a message sent now will have. */
+export function currentLatency(link: LinkSettings): number {
+  return link.mode === 'slow' ? link.slowLatencyMs : link.latencyMs;
 }
 
 /**
@@ -20,7 +49,7 @@ export function send(state: SimState, op: Op, now: number): SimState {
     to: otherDc(op.origin),
     op,
     sentAt: now,
-    deliverAt: now + state.link.latencyMs + jitter,
+    deliverAt: now + currentLatency(state.link) + jitter,
   };
   return { ...state, rng: draw.state, nextMessageSeq: state.nextMessageSeq + 1, inFlight: [...state.inFlight, message] };
 }
@@ -30,25 +59,36 @@ function byDeliveryTime(a: Message, b: Message): number {
 }
 
 /**
- * Delivers every message due at `now`, in order of arrival time (then send order). A message's
- * effect does not depend on when the tick runs, only on its `deliverAt`: replaying the command
- * log without ticks reaches the same state.
+ * Delivers every message due by `now` that the link lets through, in order of arrival time (then
+ * send order), each with the foundation's merge rule. `at` says when it took effect: a message
+ * on a working link arrives at its `deliverAt`, whenever the tick runs, so replaying the command
+ * log without ticks reaches the same state; a held one arrives when the link lets it (`releasedAt`).
  */
-export function deliverDue(state: SimState, now: number): { state: SimState; events: SimEvent[] } {
-  const due = state.inFlight.filter((m) => m.deliverAt <= now);
+export function deliverDue(state: SimState, now: number, releasedAt?: number): { state: SimState; events: SimEvent[] } {
+  const mode = state.link.mode;
+  const due = state.inFlight.filter((m) => m.deliverAt <= now && !isBlocked(mode, m.from));
   if (due.length === 0) return { state, events: [] };
+  const delivered = new Set(due);
   const events: SimEvent[] = [];
   let replicas = state.replicas;
   for (const message of [...due].sort(byDeliveryTime)) {
     replicas = { ...replicas, [message.to]: applyOp(replicas[message.to], message.op, false) };
-    events.push({ type: 'op.applied', dc: message.to, op: message.op, local: false });
+    events.push({ type: 'op.applied', dc: message.to, op: message.op, local: false, at: releasedAt ?? message.deliverAt });
   }
-  return { state: { ...state, replicas, inFlight: state.inFlight.filter((m) => m.deliverAt > now) }, events };
+  return { state: { ...state, replicas, inFlight: state.inFlight.filter((m) => !delivered.has(m)) }, events };
 }
 
-/** When the next message arrives, so an adapter knows when to tick; null when the link is empty. */
+/** When the next deliverable message arrives, so an adapter knows when to tick; null when none can. */
 export function nextDeliveryAt(state: SimState): number | null {
   let next: number | null = null;
-  for (const m of state.inFlight) if (next === null || m.deliverAt < next) next = m.deliverAt;
+  for (const m of state.inFlight) {
+    if (isBlocked(state.link.mode, m.from)) continue;
+    if (next === null || m.deliverAt < next) next = m.deliverAt;
+  }
   return next;
+}
+
+/** Messages the link is holding right now, by the datacenter that sent them. */
+export function heldMessages(state: SimState, now: number): Message[] {
+  return state.inFlight.filter((m) => isBlocked(state.link.mode, m.from) && m.deliverAt <= now);
 }

@@ -1,4 +1,6 @@
-import { deliverDue, send } from './network.ts';
+import { heal } from './heal.ts';
+import { deliverDue, isCut, otherDc, send } from './network.ts';
+import { quorumStatus } from './quorum.ts';
 import { applyOp, emptyReplica } from './replica.ts';
 import {
   DATACENTERS,
@@ -6,6 +8,7 @@ import {
   type Command,
   type Ctx,
   type DcId,
+  type LinkSettings,
   type Op,
   type OpKind,
   type ParticipantId,
@@ -18,8 +21,11 @@ import {
 } from './types.ts';
 import { ZERO_VV, bumpVV } from './vv.ts';
 
-/** Default link: 400 ms one way, with jitter enough to reorder close messages. */
-export const DEFAULT_LINK = { latencyMs: 400, jitterMs: 100 } as const;
+/** Default link: 400 ms one way, with jitter enough to reorder close messages; a slow link takes 3 s. */
+export const DEFAULT_LINK: LinkSettings = { latencyMs: 400, jitterMs: 100, mode: 'up', since: null, slowLatencyMs: 3000 };
+
+/** The range of the instructor's clock-skew control, in ms. */
+export const MAX_SKEW_MS = 10_000;
 
 /** A new session: both datacenters hold only the pinned class post; `seed` fixes every random draw. */
 export function createInitialState(seed: number): SimState {
@@ -27,6 +33,8 @@ export function createInitialState(seed: number): SimState {
     participants: {},
     replicas: { west: emptyReplica('west'), east: emptyReplica('east') },
     link: DEFAULT_LINK,
+    consistency: { w: 1, r: 1 },
+    settings: { switchLocked: false },
     skew: { west: 0, east: 0 },
     inFlight: [],
     nextMessageSeq: 0,
@@ -102,6 +110,8 @@ function write(state: SimState, command: PostCommand, now: number): StepResult {
   const parent = command.type === 'post.create' && command.parentId !== null ? replica.posts[command.parentId] : undefined;
   const refusal = checkWrite(command, participant.id, post, parent);
   if (refusal) return refusal;
+  const quorum = quorumStatus(state, dc);
+  if (quorum.writeRefusal !== null) return reject('no_quorum', quorum.writeRefusal);
   if (kind === 'create' && post) return reject('invalid', 'That op id is already a post.');
 
   const op: Op = {
@@ -117,7 +127,7 @@ function write(state: SimState, command: PostCommand, now: number): StepResult {
     vv: bumpVV(post?.vv ?? ZERO_VV, dc),
   };
   const applied: SimState = { ...state, replicas: { ...state.replicas, [dc]: applyOp(replica, op, true) } };
-  return { ok: true, state: send(applied, op, now), events: [{ type: 'op.applied', dc, op, local: true }] };
+  return { ok: true, state: send(applied, op, now), events: [{ type: 'op.applied', dc, op, local: true, at: now }] };
 }
 
 /** Balanced placement: a newcomer goes to the datacenter with fewer people (West on a tie). */
@@ -125,6 +135,39 @@ function homeForNewcomer(state: SimState): DcId {
   const counts = { west: 0, east: 0 };
   for (const p of Object.values(state.participants)) counts[p.home] += 1;
   return counts.east < counts.west ? 'east' : 'west';
+}
+
+function settingsChanged(state: SimState): StepResult {
+  return { ok: true, state, events: [{ type: 'settings.changed' }] };
+}
+
+/** Failover or roaming (FO1): the same person, whose next writes originate in `to`. */
+function move(state: SimState, participantId: ParticipantId, to: DcId): StepResult {
+  const participant = state.participants[participantId];
+  if (!participant) return reject('unknown_participant', 'Unknown participant.');
+  if (participant.home === to) return { ok: true, state, events: [] };
+  const moved = { ...participant, home: to };
+  return {
+    ok: true,
+    state: { ...state, participants: { ...state.participants, [participantId]: moved } },
+    events: [{ type: 'participant.moved', participant: moved, from: participant.home }],
+  };
+}
+
+/**
+ * Cuts, slows or heals the link (NET2, NET3). Whatever the new mode lets through that was held
+ * goes through the heal path now; what the new mode blocks stays on the link.
+ */
+function changeLinkMode(state: SimState, mode: LinkSettings['mode'], slowLatencyMs: number | undefined, now: number): StepResult {
+  if (slowLatencyMs !== undefined && !(slowLatencyMs >= 0)) return reject('invalid', 'The slow link needs a latency of 0 ms or more.');
+  const link: LinkSettings = {
+    ...state.link,
+    mode,
+    since: mode === state.link.mode ? state.link.since : now,
+    slowLatencyMs: slowLatencyMs ?? state.link.slowLatencyMs,
+  };
+  const healed = isCut(state.link.mode) ? heal({ ...state, link }, now) : { state: { ...state, link }, events: [] };
+  return { ok: true, state: healed.state, events: [{ type: 'settings.changed' }, ...healed.events] };
 }
 
 function apply(state: SimState, command: Command, now: number): StepResult {
@@ -146,12 +189,40 @@ function apply(state: SimState, command: Command, now: number): StepResult {
       return write(state, command, now);
     case 'link.configure': {
       if (!(command.latencyMs >= 0 && command.jitterMs >= 0)) return reject('invalid', 'Latency and jitter cannot be negative.');
-      const link = { latencyMs: command.latencyMs, jitterMs: command.jitterMs };
-      return { ok: true, state: { ...state, link }, events: [{ type: 'link.configured', link }] };
+      return settingsChanged({ ...state, link: { ...state.link, latencyMs: command.latencyMs, jitterMs: command.jitterMs } });
     }
+    case 'link.mode':
+      return changeLinkMode(state, command.mode, command.slowLatencyMs, now);
+    case 'clock.skew':
+      if (!(Math.abs(command.skewMs) <= MAX_SKEW_MS)) return reject('invalid', `Clock skew is at most ${MAX_SKEW_MS / 1000} s either way.`);
+      return settingsChanged({ ...state, skew: { ...state.skew, [command.dc]: command.skewMs } });
+    case 'consistency.set': {
+      const valid = (q: number) => Number.isInteger(q) && q >= 1 && q <= 5;
+      if (!valid(command.w) || !valid(command.r)) return reject('invalid', 'W and R are whole numbers from 1 to 5.');
+      return settingsChanged({ ...state, consistency: { w: command.w, r: command.r } });
+    }
+    case 'participant.move':
+      return move(state, command.participantId, command.to);
+    case 'participant.switch': {
+      const participant = state.participants[command.participantId];
+      if (!participant) return reject('unknown_participant', 'Unknown participant: join the session again.');
+      if (state.settings.switchLocked) return reject('locked', 'The instructor has locked datacenters: you cannot switch now.');
+      return move(state, participant.id, otherDc(participant.home));
+    }
+    case 'settings.lockSwitch':
+      return settingsChanged({ ...state, settings: { ...state.settings, switchLocked: command.locked } });
     case 'session.reset': {
       const fresh = createInitialState(state.rng);
-      const reset: SimState = { ...fresh, participants: state.participants, link: state.link, skew: state.skew, nextMessageSeq: state.nextMessageSeq, now };
+      const reset: SimState = {
+        ...fresh,
+        participants: state.participants,
+        link: { ...state.link, mode: 'up', since: null },
+        consistency: state.consistency,
+        settings: state.settings,
+        skew: state.skew,
+        nextMessageSeq: state.nextMessageSeq,
+        now,
+      };
       return { ok: true, state: reset, events: [{ type: 'session.reset' }] };
     }
     case 'tick':

@@ -109,17 +109,43 @@ export interface Message {
   readonly deliverAt: number;
 }
 
+/**
+ * The state of the link between the datacenters (NET2, NET3). A cut holds messages at delivery;
+ * a one-way cut holds one direction only; a slow link delivers everything, seconds late.
+ */
+export const LINK_MODES = ['up', 'slow', 'cut', 'cut-west-to-east', 'cut-east-to-west'] as const;
+export type LinkMode = (typeof LINK_MODES)[number];
+
 export interface LinkSettings {
   /** One-way delay of a replication message, in ms. */
   readonly latencyMs: number;
   /** Extra random delay in [0, jitterMs): large enough, it reorders messages (NET1). */
   readonly jitterMs: number;
+  readonly mode: LinkMode;
+  /** When the current mode began (server time); null while the link has always been up. */
+  readonly since: number | null;
+  /** The latency of the slow-link mode, in ms. */
+  readonly slowLatencyMs: number;
+}
+
+/** Quorum sizes over the N = 5 nodes: a write needs W acknowledgements, a read R answers (CAP1–CAP3). */
+export interface Consistency {
+  readonly w: number;
+  readonly r: number;
+}
+
+/** The instructor's switches that are not about the network. */
+export interface ClassSettings {
+  /** When true, students cannot move themselves to the other datacenter (failover stays the instructor's). */
+  readonly switchLocked: boolean;
 }
 
 export interface SimState {
   readonly participants: Readonly<Record<ParticipantId, Participant>>;
   readonly replicas: Readonly<Record<DcId, Replica>>;
   readonly link: LinkSettings;
+  readonly consistency: Consistency;
+  readonly settings: ClassSettings;
   /** Per-datacenter clock skew in ms: a datacenter's wall clock is server time plus its skew (CLK1). */
   readonly skew: Readonly<Record<DcId, number>>;
   /** Replication messages sent and not yet delivered, in send order. */
@@ -140,6 +166,15 @@ export type Command =
   | { readonly type: 'post.like'; readonly opId: OpId; readonly participantId: ParticipantId; readonly postId: PostId }
   | { readonly type: 'post.unlike'; readonly opId: OpId; readonly participantId: ParticipantId; readonly postId: PostId }
   | { readonly type: 'link.configure'; readonly latencyMs: number; readonly jitterMs: number }
+  /** Cut, one-way cut, slow link, or heal (mode 'up'): the heal delivers everything held. */
+  | { readonly type: 'link.mode'; readonly mode: LinkMode; readonly slowLatencyMs?: number }
+  | { readonly type: 'clock.skew'; readonly dc: DcId; readonly skewMs: number }
+  | { readonly type: 'consistency.set'; readonly w: number; readonly r: number }
+  /** Failover: the instructor moves a person to a datacenter (FO1). */
+  | { readonly type: 'participant.move'; readonly participantId: ParticipantId; readonly to: DcId }
+  /** A student roams to the other datacenter themselves, unless the instructor locked it. */
+  | { readonly type: 'participant.switch'; readonly participantId: ParticipantId }
+  | { readonly type: 'settings.lockSwitch'; readonly locked: boolean }
   | { readonly type: 'session.reset' }
   /** Deliver what is due. Never logged: any later command delivers what was due before it. */
   | { readonly type: 'tick' };
@@ -154,12 +189,15 @@ export interface Ctx {
 /** What happened, for the adapters to persist nothing of (the log is the commands) and broadcast. */
 export type SimEvent =
   | { readonly type: 'participant.joined'; readonly participant: Participant }
-  | { readonly type: 'op.applied'; readonly dc: DcId; readonly op: Op; readonly local: boolean }
-  | { readonly type: 'link.configured'; readonly link: LinkSettings }
+  /** `at`: server time it took effect there (a delivery's `deliverAt`, or the heal that released it). */
+  | { readonly type: 'op.applied'; readonly dc: DcId; readonly op: Op; readonly local: boolean; readonly at: number }
+  | { readonly type: 'participant.moved'; readonly participant: Participant; readonly from: DcId }
+  /** Any of link, skew, consistency or class settings changed. */
+  | { readonly type: 'settings.changed' }
   | { readonly type: 'session.reset' };
 
 /** Why the core refused a command. Codes are stable: the protocol and the pages show them. */
-export type RejectCode = 'unknown_participant' | 'unknown_post' | 'not_author' | 'post_deleted' | 'invalid';
+export type RejectCode = 'unknown_participant' | 'unknown_post' | 'not_author' | 'post_deleted' | 'no_quorum' | 'locked' | 'invalid';
 
 export interface Rejection {
   readonly code: RejectCode;
