@@ -205,6 +205,31 @@ export interface SettingsView {
   switchLocked: boolean;
 }
 
+/** One op on the space-time diagram (see server/sim/timeline.ts). */
+export interface TimelineOpView {
+  opId: string;
+  kind: 'create' | 'edit' | 'delete' | 'like' | 'unlike';
+  postId: string;
+  authorName: string;
+  origin: Dc;
+  at: number;
+  wall: number;
+  lamport: number;
+  vv: VersionVectorView;
+  deliveredAt: number | null;
+}
+
+export interface TimelineBandView {
+  mode: LinkMode;
+  from: number;
+  to: number | null;
+}
+
+export interface TimelineView {
+  ops: TimelineOpView[];
+  bands: TimelineBandView[];
+}
+
 export interface DivergenceView {
   onlyWest: number;
   onlyEast: number;
@@ -234,6 +259,7 @@ export interface ClassSnapshot {
   inFlight: Record<Dc, number>;
   settings: SettingsView;
   divergence: DivergenceView;
+  timeline: TimelineView;
   serverNow: number;
 }
 
@@ -285,6 +311,8 @@ export interface ServerToClientEvents {
   'link:inflight': (inFlight: Record<Dc, number>) => void;
   'settings:changed': (settings: SettingsView) => void;
   'divergence:changed': (divergence: DivergenceView) => void;
+  /** Ops added or delivered since the last change (by opId), and all bands. */
+  'timeline:changed': (change: { ops: TimelineOpView[]; bands: TimelineBandView[] }) => void;
   'participant:moved': (participant: ParticipantView) => void;
   /** To the moved person's own screens: re-join (with the token) to get the new datacenter's view. */
   'me:moved': (change: { to: Dc }) => void;

@@ -17,8 +17,8 @@ import {
   type SettingsView,
 } from '../protocol/index.ts';
 import { DuplicateCodeError, type Store } from '../persistence/store.ts';
-import { DATACENTERS, type Command, type DcId, type Participant, type Rejection, type SimEvent, type SimState } from '../sim/index.ts';
-import { SessionRuntime, type Clock, type RuntimeHooks } from './session-runtime.ts';
+import { DATACENTERS, type Command, type DcId, type Participant, type Rejection, type SimState } from '../sim/index.ts';
+import { SessionRuntime, type Clock, type Committed, type RuntimeHooks } from './session-runtime.ts';
 import { hashSecret, newJoinCode, newSecret, secretMatches } from './secrets.ts';
 import {
   classSnapshot,
@@ -29,6 +29,7 @@ import {
   postViewIn,
   settingsView,
   studentSnapshot,
+  timelineOpView,
 } from './views.ts';
 
 interface SocketData {
@@ -90,7 +91,7 @@ export function createRealtime(io: AppServer, deps: RealtimeDeps): Realtime {
   }
 
   /** Sends each change as a small diff: every touched post, as each datacenter now holds it. */
-  function broadcast(runtime: SessionRuntime, state: SimState, events: readonly SimEvent[]): void {
+  function broadcast(runtime: SessionRuntime, { state, events, timeline, timelineChanged }: Committed): void {
     const sid = runtime.record.id;
     const touched = new Set<string>();
     let diverged = false;
@@ -129,6 +130,12 @@ export function createRealtime(io: AppServer, deps: RealtimeDeps): Realtime {
     }
     if (touched.size > 0) io.to(rooms.class(sid)).emit('link:inflight', inFlightView(state));
     if (touched.size > 0 || diverged) io.to(rooms.class(sid)).emit('divergence:changed', divergenceView(state));
+    if (timelineChanged.length > 0 || diverged) {
+      io.to(rooms.class(sid)).emit('timeline:changed', {
+        ops: timelineChanged.map((op) => timelineOpView(state, op)),
+        bands: timeline.bands.map((b) => ({ ...b })),
+      });
+    }
   }
 
   /** A moved person's open screens change rooms at once, then re-join to get the new side's view (FO1). */
@@ -299,7 +306,7 @@ export function createRealtime(io: AppServer, deps: RealtimeDeps): Realtime {
       const runtime = byCode.get(code);
       if (!runtime) return Promise.resolve(fail('unknown_session', `No session has the code ${code}.`));
       attachClassView(socket, runtime, false);
-      return Promise.resolve({ ok: true, data: classSnapshot(runtime.code, runtime.state, (id) => runtime.isOnline(id), clock()) });
+      return Promise.resolve({ ok: true, data: classSnapshot(runtime.code, runtime.state, runtime.timeline, (id) => runtime.isOnline(id), clock()) });
     });
 
     route(socket, 'admin:watch', schemas.adminWatch, ({ code, secret }) => {
@@ -308,7 +315,7 @@ export function createRealtime(io: AppServer, deps: RealtimeDeps): Realtime {
         return Promise.resolve(fail('forbidden', 'That instructor link is not valid for this session.'));
       }
       attachClassView(socket, runtime, true);
-      return Promise.resolve({ ok: true, data: classSnapshot(runtime.code, runtime.state, (id) => runtime.isOnline(id), clock()) });
+      return Promise.resolve({ ok: true, data: classSnapshot(runtime.code, runtime.state, runtime.timeline, (id) => runtime.isOnline(id), clock()) });
     });
 
     route(socket, 'post:create', schemas.postCreate, (p) =>

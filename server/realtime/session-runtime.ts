@@ -4,12 +4,32 @@
  * core -> store -> commit, one at a time, so what is acknowledged is what is stored (REL1).
  */
 import type { LogEntry, ParticipantToken, SessionRecord, Store } from '../persistence/store.ts';
-import { createInitialState, nextDeliveryAt, step, type Command, type Rejection, type SimEvent, type SimState } from '../sim/index.ts';
+import {
+  EMPTY_TIMELINE,
+  createInitialState,
+  nextDeliveryAt,
+  recordTimeline,
+  step,
+  type Command,
+  type Rejection,
+  type SimEvent,
+  type SimState,
+  type Timeline,
+  type TimelineOp,
+} from '../sim/index.ts';
 
 export type Clock = () => number;
 
 /** Outcome of one command: refused (nothing stored), or applied with the state after it. */
 export type Outcome = { ok: false; error: Rejection } | { ok: true; state: SimState; events: readonly SimEvent[] };
+
+/** One committed change: the state right after it, its events, and the timeline ops it touched. */
+export interface Committed {
+  state: SimState;
+  events: readonly SimEvent[];
+  timeline: Timeline;
+  timelineChanged: TimelineOp[];
+}
 
 export interface RuntimeHooks {
   /**
@@ -17,7 +37,7 @@ export interface RuntimeHooks {
    * current task, so the writer's ack goes out before the broadcast (validate, core, persist, ack,
    * broadcast).
    */
-  onCommitted(runtime: SessionRuntime, state: SimState, events: readonly SimEvent[]): void;
+  onCommitted(runtime: SessionRuntime, change: Committed): void;
   onError(error: unknown): void;
 }
 
@@ -31,6 +51,7 @@ export class SessionRuntime {
   private constructor(
     readonly record: SessionRecord,
     private current: SimState,
+    private history: Timeline,
     private nextSeq: number,
     private readonly store: Store,
     private readonly clock: Clock,
@@ -40,12 +61,15 @@ export class SessionRuntime {
   /** A new session, or one rebuilt from its stored log (restart recovery, REL1). */
   static fromLog(record: SessionRecord, log: readonly LogEntry[], store: Store, clock: Clock, hooks: RuntimeHooks): SessionRuntime {
     let state = createInitialState(record.seed);
+    let timeline = EMPTY_TIMELINE;
     for (const entry of log) {
       const result = step(state, entry.command, { now: entry.at });
-      if (result.ok) state = result.state;
-      else hooks.onError(new Error(`session ${record.code}: stored command ${entry.seq} no longer applies: ${result.error.message}`));
+      if (result.ok) {
+        state = result.state;
+        timeline = recordTimeline(timeline, result.events, state).timeline;
+      } else hooks.onError(new Error(`session ${record.code}: stored command ${entry.seq} no longer applies: ${result.error.message}`));
     }
-    const runtime = new SessionRuntime(record, state, log.length, store, clock, hooks);
+    const runtime = new SessionRuntime(record, state, timeline, log.length, store, clock, hooks);
     // Messages that were in flight when the server stopped are delivered now, or when due.
     runtime.tick();
     return runtime;
@@ -53,6 +77,11 @@ export class SessionRuntime {
 
   get state(): SimState {
     return this.current;
+  }
+
+  /** The space-time diagram so far: a projection of the events, rebuilt by replay. */
+  get timeline(): Timeline {
+    return this.history;
   }
 
   get code(): string {
@@ -103,7 +132,12 @@ export class SessionRuntime {
 
   private commit(state: SimState, events: readonly SimEvent[]): void {
     this.current = state;
-    if (events.length > 0) setImmediate(() => this.hooks.onCommitted(this, state, events));
+    if (events.length > 0) {
+      const recorded = recordTimeline(this.history, events, state);
+      this.history = recorded.timeline;
+      const change: Committed = { state, events, timeline: recorded.timeline, timelineChanged: recorded.changed };
+      setImmediate(() => this.hooks.onCommitted(this, change));
+    }
     this.schedule();
   }
 

@@ -1,5 +1,5 @@
 /** Projects the core's state onto the protocol's views: what each kind of screen is sent. */
-import type { ClassSnapshot, DivergenceView, LinkView, ParticipantView, PostView, QuorumView, SettingsView, StudentSnapshot } from '../protocol/index.ts';
+import type { ClassSnapshot, TimelineOpView, TimelineView, DivergenceView, LinkView, ParticipantView, PostView, QuorumView, SettingsView, StudentSnapshot } from '../protocol/index.ts';
 import {
   CLASS_AUTHOR,
   PINNED_POST_ID,
@@ -13,6 +13,8 @@ import {
   type Participant,
   type Post,
   type SimState,
+  type Timeline,
+  type TimelineOp,
 } from '../sim/index.ts';
 
 function authorName(state: SimState, id: string): string {
@@ -118,7 +120,15 @@ export function studentSnapshot(code: string, state: SimState, me: Participant, 
   };
 }
 
-export function classSnapshot(code: string, state: SimState, online: (id: string) => boolean, now: number): ClassSnapshot {
+export function timelineOpView(state: SimState, op: TimelineOp): TimelineOpView {
+  return { ...op, authorName: authorName(state, op.author), vv: { west: op.vv.west, east: op.vv.east } };
+}
+
+export function timelineView(state: SimState, timeline: Timeline): TimelineView {
+  return { ops: timeline.ops.map((op) => timelineOpView(state, op)), bands: timeline.bands.map((b) => ({ ...b })) };
+}
+
+export function classSnapshot(code: string, state: SimState, timeline: Timeline, online: (id: string) => boolean, now: number): ClassSnapshot {
   const posts = { west: feedView(state, 'west'), east: feedView(state, 'east') };
   return {
     code,
@@ -128,6 +138,7 @@ export function classSnapshot(code: string, state: SimState, online: (id: string
     inFlight: inFlightView(state),
     settings: settingsView(state),
     divergence: divergenceView(state),
+    timeline: timelineView(state, timeline),
     serverNow: now,
   };
 }

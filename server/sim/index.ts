@@ -7,3 +7,4 @@ export { heal } from './heal.ts';
 export { quorumStatus, reachableNodes, presetOf, CONSISTENCY_PRESETS, N, type QuorumStatus, type ConsistencyPreset } from './quorum.ts';
 export { divergence, type Divergence } from './divergence.ts';
 export { step, replay, createInitialState, isApplied, wallClock, DEFAULT_LINK, MAX_SKEW_MS } from './step.ts';
+export { recordTimeline, EMPTY_TIMELINE, TIMELINE_LIMIT, type Timeline, type TimelineOp, type TimelineBand } from './timeline.ts';
