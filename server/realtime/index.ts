@@ -17,7 +17,7 @@ import {
   type SettingsView,
 } from '../protocol/index.ts';
 import { DuplicateCodeError, type Store } from '../persistence/store.ts';
-import { DATACENTERS, type Command, type DcId, type Participant, type Rejection, type SimState } from '../sim/index.ts';
+import { DATACENTERS, type Command, type PostCommand, type DcId, type Participant, type Rejection, type SimState } from '../sim/index.ts';
 import { SessionRuntime, type Clock, type Committed, type RuntimeHooks } from './session-runtime.ts';
 import { hashSecret, newJoinCode, newSecret, secretMatches } from './secrets.ts';
 import {
@@ -226,7 +226,7 @@ export function createRealtime(io: AppServer, deps: RealtimeDeps): Realtime {
   /** A student's write: runs as the socket's own participant only (SEC1), answered with the post's new view. */
   async function write(
     socket: AppSocket,
-    makeCommand: (participantId: string) => Extract<Command, { opId: string }>,
+    makeCommand: (participantId: string) => PostCommand,
     postId: string,
   ): Promise<Ack<PostView>> {
     const who = studentOf(socket);

@@ -1,4 +1,4 @@
-import { applyOp } from './replica.ts';
+import { applyOps } from './replica.ts';
 import { nextRandom } from './rng.ts';
 import type { DcId, LinkMode, LinkSettings, Message, Op, SimEvent, SimState } from './types.ts';
 
@@ -69,12 +69,13 @@ export function deliverDue(state: SimState, now: number, releasedAt?: number): {
   const due = state.inFlight.filter((m) => m.deliverAt <= now && !isBlocked(mode, m.from));
   if (due.length === 0) return { state, events: [] };
   const delivered = new Set(due);
-  const events: SimEvent[] = [];
-  let replicas = state.replicas;
-  for (const message of [...due].sort(byDeliveryTime)) {
-    replicas = { ...replicas, [message.to]: applyOp(replicas[message.to], message.op, false) };
-    events.push({ type: 'op.applied', dc: message.to, op: message.op, local: false, at: releasedAt ?? message.deliverAt });
-  }
+  const ordered = [...due].sort(byDeliveryTime);
+  const events: SimEvent[] = ordered.map((m) => ({ type: 'op.applied', dc: m.to, op: m.op, local: false, at: releasedAt ?? m.deliverAt }));
+  // Each side's deliveries are independent of the other's, so one batch per side keeps the order that matters.
+  const replicas = {
+    west: applyOps(state.replicas.west, ordered.filter((m) => m.to === 'west').map((m) => m.op), false),
+    east: applyOps(state.replicas.east, ordered.filter((m) => m.to === 'east').map((m) => m.op), false),
+  };
   return { state: { ...state, replicas, inFlight: state.inFlight.filter((m) => !delivered.has(m)) }, events };
 }
 

@@ -1,7 +1,7 @@
 import { heal } from './heal.ts';
 import { deliverDue, isCut, otherDc, send } from './network.ts';
 import { quorumStatus } from './quorum.ts';
-import { applyOp, emptyReplica } from './replica.ts';
+import { applyOp, applyOps, emptyReplica } from './replica.ts';
 import {
   DATACENTERS,
   PINNED_POST_ID,
@@ -20,6 +20,9 @@ import {
   type StepResult,
 } from './types.ts';
 import { ZERO_VV, bumpVV } from './vv.ts';
+
+/** The author id of the instructor's own writes (choices made from the admin page). */
+export const INSTRUCTOR = 'instructor';
 
 /** Default link: 400 ms one way, with jitter enough to reorder close messages; a slow link takes 3 s. */
 export const DEFAULT_LINK: LinkSettings = { latencyMs: 400, jitterMs: 100, mode: 'up', since: null, slowLatencyMs: 3000 };
@@ -40,6 +43,8 @@ export function createInitialState(seed: number): SimState {
     nextMessageSeq: 0,
     rng: seed | 0,
     now: 0,
+    strategy: 'lww',
+    lastHeal: null,
   };
 }
 
@@ -57,7 +62,8 @@ function reject(code: RejectCode, message: string): StepResult {
   return { ok: false, error: { code, message } };
 }
 
-type PostCommand = Extract<Command, { opId: string }>;
+/** A person's write to a post: everything with an op id but a choice between versions. */
+export type PostCommand = Exclude<Extract<Command, { opId: string }>, { type: 'conflict.resolve' }>;
 
 /** Which post a command writes, and what kind of op it becomes. */
 function opTarget(command: PostCommand): { postId: PostId; kind: OpKind } {
@@ -89,6 +95,9 @@ function checkWrite(command: PostCommand, participant: ParticipantId, post: Post
   }
   if (!post?.created) return reject('unknown_post', 'That post does not exist in your datacenter.');
   if (post.deleted) return reject('post_deleted', 'That post was deleted.');
+  if (post.siblings && (command.type === 'post.edit' || command.type === 'post.delete')) {
+    return reject('in_conflict', 'This post has conflicting versions: choose one first.');
+  }
   const ownOrPinned = post.author === participant || post.id === PINNED_POST_ID;
   if (command.type === 'post.edit' && !ownOrPinned) return reject('not_author', 'You can only edit your own posts and the pinned class post.');
   if (command.type === 'post.delete') {
@@ -125,9 +134,47 @@ function write(state: SimState, command: PostCommand, now: number): StepResult {
     wall: wallClock(state, dc, now),
     lamport: replica.lamport + 1,
     vv: bumpVV(post?.vv ?? ZERO_VV, dc),
+    at: now,
   };
   const applied: SimState = { ...state, replicas: { ...state.replicas, [dc]: applyOp(replica, op, true) } };
   return { ok: true, state: send(applied, op, now), events: [{ type: 'op.applied', dc, op, local: true, at: now }] };
+}
+
+/**
+ * A person's choice between conflicting versions (HUM2): a new write whose vector dominates every
+ * sibling, so it replicates like any write, and can itself conflict if made during a new split.
+ * "Both" keeps West's version on the post and makes East's a post of its own.
+ */
+function resolveConflict(state: SimState, command: Extract<Command, { type: 'conflict.resolve' }>, now: number): StepResult {
+  const participant = command.participantId === null ? null : state.participants[command.participantId];
+  if (command.participantId !== null && !participant) return reject('unknown_participant', 'Unknown participant: join the session again.');
+  if (isApplied(state, command.opId)) return { ok: true, state, events: [] };
+  const dc = participant?.home ?? command.dc ?? 'west';
+  const replica = state.replicas[dc];
+  const post = replica.posts[command.postId];
+  if (!post?.created) return reject('unknown_post', 'That post does not exist in your datacenter.');
+  if (!post.siblings) return reject('no_conflict', 'That post has no conflict to resolve (someone may have chosen already).');
+  if (participant && post.author !== participant.id && post.id !== PINNED_POST_ID) {
+    return reject('not_author', 'Only the author (or the instructor) chooses between versions of this post.');
+  }
+  const quorum = quorumStatus(state, dc);
+  if (quorum.writeRefusal !== null) return reject('no_quorum', quorum.writeRefusal);
+  const keep = command.keep === 'both' ? 'west' : command.keep;
+  const chosen = post.siblings.find((s) => s.dc === keep);
+  if (!chosen) return reject('invalid', `There is no ${keep} version to keep.`);
+  const author = participant?.id ?? INSTRUCTOR;
+  const stamp = { origin: dc, wall: wallClock(state, dc, now), at: now, author };
+  const ops: Op[] = [
+    { ...stamp, opId: command.opId, kind: 'resolve', postId: post.id, text: chosen.text, deleted: chosen.deleted, lamport: replica.lamport + 1, vv: bumpVV(post.vv, dc) },
+  ];
+  const other = post.siblings.find((s) => s.dc !== keep);
+  if (command.keep === 'both' && other) {
+    const copyId = `${command.opId}-both`;
+    ops.push({ ...stamp, author: post.author, opId: copyId, kind: 'create', postId: copyId, parentId: post.parentId, text: other.text, lamport: replica.lamport + 2, vv: bumpVV(ZERO_VV, dc) });
+  }
+  let next: SimState = { ...state, replicas: { ...state.replicas, [dc]: applyOps(replica, ops, true) } };
+  for (const op of ops) next = send(next, op, now);
+  return { ok: true, state: next, events: ops.map((op) => ({ type: 'op.applied', dc, op, local: true, at: now })) };
 }
 
 /** Balanced placement: a newcomer goes to the datacenter with fewer people (West on a tie). */
@@ -166,7 +213,14 @@ function changeLinkMode(state: SimState, mode: LinkSettings['mode'], slowLatency
     since: mode === state.link.mode ? state.link.since : now,
     slowLatencyMs: slowLatencyMs ?? state.link.slowLatencyMs,
   };
-  const healed = isCut(state.link.mode) ? heal({ ...state, link }, now) : { state: { ...state, link }, events: [] };
+  // Fully open again after a cut: the session's strategy puts the two sides back together.
+  // A cut that only changes direction lets one side's messages through with the usual merge rule.
+  const healed =
+    isCut(state.link.mode) && !isCut(mode)
+      ? heal({ ...state, link }, now)
+      : isCut(state.link.mode)
+        ? deliverDue({ ...state, link }, now, now)
+        : { state: { ...state, link }, events: [] };
   return { ok: true, state: healed.state, events: [{ type: 'settings.changed' }, ...healed.events] };
 }
 
@@ -211,6 +265,10 @@ function apply(state: SimState, command: Command, now: number): StepResult {
     }
     case 'settings.lockSwitch':
       return settingsChanged({ ...state, settings: { ...state.settings, switchLocked: command.locked } });
+    case 'strategy.set':
+      return settingsChanged({ ...state, strategy: command.strategy });
+    case 'conflict.resolve':
+      return resolveConflict(state, command, now);
     case 'session.reset': {
       const fresh = createInitialState(state.rng);
       const reset: SimState = {
@@ -220,6 +278,7 @@ function apply(state: SimState, command: Command, now: number): StepResult {
         consistency: state.consistency,
         settings: state.settings,
         skew: state.skew,
+        strategy: state.strategy,
         nextMessageSeq: state.nextMessageSeq,
         now,
       };

@@ -88,6 +88,7 @@ export function recordTimeline(timeline: Timeline, events: readonly SimEvent[], 
         break;
       case 'participant.joined':
       case 'participant.moved':
+      case 'heal.resolved':
         break;
       default: {
         const unknown: never = event;

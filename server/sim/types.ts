@@ -38,8 +38,10 @@ export interface Op {
   readonly author: ParticipantId;
   /** Set on `create`: the post replied to, or null for a top-level post. */
   readonly parentId?: PostId | null;
-  /** Set on `create` and `edit`. */
+  /** Set on `create`, `edit` and `resolve`. */
   readonly text?: string;
+  /** Set on `resolve`: whether the chosen version is a deleted one. */
+  readonly deleted?: boolean;
   readonly origin: DcId;
   /** The origin datacenter's wall clock when it accepted the op: server time plus its skew (CLK1). */
   readonly wall: number;
@@ -47,9 +49,15 @@ export interface Op {
   readonly lamport: number;
   /** The object's version vector after this op, at its origin (VV1). */
   readonly vv: VersionVector;
+  /**
+   * Server time when it was accepted. No merge rule reads it (a real datacenter cannot know the
+   * true time); the heal report uses it to explain a loss: "your clock was 4.0 s behind".
+   */
+  readonly at: number;
 }
 
-export const OP_KINDS = ['create', 'edit', 'delete', 'like', 'unlike'] as const;
+/** `resolve` is a person's choice between conflicting versions (HUM2): a write that dominates them. */
+export const OP_KINDS = ['create', 'edit', 'delete', 'like', 'unlike', 'resolve'] as const;
 export type OpKind = (typeof OP_KINDS)[number];
 
 /**
@@ -84,10 +92,32 @@ export interface Post {
   /** The delete register; null while never deleted. */
   readonly deleteStamp: Stamp | null;
   readonly likes: Readonly<Record<ParticipantId, LikeMark>>;
+  /** A choice (resolve op) or a merge-all heal that brought a deleted post back: it outranks older deletes. */
+  readonly restoreStamp: Stamp | null;
+  /** Under human choice, the versions in conflict after a heal (HUM2), one per side; null when none. */
+  readonly siblings: readonly Sibling[] | null;
+  /** Under merge-all, the post this one duplicates: the other side's version of it (MRG1). */
+  readonly duplicateOf: PostId | null;
   readonly vv: VersionVector;
   /** The Lamport time of the newest op applied to this post here. */
   readonly lamport: number;
 }
+
+/** One side's version of a post in conflict, kept until a person chooses (HUM2, HUM3). */
+export interface Sibling {
+  readonly dc: DcId;
+  readonly text: string;
+  readonly deleted: boolean;
+  readonly vv: VersionVector;
+  /** Who wrote this version's content, on their datacenter's clock. */
+  readonly by: ParticipantId;
+  readonly wall: number;
+  readonly lamport: number;
+}
+
+/** How a heal puts the two sides back together. Closed: each has its own function in strategies.ts. */
+export const STRATEGIES = ['lww', 'merge', 'human'] as const;
+export type Strategy = (typeof STRATEGIES)[number];
 
 /** One datacenter's copy of the data. */
 export interface Replica {
@@ -155,6 +185,10 @@ export interface SimState {
   readonly rng: number;
   /** The newest time the core has seen: a step never moves time backwards. */
   readonly now: number;
+  /** The resolution strategy the next heal uses. */
+  readonly strategy: Strategy;
+  /** What the last heal did: the board's report and each person's ledger. */
+  readonly lastHeal: HealReport | null;
 }
 
 /** What the adapters tell the core. Closed union: `step` switches over it exhaustively. */
@@ -175,6 +209,20 @@ export type Command =
   /** A student roams to the other datacenter themselves, unless the instructor locked it. */
   | { readonly type: 'participant.switch'; readonly participantId: ParticipantId }
   | { readonly type: 'settings.lockSwitch'; readonly locked: boolean }
+  | { readonly type: 'strategy.set'; readonly strategy: Strategy }
+  /**
+   * A choice between conflicting versions (HUM2): keep one side's, or both (the other becomes a
+   * post of its own). By the author; anyone for the pinned post; the instructor (no participant,
+   * writing from `dc`) for any post.
+   */
+  | {
+      readonly type: 'conflict.resolve';
+      readonly opId: OpId;
+      readonly participantId: ParticipantId | null;
+      readonly dc?: DcId;
+      readonly postId: PostId;
+      readonly keep: DcId | 'both';
+    }
   | { readonly type: 'session.reset' }
   /** Deliver what is due. Never logged: any later command delivers what was due before it. */
   | { readonly type: 'tick' };
@@ -192,12 +240,23 @@ export type SimEvent =
   /** `at`: server time it took effect there (a delivery's `deliverAt`, or the heal that released it). */
   | { readonly type: 'op.applied'; readonly dc: DcId; readonly op: Op; readonly local: boolean; readonly at: number }
   | { readonly type: 'participant.moved'; readonly participant: Participant; readonly from: DcId }
-  /** Any of link, skew, consistency or class settings changed. */
+  /** Any of link, skew, consistency, strategy or class settings changed. */
   | { readonly type: 'settings.changed' }
+  /** A heal resolved the divergence; `touched` lists every post whose view changed beyond its ops. */
+  | { readonly type: 'heal.resolved'; readonly report: HealReport; readonly touched: readonly PostId[] }
   | { readonly type: 'session.reset' };
 
 /** Why the core refused a command. Codes are stable: the protocol and the pages show them. */
-export type RejectCode = 'unknown_participant' | 'unknown_post' | 'not_author' | 'post_deleted' | 'no_quorum' | 'locked' | 'invalid';
+export type RejectCode =
+  | 'unknown_participant'
+  | 'unknown_post'
+  | 'not_author'
+  | 'post_deleted'
+  | 'no_quorum'
+  | 'locked'
+  | 'in_conflict'
+  | 'no_conflict'
+  | 'invalid';
 
 export interface Rejection {
   readonly code: RejectCode;
@@ -208,3 +267,62 @@ export interface Rejection {
 export type StepResult =
   | { readonly ok: true; readonly state: SimState; readonly events: readonly SimEvent[] }
   | { readonly ok: false; readonly error: Rejection };
+
+// ---- heal reports ------------------------------------------------------------------------------
+
+/** One side's write as the report shows it: whose, where, on which clock, and the true time. */
+export interface WriteRef {
+  readonly opId: OpId;
+  readonly kind: OpKind;
+  readonly by: ParticipantId;
+  readonly dc: DcId;
+  readonly wall: number;
+  readonly at: number;
+  readonly text?: string;
+}
+
+/** LWW3: a write the heal discarded, and why it lost. */
+export interface LostWrite {
+  readonly postId: PostId;
+  readonly lost: WriteRef;
+  readonly winner: WriteRef;
+  /** One sentence: which version won on which clock. */
+  readonly reason: string;
+  /** Set when skew decided it: the loser was written later in true time, on a clock that was behind. */
+  readonly skewNote: string | null;
+}
+
+/** MRG2: likes added on each side during the split, merged as a CRDT (a set of likers). */
+export interface LikeMerge {
+  readonly postId: PostId;
+  readonly west: number;
+  readonly east: number;
+  readonly total: number;
+}
+
+/** HUM2: a post left in conflict for a person to choose. */
+export interface ConflictRef {
+  readonly postId: PostId;
+  readonly author: ParticipantId;
+  readonly siblings: readonly Sibling[];
+}
+
+export interface HealReport {
+  readonly strategy: Strategy;
+  readonly at: number;
+  /** Messages the link held, by sending side. */
+  readonly held: Readonly<Record<DcId, number>>;
+  /** LWW: every discarded edit, delete, like and unlike (LWW1–LWW3). */
+  readonly lost: readonly LostWrite[];
+  /** Merge-all: the post kept and the duplicate made from the other side's version (MRG1). */
+  readonly duplicates: readonly { readonly postId: PostId; readonly duplicateId: PostId; readonly by: ParticipantId }[];
+  /** Replies now under a deleted parent (MRG3). */
+  readonly brokenThreads: readonly { readonly postId: PostId; readonly parentId: PostId; readonly by: ParticipantId }[];
+  /** Likes given on one side to a post deleted on the other (MRG3). */
+  readonly phantomLikes: readonly { readonly postId: PostId; readonly by: ParticipantId }[];
+  /** Posts deleted on one side and edited on the other, brought back by merge-all (MRG3). */
+  readonly resurrected: readonly { readonly postId: PostId; readonly deletedBy: ParticipantId; readonly editedBy: ParticipantId }[];
+  readonly likeMerges: readonly LikeMerge[];
+  /** Human choice: conflicts left for people to resolve (HUM2). */
+  readonly conflicts: readonly ConflictRef[];
+}

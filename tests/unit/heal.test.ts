@@ -1,0 +1,372 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  PINNED_POST_ID,
+  STRATEGIES,
+  compareVV,
+  likeCount,
+  previewHeal,
+  step,
+  type Command,
+  type Post,
+  type SimState,
+  type Strategy,
+} from '../../server/sim/index.ts';
+import { SimDriver } from '../support/sim.ts';
+
+/** Wendy and Walt in West, Ed and Eve in East, a shared post by Wendy, then the link is cut. */
+function splitClass(strategy: Strategy, seed = 1) {
+  const sim = new SimDriver(seed);
+  for (const id of ['wendy', 'ed', 'walt', 'eve']) sim.join(id);
+  sim.run({ type: 'link.configure', latencyMs: 100, jitterMs: 0 });
+  sim.run({ type: 'strategy.set', strategy });
+  const shared = sim.post('wendy', 'original');
+  sim.flush();
+  sim.run({ type: 'link.mode', mode: 'cut' });
+  return { sim, shared };
+}
+
+function heal(sim: SimDriver) {
+  const events = sim.run({ type: 'link.mode', mode: 'up' });
+  sim.flush();
+  expect(sim.state.replicas.west.posts).toEqual(sim.state.replicas.east.posts);
+  const report = sim.state.lastHeal;
+  if (!report) throw new Error('no heal report');
+  return { report, events };
+}
+
+function post(sim: SimDriver, id: string): Post {
+  const p = sim.state.replicas.west.posts[id];
+  if (!p) throw new Error(`no post ${id}`);
+  return p;
+}
+
+function live(state: SimState): Post[] {
+  return Object.values(state.replicas.west.posts).filter((p) => p.created);
+}
+
+describe('[LWW1] [LWW2] [LWW3] last write wins', () => {
+  it('[LWW1] the lecture\'s example: West sets X=5 at its time 100, East sets X=7 at its time 99: LWW keeps 5', () => {
+    const { sim } = splitClass('lww');
+    sim.run({ type: 'clock.skew', dc: 'east', skewMs: -1000 });
+    sim.edit('wendy', PINNED_POST_ID, 'X=5'); // West clock: t
+    sim.edit('ed', PINNED_POST_ID, 'X=7'); // East clock: t - 1 s (same true time)
+    const { report } = heal(sim);
+    expect(post(sim, PINNED_POST_ID).text).toBe('X=5');
+    expect(report.lost).toHaveLength(1);
+    expect(report.lost[0]).toMatchObject({ postId: PINNED_POST_ID, lost: { by: 'ed', dc: 'east', text: 'X=7' }, winner: { by: 'wendy', dc: 'west' } });
+  });
+
+  it('[LWW1] a later edit from a slow clock loses, and the report says the clock was behind (LWW3)', () => {
+    const { sim } = splitClass('lww');
+    sim.run({ type: 'clock.skew', dc: 'east', skewMs: -4000 });
+    sim.edit('wendy', PINNED_POST_ID, 'West at t');
+    sim.now += 2000;
+    sim.edit('ed', PINNED_POST_ID, 'East 2 s later, clock 4 s behind');
+    const { report } = heal(sim);
+    expect(post(sim, PINNED_POST_ID).text).toBe('West at t');
+    const [loss] = report.lost;
+    expect(loss?.reason).toBe("West's version has the later timestamp (2.0 s later on the clocks): the last write wins.");
+    expect(loss?.skewNote).toBe("East's clock was 4.0 s behind West's: this write really came 2.0 s later, and still lost.");
+  });
+
+  it('[LWW1] on an equal timestamp a delete beats an edit', () => {
+    const { sim, shared } = splitClass('lww');
+    sim.run({ type: 'participant.move', participantId: 'wendy', to: 'east' });
+    sim.edit('wendy', shared, 'edited in East');
+    sim.run({ type: 'participant.move', participantId: 'wendy', to: 'west' });
+    sim.run({ type: 'post.delete', opId: sim.opId(), participantId: 'wendy', postId: shared });
+    const { report } = heal(sim);
+    expect(post(sim, shared).deleted).toBe(true);
+    expect(report.lost[0]?.reason).toBe('Same timestamp on both clocks: a delete beats an edit.');
+  });
+
+  it('[LWW1] on an equal timestamp between two edits West wins', () => {
+    const { sim } = splitClass('lww');
+    sim.edit('ed', PINNED_POST_ID, 'East');
+    sim.edit('wendy', PINNED_POST_ID, 'West');
+    heal(sim);
+    expect(post(sim, PINNED_POST_ID).text).toBe('West');
+  });
+
+  it('[LWW2] like counts are a number one side overwrote: the other side\'s likes are lost, and reported', () => {
+    const { sim, shared } = splitClass('lww');
+    sim.like('wendy', shared);
+    sim.like('walt', shared);
+    sim.now += 10;
+    sim.like('ed', shared);
+    const { report } = heal(sim);
+    expect(likeCount(post(sim, shared))).toBe(1);
+    expect(report.lost.map((l) => [l.lost.by, l.lost.kind])).toEqual([
+      ['wendy', 'like'],
+      ['walt', 'like'],
+    ]);
+  });
+
+  it('[LWW3] new posts on either side are kept: only writes to the same object can lose', () => {
+    const { sim } = splitClass('lww');
+    sim.post('wendy', 'west only');
+    sim.post('ed', 'east only');
+    const { report } = heal(sim);
+    expect(live(sim.state).map((p) => p.text)).toEqual(expect.arrayContaining(['west only', 'east only']));
+    expect(report.lost).toEqual([]);
+  });
+});
+
+describe('[MRG1] [MRG2] [MRG3] merge everything', () => {
+  it('[MRG1] an object edited on both sides survives twice: the post and its duplicate', () => {
+    const { sim } = splitClass('merge');
+    sim.edit('wendy', PINNED_POST_ID, 'West notes');
+    sim.edit('ed', PINNED_POST_ID, 'East notes');
+    const { report } = heal(sim);
+    expect(post(sim, PINNED_POST_ID).text).toBe('West notes');
+    const [dup] = report.duplicates;
+    expect(dup).toMatchObject({ postId: PINNED_POST_ID, by: 'ed' });
+    expect(post(sim, dup?.duplicateId ?? '')).toMatchObject({ text: 'East notes', duplicateOf: PINNED_POST_ID, created: true, deleted: false });
+  });
+
+  it('[MRG2] likes merge as a CRDT: West +3 and East +2 give +5, in any order', () => {
+    const { sim, shared } = splitClass('merge');
+    sim.join('wes'); // West
+    sim.join('ezra'); // East
+    for (const who of ['wendy', 'walt', 'wes']) sim.like(who, shared);
+    for (const who of ['ed', 'eve']) sim.like(who, shared);
+    const { report } = heal(sim);
+    expect(likeCount(post(sim, shared))).toBe(5);
+    expect(report.likeMerges).toEqual([{ postId: shared, west: 3, east: 2, total: 5 }]);
+  });
+
+  it('[MRG3] a delete on one side and a reply and a like on the other: broken thread and phantom like', () => {
+    const { sim, shared } = splitClass('merge');
+    sim.run({ type: 'post.delete', opId: sim.opId(), participantId: 'wendy', postId: shared });
+    const reply = sim.post('ed', 'replying to a ghost', shared);
+    sim.like('eve', shared);
+    const { report } = heal(sim);
+    expect(post(sim, shared).deleted).toBe(true);
+    expect(post(sim, reply)).toMatchObject({ parentId: shared, deleted: false, created: true });
+    expect(report.brokenThreads).toEqual([{ postId: reply, parentId: shared, by: 'ed' }]);
+    expect(report.phantomLikes).toEqual([{ postId: shared, by: 'eve' }]);
+  });
+
+  it('[MRG3] deleted on one side, edited on the other: merge-all resurrects it', () => {
+    const { sim } = splitClass('merge');
+    const mine = sim.post('ed', 'eds post');
+    sim.run({ type: 'link.mode', mode: 'up' });
+    sim.run({ type: 'link.mode', mode: 'cut' });
+    sim.run({ type: 'post.delete', opId: sim.opId(), participantId: 'ed', postId: mine });
+    sim.run({ type: 'participant.move', participantId: 'ed', to: 'west' });
+    sim.edit('ed', mine, 'edited in West');
+    const { report } = heal(sim);
+    expect(post(sim, mine)).toMatchObject({ deleted: false, text: 'edited in West' });
+    expect(report.resurrected).toEqual([{ postId: mine, deletedBy: 'ed', editedBy: 'ed' }]);
+  });
+});
+
+describe('[HUM1] [HUM2] [HUM3] human choice', () => {
+  it('[HUM1] changes that do not conflict merge automatically: new posts, likes, one-sided edits', () => {
+    const { sim, shared } = splitClass('human');
+    sim.post('wendy', 'new in West');
+    sim.like('walt', shared);
+    sim.like('ed', shared);
+    sim.edit('ed', PINNED_POST_ID, 'only East edited this');
+    const { report } = heal(sim);
+    expect(report.conflicts).toEqual([]);
+    expect(likeCount(post(sim, shared))).toBe(2);
+    expect(post(sim, PINNED_POST_ID).text).toBe('only East edited this');
+  });
+
+  it('[HUM2] [VV1] concurrent edits keep both versions as siblings; the author chooses; the choice dominates both', () => {
+    const { sim, shared } = splitClass('human');
+    sim.edit('wendy', shared, 'West version');
+    sim.run({ type: 'participant.move', participantId: 'wendy', to: 'east' });
+    sim.edit('wendy', shared, 'East version');
+    const { report } = heal(sim);
+    const conflicted = post(sim, shared);
+    expect(report.conflicts.map((c) => c.postId)).toEqual([shared]);
+    const [w, e] = conflicted.siblings ?? [];
+    expect([w?.dc, w?.text, e?.dc, e?.text]).toEqual(['west', 'West version', 'east', 'East version']);
+    expect(compareVV(w!.vv, e!.vv)).toBe('concurrent');
+    // HUM3: nothing is lost until a person chooses; editing is refused meanwhile.
+    expect(sim.refuse({ type: 'post.edit', opId: sim.opId(), participantId: 'wendy', postId: shared, text: 'x' })).toBe('in_conflict');
+    expect(sim.refuse({ type: 'conflict.resolve', opId: sim.opId(), participantId: 'ed', postId: shared, keep: 'west' })).toBe('not_author');
+    sim.run({ type: 'conflict.resolve', opId: sim.opId(), participantId: 'wendy', postId: shared, keep: 'west' });
+    sim.flush();
+    for (const dc of ['west', 'east'] as const) {
+      const chosen = sim.state.replicas[dc].posts[shared];
+      expect(chosen?.siblings).toBeNull();
+      expect(chosen?.text).toBe('West version');
+      expect(compareVV(chosen!.vv, w!.vv)).toBe('after');
+      expect(compareVV(chosen!.vv, e!.vv)).toBe('after');
+    }
+  });
+
+  it('[HUM2] keep both: the other version becomes a post of its own; anyone chooses for the pinned post', () => {
+    const { sim } = splitClass('human');
+    sim.edit('wendy', PINNED_POST_ID, 'W');
+    sim.edit('ed', PINNED_POST_ID, 'E');
+    heal(sim);
+    sim.run({ type: 'conflict.resolve', opId: sim.opId(), participantId: 'eve', postId: PINNED_POST_ID, keep: 'both' });
+    sim.flush();
+    expect(sim.state.replicas.west.posts).toEqual(sim.state.replicas.east.posts);
+    expect(live(sim.state).map((p) => p.text)).toEqual(expect.arrayContaining(['W', 'E']));
+    expect(post(sim, PINNED_POST_ID).siblings).toBeNull();
+  });
+
+  it('[HUM2] a choice made during a new split can itself conflict again, and that works', () => {
+    const { sim } = splitClass('human');
+    sim.edit('wendy', PINNED_POST_ID, 'W1');
+    sim.edit('ed', PINNED_POST_ID, 'E1');
+    heal(sim);
+    sim.run({ type: 'link.mode', mode: 'cut' });
+    sim.run({ type: 'conflict.resolve', opId: sim.opId(), participantId: 'walt', postId: PINNED_POST_ID, keep: 'west' });
+    sim.run({ type: 'conflict.resolve', opId: sim.opId(), participantId: 'eve', postId: PINNED_POST_ID, keep: 'east' });
+    const { report } = heal(sim);
+    expect(report.conflicts.map((c) => c.siblings.map((s) => s.text))).toEqual([['W1', 'E1']]);
+    sim.run({ type: 'conflict.resolve', opId: sim.opId(), participantId: 'eve', postId: PINNED_POST_ID, keep: 'east' });
+    sim.flush();
+    expect(post(sim, PINNED_POST_ID)).toMatchObject({ text: 'E1', siblings: null });
+  });
+
+  it('[HUM2] the instructor may choose for any post', () => {
+    const { sim, shared } = splitClass('human');
+    sim.edit('wendy', shared, 'a');
+    sim.run({ type: 'participant.move', participantId: 'wendy', to: 'east' });
+    sim.edit('wendy', shared, 'b');
+    heal(sim);
+    sim.run({ type: 'conflict.resolve', opId: sim.opId(), participantId: null, dc: 'east', postId: shared, keep: 'east' });
+    sim.flush();
+    expect(post(sim, shared)).toMatchObject({ text: 'b', siblings: null });
+  });
+});
+
+describe('[PRE1] preview', () => {
+  it('[PRE1] previews all three strategies on the divergent state without healing, matching what each heal does', () => {
+    const { sim } = splitClass('lww');
+    sim.run({ type: 'clock.skew', dc: 'east', skewMs: -3000 });
+    sim.edit('wendy', PINNED_POST_ID, 'West');
+    sim.now += 1000;
+    sim.edit('ed', PINNED_POST_ID, 'East');
+    const before = sim.state;
+    const preview = previewHeal(sim.state, sim.now);
+    expect(sim.state).toBe(before);
+    expect(preview.lww.lost).toHaveLength(1);
+    expect(preview.merge.duplicates).toHaveLength(1);
+    expect(preview.human.conflicts).toHaveLength(1);
+    for (const strategy of STRATEGIES) {
+      const result = step({ ...before, strategy }, { type: 'link.mode', mode: 'up' }, { now: sim.now });
+      expect(result.ok && result.state.lastHeal).toEqual(preview[strategy]);
+    }
+  });
+});
+
+describe('heal properties (fast-check)', () => {
+  const people = ['wendy', 'ed', 'walt', 'eve'] as const;
+  const action = fc.oneof(
+    fc.record({ kind: fc.constant('post' as const), who: fc.constantFrom(...people), reply: fc.boolean(), pick: fc.nat() }),
+    fc.record({ kind: fc.constantFrom('edit' as const, 'delete' as const, 'like' as const, 'unlike' as const), who: fc.constantFrom(...people), pick: fc.nat() }),
+    fc.record({ kind: fc.constant('move' as const), who: fc.constantFrom(...people) }),
+    fc.record({ kind: fc.constant('wait' as const), ms: fc.integer({ min: 0, max: 3000 }) }),
+    fc.record({ kind: fc.constant('skew' as const), dc: fc.constantFrom('west' as const, 'east' as const), ms: fc.integer({ min: -10_000, max: 10_000 }) }),
+    fc.record({ kind: fc.constant('split' as const), on: fc.boolean() }),
+    fc.record({ kind: fc.constant('resolve' as const), who: fc.constantFrom(...people), keep: fc.constantFrom('west' as const, 'east' as const, 'both' as const) }),
+  );
+
+  it('for every strategy: replicas equal after heal; nothing acknowledged disappears silently', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 2 ** 30 }), fc.constantFrom(...STRATEGIES), fc.array(action, { maxLength: 40 }), (seed, strategy, actions) => {
+        const sim = new SimDriver(seed);
+        for (const id of people) sim.join(id);
+        sim.run({ type: 'link.configure', latencyMs: 100, jitterMs: 500 });
+        sim.run({ type: 'strategy.set', strategy });
+        const texts: string[] = [];
+        for (const a of actions) {
+          const home = (who: string) => sim.state.participants[who]?.home ?? 'west';
+          const visible = (who: string) => Object.values(sim.state.replicas[home(who)].posts).filter((p) => p.created && !p.deleted);
+          let command: Command | null = null;
+          const opId = sim.opId();
+          switch (a.kind) {
+            case 'wait':
+              sim.advance(a.ms);
+              continue;
+            case 'skew':
+              command = { type: 'clock.skew', dc: a.dc, skewMs: a.ms };
+              break;
+            case 'split':
+              command = { type: 'link.mode', mode: a.on ? 'cut' : 'up' };
+              break;
+            case 'move':
+              command = { type: 'participant.switch', participantId: a.who };
+              break;
+            case 'post': {
+              const parent = a.reply ? visible(a.who)[a.pick % Math.max(1, visible(a.who).length)] : undefined;
+              command = { type: 'post.create', opId, participantId: a.who, parentId: parent?.id ?? null, text: `post ${opId}` };
+              break;
+            }
+            case 'resolve': {
+              const conflicted = visible(a.who).find((p) => p.siblings);
+              if (conflicted) command = { type: 'conflict.resolve', opId, participantId: a.who, postId: conflicted.id, keep: a.keep };
+              break;
+            }
+            default: {
+              const target = visible(a.who)[a.pick % Math.max(1, visible(a.who).length)];
+              if (!target) continue;
+              if (a.kind === 'edit') command = { type: 'post.edit', opId, participantId: a.who, postId: target.id, text: `edit ${opId}` };
+              else if (a.kind === 'delete') command = { type: 'post.delete', opId, participantId: a.who, postId: target.id };
+              else command = { type: a.kind === 'like' ? 'post.like' : 'post.unlike', opId, participantId: a.who, postId: target.id };
+            }
+          }
+          if (!command) continue;
+          const result = step(sim.state, command, { now: sim.now });
+          if (!result.ok) continue;
+          sim.state = result.state;
+          if (command.type === 'post.create') texts.push(command.text);
+        }
+        sim.run({ type: 'link.mode', mode: 'up' });
+        sim.flush();
+        // Convergence: West and East hold the same posts.
+        expect(sim.state.replicas.west.posts).toEqual(sim.state.replicas.east.posts);
+        expect(sim.state.inFlight).toEqual([]);
+        // Every acknowledged post exists after the heal, whatever the strategy (deletes aside).
+        const all = new Set(Object.values(sim.state.replicas.west.posts).filter((p) => p.created).map((p) => p.id));
+        for (const text of texts) expect(all.has(text.slice('post '.length))).toBe(true);
+      }),
+      { numRuns: Number(process.env.FUZZ_RUNS ?? 60) },
+    );
+  });
+
+  it('under LWW every write that disappears is in the report; under merge-all and human choice no edit disappears', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 2 ** 30 }),
+        fc.constantFrom(...STRATEGIES),
+        fc.array(fc.tuple(fc.constantFrom('west', 'east'), fc.integer({ min: 0, max: 2000 }), fc.integer({ min: -5000, max: 5000 })), { minLength: 1, maxLength: 8 }),
+        (seed, strategy, edits) => {
+          const { sim } = splitClass(strategy, seed);
+          const written: { side: string; text: string }[] = [];
+          for (const [side, wait, skew] of edits) {
+            sim.now += wait;
+            sim.run({ type: 'clock.skew', dc: side as 'west' | 'east', skewMs: skew });
+            const text = `${side} ${sim.opId()}`;
+            sim.edit(side === 'west' ? 'wendy' : 'ed', PINNED_POST_ID, text);
+            written.push({ side, text });
+          }
+          const { report } = heal(sim);
+          const finalTexts = new Set<string>();
+          for (const p of live(sim.state)) {
+            finalTexts.add(p.text);
+            for (const s of p.siblings ?? []) finalTexts.add(s.text);
+          }
+          const lostTexts = new Set(report.lost.map((l) => l.lost.text));
+          // Each side's last edit is the version that side held: it survives, or LWW reports it lost.
+          for (const side of ['west', 'east']) {
+            const last = written.filter((w) => w.side === side).at(-1);
+            if (!last) continue;
+            if (strategy === 'lww') expect(finalTexts.has(last.text) || lostTexts.has(last.text)).toBe(true);
+            else expect(finalTexts.has(last.text)).toBe(true);
+          }
+        },
+      ),
+      { numRuns: Number(process.env.FUZZ_RUNS ?? 60) },
+    );
+  });
+});
