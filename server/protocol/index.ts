@@ -65,6 +65,8 @@ export type ErrorCode =
   | 'post_deleted'
   | 'no_quorum'
   | 'locked'
+  | 'in_conflict'
+  | 'no_conflict'
   | 'invalid'
   | 'internal';
 
@@ -117,7 +119,22 @@ export const schemas = {
   adminMove: z.object({ participantId: z.string().min(1).max(64), to: z.enum(DC_IDS) }).strict(),
   adminLockSwitch: z.object({ locked: z.boolean() }).strict(),
   meSwitch: z.object({}).strict(),
+  adminStrategy: z.object({ strategy: z.enum(['lww', 'merge', 'human']) }).strict(),
+  /** A choice between conflicting versions: keep West's, East's, or both. */
+  conflictResolve: z.object({ opId, postId, keep: z.enum(['west', 'east', 'both']) }).strict(),
+  /** The instructor's choice, written from a datacenter of their choosing. */
+  adminResolve: z.object({ opId, postId, keep: z.enum(['west', 'east', 'both']), dc: z.enum(DC_IDS) }).strict(),
+  healPreview: z.object({}).strict(),
 } as const;
+
+/** The resolution strategies, in the lecture's order. */
+export const STRATEGIES = ['lww', 'merge', 'human'] as const;
+export type Strategy = (typeof STRATEGIES)[number];
+export const STRATEGY_LABEL: Readonly<Record<Strategy, string>> = {
+  lww: 'Last write wins',
+  merge: 'Merge everything',
+  human: 'Human choice',
+};
 
 export type SessionJoinPayload = z.input<typeof schemas.sessionJoin>;
 export type BoardWatchPayload = z.input<typeof schemas.boardWatch>;
@@ -131,6 +148,9 @@ export type AdminSkewPayload = z.input<typeof schemas.adminSkew>;
 export type AdminConsistencyPayload = z.input<typeof schemas.adminConsistency>;
 export type AdminMovePayload = z.input<typeof schemas.adminMove>;
 export type AdminLockSwitchPayload = z.input<typeof schemas.adminLockSwitch>;
+export type AdminStrategyPayload = z.input<typeof schemas.adminStrategy>;
+export type ConflictResolvePayload = z.input<typeof schemas.conflictResolve>;
+export type AdminResolvePayload = z.input<typeof schemas.adminResolve>;
 
 // ---- views ---------------------------------------------------------------------------------
 
@@ -160,6 +180,50 @@ export interface PostView {
   lamport: number;
   /** True while the other datacenter has not yet seen this version ("not yet replicated"). */
   pending: boolean;
+  /** Conflicting versions waiting for a person's choice (human choice, HUM2); null when none. */
+  siblings: SiblingView[] | null;
+  /** Merge-all made this post from the other side's version of `duplicateOf` (MRG1). */
+  duplicateOf: string | null;
+}
+
+/** One side's version of a post in conflict: for the two-colour banner. */
+export interface SiblingView {
+  dc: Dc;
+  text: string;
+  deleted: boolean;
+  byId: string;
+  byName: string;
+  /** The writer's datacenter clock when written. */
+  wall: number;
+  lamport: number;
+  vv: VersionVectorView;
+}
+
+/** A write as a heal report shows it. */
+export interface WriteView {
+  opId: string;
+  kind: 'create' | 'edit' | 'delete' | 'like' | 'unlike' | 'resolve';
+  byId: string;
+  byName: string;
+  dc: Dc;
+  /** Its datacenter's clock, and the true server time. */
+  wall: number;
+  at: number;
+  text: string | null;
+}
+
+/** What a heal did, or would do (PRE1): LWW's losses, merge-all's oddities, human choice's conflicts. */
+export interface HealReportView {
+  strategy: Strategy;
+  at: number;
+  held: Record<Dc, number>;
+  lost: { postId: string; lost: WriteView; winner: WriteView; reason: string; skewNote: string | null }[];
+  duplicates: { postId: string; duplicateId: string; byId: string; byName: string }[];
+  brokenThreads: { postId: string; parentId: string; byId: string; byName: string }[];
+  phantomLikes: { postId: string; byId: string; byName: string }[];
+  resurrected: { postId: string; deletedByName: string; editedByName: string }[];
+  likeMerges: { postId: string; west: number; east: number; total: number }[];
+  conflicts: { postId: string; authorId: string; authorName: string; siblings: SiblingView[] }[];
 }
 
 export interface ParticipantView {
@@ -203,12 +267,13 @@ export interface SettingsView {
   preset: string | null;
   quorum: Record<Dc, QuorumView>;
   switchLocked: boolean;
+  strategy: Strategy;
 }
 
 /** One op on the space-time diagram (see server/sim/timeline.ts). */
 export interface TimelineOpView {
   opId: string;
-  kind: 'create' | 'edit' | 'delete' | 'like' | 'unlike';
+  kind: 'create' | 'edit' | 'delete' | 'like' | 'unlike' | 'resolve';
   postId: string;
   authorName: string;
   origin: Dc;
@@ -245,6 +310,8 @@ export interface StudentSnapshot {
   posts: PostView[];
   link: LinkView;
   settings: SettingsView;
+  /** The last heal's report: the page shows this person's own losses as "what I lost". */
+  lastHeal: HealReportView | null;
   /** Server time when the snapshot was made, so the page can show clocks. */
   serverNow: number;
 }
@@ -260,6 +327,7 @@ export interface ClassSnapshot {
   settings: SettingsView;
   divergence: DivergenceView;
   timeline: TimelineView;
+  lastHeal: HealReportView | null;
   serverNow: number;
 }
 
@@ -299,6 +367,12 @@ export interface ClientToServerEvents {
   'admin:lockSwitch': (payload: AdminLockSwitchPayload, ack: AckFn<SettingsView>) => void;
   /** A student roams to the other datacenter (unless locked); answered with their new snapshot. */
   'me:switch': (payload: Record<string, never>, ack: AckFn<StudentSnapshot>) => void;
+  'admin:strategy': (payload: AdminStrategyPayload, ack: AckFn<SettingsView>) => void;
+  'admin:resolve': (payload: AdminResolvePayload, ack: AckFn<PostView>) => void;
+  /** A student chooses between the versions of their post (or the pinned post). */
+  'conflict:resolve': (payload: ConflictResolvePayload, ack: AckFn<PostView>) => void;
+  /** PRE1: all three strategies on the current divergent state, without healing (board and admin). */
+  'heal:preview': (payload: Record<string, never>, ack: AckFn<Record<Strategy, HealReportView>>) => void;
 }
 
 /** Broadcasts are in the past tense and carry a small diff, never the whole feed. */
@@ -314,6 +388,8 @@ export interface ServerToClientEvents {
   /** Ops added or delivered since the last change (by opId), and all bands. */
   'timeline:changed': (change: { ops: TimelineOpView[]; bands: TimelineBandView[] }) => void;
   'participant:moved': (participant: ParticipantView) => void;
+  /** A heal finished: what it did (everyone; a student's page picks out their own losses). */
+  'heal:reported': (report: HealReportView) => void;
   /** To the moved person's own screens: re-join (with the token) to get the new datacenter's view. */
   'me:moved': (change: { to: Dc }) => void;
   /** The instructor reset the session: fetch a fresh snapshot. */

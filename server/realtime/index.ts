@@ -17,7 +17,7 @@ import {
   type SettingsView,
 } from '../protocol/index.ts';
 import { DuplicateCodeError, type Store } from '../persistence/store.ts';
-import { DATACENTERS, type Command, type PostCommand, type DcId, type Participant, type Rejection, type SimState } from '../sim/index.ts';
+import { DATACENTERS, previewHeal, type Command, type PostCommand, type DcId, type Participant, type Rejection, type SimState } from '../sim/index.ts';
 import { SessionRuntime, type Clock, type Committed, type RuntimeHooks } from './session-runtime.ts';
 import { hashSecret, newJoinCode, newSecret, secretMatches } from './secrets.ts';
 import {
@@ -27,6 +27,7 @@ import {
   linkView,
   participantView,
   postViewIn,
+  healReportView,
   settingsView,
   studentSnapshot,
   timelineOpView,
@@ -114,6 +115,11 @@ export function createRealtime(io: AppServer, deps: RealtimeDeps): Realtime {
           break;
         case 'session.reset':
           io.to(rooms.all(sid)).emit('session:reset');
+          diverged = true;
+          break;
+        case 'heal.resolved':
+          for (const id of event.touched) touched.add(id);
+          io.to(rooms.all(sid)).emit('heal:reported', healReportView(state, event.report));
           diverged = true;
           break;
         default: {
@@ -226,7 +232,7 @@ export function createRealtime(io: AppServer, deps: RealtimeDeps): Realtime {
   /** A student's write: runs as the socket's own participant only (SEC1), answered with the post's new view. */
   async function write(
     socket: AppSocket,
-    makeCommand: (participantId: string) => PostCommand,
+    makeCommand: (participantId: string) => PostCommand | Extract<Command, { type: 'conflict.resolve' }>,
     postId: string,
   ): Promise<Ack<PostView>> {
     const who = studentOf(socket);
@@ -352,6 +358,27 @@ export function createRealtime(io: AppServer, deps: RealtimeDeps): Realtime {
         return moved ? { ok: true, data: participantView(moved, adminOf(socket)?.isOnline(participantId) ?? false) } : fail('unknown_participant', 'No such participant.');
       }),
     );
+
+    route(socket, 'admin:strategy', schemas.adminStrategy, ({ strategy }) => admin(socket, { type: 'strategy.set', strategy }, settingsAck));
+    route(socket, 'admin:resolve', schemas.adminResolve, ({ opId, postId, keep, dc }) =>
+      admin(socket, { type: 'conflict.resolve', opId, participantId: null, dc, postId, keep }, (state) => {
+        const view = postViewIn(state, dc, postId);
+        return view ? { ok: true, data: view } : fail('unknown_post', 'That post is not there.');
+      }),
+    );
+    route(socket, 'conflict:resolve', schemas.conflictResolve, ({ opId, postId, keep }) =>
+      write(socket, (participantId) => ({ type: 'conflict.resolve', opId, participantId, postId, keep }), postId),
+    );
+    route(socket, 'heal:preview', schemas.healPreview, () => {
+      const runtime = socket.data.sessionId ? byId.get(socket.data.sessionId) : undefined;
+      if (!runtime || socket.data.participantId) return Promise.resolve(fail('forbidden', 'The preview is for the board and the instructor.'));
+      const state = runtime.state;
+      const preview = previewHeal(state, Math.max(clock(), state.now));
+      return Promise.resolve({
+        ok: true,
+        data: { lww: healReportView(state, preview.lww), merge: healReportView(state, preview.merge), human: healReportView(state, preview.human) },
+      });
+    });
 
     route(socket, 'me:switch', schemas.meSwitch, async () => {
       const who = studentOf(socket);

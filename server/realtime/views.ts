@@ -1,7 +1,22 @@
 /** Projects the core's state onto the protocol's views: what each kind of screen is sent. */
-import type { ClassSnapshot, TimelineOpView, TimelineView, DivergenceView, LinkView, ParticipantView, PostView, QuorumView, SettingsView, StudentSnapshot } from '../protocol/index.ts';
+import type {
+  ClassSnapshot,
+  DivergenceView,
+  HealReportView,
+  LinkView,
+  ParticipantView,
+  PostView,
+  QuorumView,
+  SettingsView,
+  SiblingView,
+  StudentSnapshot,
+  TimelineOpView,
+  TimelineView,
+  WriteView,
+} from '../protocol/index.ts';
 import {
   CLASS_AUTHOR,
+  INSTRUCTOR,
   PINNED_POST_ID,
   divergence,
   presetOf,
@@ -12,13 +27,17 @@ import {
   type DcId,
   type Participant,
   type Post,
+  type HealReport,
+  type Sibling,
   type SimState,
+  type WriteRef,
   type Timeline,
   type TimelineOp,
 } from '../sim/index.ts';
 
 function authorName(state: SimState, id: string): string {
   if (id === CLASS_AUTHOR) return 'The class';
+  if (id === INSTRUCTOR) return 'The instructor';
   return state.participants[id]?.name ?? 'Someone';
 }
 
@@ -45,6 +64,33 @@ export function postView(state: SimState, dc: DcId, post: Post): PostView {
     vv: { west: post.vv.west, east: post.vv.east },
     lamport: post.lamport,
     pending: !there?.created || !vvCovers(there.vv, post.vv),
+    siblings: post.siblings?.map((s) => siblingView(state, s)) ?? null,
+    duplicateOf: post.duplicateOf,
+  };
+}
+
+function siblingView(state: SimState, s: Sibling): SiblingView {
+  return { dc: s.dc, text: s.text, deleted: s.deleted, byId: s.by, byName: authorName(state, s.by), wall: s.wall, lamport: s.lamport, vv: { ...s.vv } };
+}
+
+function writeView(state: SimState, w: WriteRef): WriteView {
+  return { opId: w.opId, kind: w.kind, byId: w.by, byName: authorName(state, w.by), dc: w.dc, wall: w.wall, at: w.at, text: w.text ?? null };
+}
+
+/** A heal report with names: the board's lists and each student's "what I lost". */
+export function healReportView(state: SimState, report: HealReport): HealReportView {
+  const name = (id: string) => authorName(state, id);
+  return {
+    strategy: report.strategy,
+    at: report.at,
+    held: { ...report.held },
+    lost: report.lost.map((l) => ({ postId: l.postId, lost: writeView(state, l.lost), winner: writeView(state, l.winner), reason: l.reason, skewNote: l.skewNote })),
+    duplicates: report.duplicates.map((d) => ({ postId: d.postId, duplicateId: d.duplicateId, byId: d.by, byName: name(d.by) })),
+    brokenThreads: report.brokenThreads.map((b) => ({ postId: b.postId, parentId: b.parentId, byId: b.by, byName: name(b.by) })),
+    phantomLikes: report.phantomLikes.map((p) => ({ postId: p.postId, byId: p.by, byName: name(p.by) })),
+    resurrected: report.resurrected.map((r) => ({ postId: r.postId, deletedByName: name(r.deletedBy), editedByName: name(r.editedBy) })),
+    likeMerges: report.likeMerges.map((m) => ({ ...m })),
+    conflicts: report.conflicts.map((c) => ({ postId: c.postId, authorId: c.author, authorName: name(c.author), siblings: c.siblings.map((s) => siblingView(state, s)) })),
   };
 }
 
@@ -94,6 +140,7 @@ export function settingsView(state: SimState): SettingsView {
     preset: presetOf(w, r),
     quorum: { west: quorumView(state, 'west'), east: quorumView(state, 'east') },
     switchLocked: state.settings.switchLocked,
+    strategy: state.strategy,
   };
 }
 
@@ -116,6 +163,7 @@ export function studentSnapshot(code: string, state: SimState, me: Participant, 
     posts: feedView(state, me.home),
     link: linkView(state),
     settings: settingsView(state),
+    lastHeal: state.lastHeal ? healReportView(state, state.lastHeal) : null,
     serverNow: now,
   };
 }
@@ -139,6 +187,7 @@ export function classSnapshot(code: string, state: SimState, timeline: Timeline,
     settings: settingsView(state),
     divergence: divergenceView(state),
     timeline: timelineView(state, timeline),
+    lastHeal: state.lastHeal ? healReportView(state, state.lastHeal) : null,
     serverNow: now,
   };
 }

@@ -371,10 +371,12 @@ function onAppendEntries(s: Draft, n: DraftNode, from: ClusterNodeId, rpc: Extra
     if (existing && existing.term !== entry.term) {
       // A conflicting suffix was never committed (Log Matching): drop it, as a healed minority does.
       emit({ type: 'discarded', at: s.now, node: n.id, fromIndex: index, entries: n.log.slice(index - 1) });
-      n.log[index - 1] = entry;
+      n.log.length = index - 1;
     }
     if (!n.log[index - 1]) n.log.push({ term: entry.term, value: entry.value });
   });
+  // Only a toy rule can truncate below the commit index (no-log-check); keep the index inside the log.
+  n.commitIndex = Math.min(n.commitIndex, n.log.length);
   const matchIndex = rpc.prevLogIndex + rpc.entries.length;
   const commit = Math.min(rpc.leaderCommit, matchIndex);
   if (commit > n.commitIndex) {

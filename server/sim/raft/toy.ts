@@ -187,12 +187,13 @@ function finding(fault: ToyFault, real: readonly FutureOutcome[], toy: readonly 
  * What the toy rule would do differently on the cluster as it is now (its cut, crashes, terms and
  * logs): runs `futures` futures of `horizonMs` under the real rule and under each fault alone, and
  * counts the outcome each fault spoils. Future 0 is the cluster's own; the others reseed timings.
- * Pure; costs futures x 5 short simulations, so the board computes it on demand, not per frame.
+ * Pure; costs futures x 5 short simulations (tens of ms), so the board computes it on demand, not per frame.
  */
 export function toyDiagnosis(state: RaftState, options: { readonly futures?: number; readonly horizonMs?: number } = {}): ToyFinding[] {
-  const futures = options.futures ?? 20;
+  const futures = options.futures ?? 12;
   const horizonMs = options.horizonMs ?? 2000;
-  const sampleMs = 50;
+  // Commits are compared between samples; 100 ms is shorter than any crash-free overwrite takes.
+  const sampleMs = 100;
   const run = (faults: readonly ToyFaultId[]): FutureOutcome[] => Array.from({ length: futures }, (_, salt) => runFuture(state, faults, salt, horizonMs, sampleMs));
   const real = run([]);
   return TOY_FAULTS.map((fault) => finding(fault, real, run([fault.id])));

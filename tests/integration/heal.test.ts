@@ -1,0 +1,76 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { RunningServer } from '../../server/app.ts';
+import { client, createClassroom, joinAs, nextEvent, ok, opId, startTestServer, type Client } from '../support/server.ts';
+
+let server: RunningServer;
+const sockets: Client[] = [];
+
+beforeEach(async () => {
+  server = await startTestServer();
+});
+
+afterEach(async () => {
+  for (const s of sockets.splice(0)) s.disconnect();
+  await server.close();
+});
+
+async function splitClass(strategy: 'lww' | 'merge' | 'human') {
+  const room = await createClassroom(server);
+  const west = await joinAs(server, room.code, 'Wendy');
+  const east = await joinAs(server, room.code, 'Ed');
+  sockets.push(room.admin, west.socket, east.socket);
+  ok(await room.admin.emitWithAck('admin:link', { latencyMs: 20, jitterMs: 0 }));
+  ok(await room.admin.emitWithAck('admin:strategy', { strategy }));
+  ok(await room.admin.emitWithAck('admin:partition', { mode: 'cut' }));
+  return { room, west, east };
+}
+
+describe('healing over Socket.IO', () => {
+  it('[HUM2] both students see the conflict banner data; the author of the pinned post may be anyone; the choice clears it everywhere', async () => {
+    const { room, west, east } = await splitClass('human');
+    ok(await west.socket.emitWithAck('post:edit', { opId: opId(), postId: 'pinned', text: 'West notes' }));
+    ok(await east.socket.emitWithAck('post:edit', { opId: opId(), postId: 'pinned', text: 'East notes' }));
+
+    const board = await client(server);
+    sockets.push(board);
+    ok(await board.emitWithAck('board:watch', { code: room.code }));
+    const preview = ok(await board.emitWithAck('heal:preview', {}));
+    expect(preview.human.conflicts.map((c) => c.postId)).toEqual(['pinned']);
+    expect(preview.merge.duplicates).toHaveLength(1);
+    expect(preview.lww.lost).toHaveLength(1);
+    const studentPreview = await west.socket.emitWithAck('heal:preview', {});
+    expect(studentPreview.ok ? 'ok' : studentPreview.error.code).toBe('forbidden');
+
+    const bannerWest = nextEvent(west.socket, 'post:changed', (c) => c.post.id === 'pinned' && c.post.siblings !== null);
+    const bannerEast = nextEvent(east.socket, 'post:changed', (c) => c.post.id === 'pinned' && c.post.siblings !== null);
+    const reported = nextEvent(east.socket, 'heal:reported');
+    ok(await room.admin.emitWithAck('admin:partition', { mode: 'up' }));
+    const [[w], [e], [report]] = await Promise.all([bannerWest, bannerEast, reported]);
+    expect(w.post.siblings?.map((s) => [s.dc, s.text, s.byName])).toEqual([
+      ['west', 'West notes', 'Wendy'],
+      ['east', 'East notes', 'Ed'],
+    ]);
+    expect(e.post.siblings).toEqual(w.post.siblings);
+    expect(report.conflicts).toHaveLength(1);
+
+    const clearedOnWest = nextEvent(west.socket, 'post:changed', (c) => c.post.id === 'pinned' && c.post.siblings === null);
+    const chosen = ok(await east.socket.emitWithAck('conflict:resolve', { opId: opId(), postId: 'pinned', keep: 'west' }));
+    expect(chosen).toMatchObject({ siblings: null, text: 'West notes' });
+    const [cleared] = await clearedOnWest;
+    expect(cleared.post.text).toBe('West notes');
+  });
+
+  it('[LWW3] after an LWW heal, the snapshot carries the report a student\'s ledger is built from', async () => {
+    const { room, west, east } = await splitClass('lww');
+    ok(await room.admin.emitWithAck('admin:skew', { dc: 'east', skewMs: -4000 }));
+    ok(await west.socket.emitWithAck('post:edit', { opId: opId(), postId: 'pinned', text: 'West' }));
+    ok(await east.socket.emitWithAck('post:edit', { opId: opId(), postId: 'pinned', text: 'East, later in true time' }));
+    const reported = nextEvent(east.socket, 'heal:reported');
+    ok(await room.admin.emitWithAck('admin:partition', { mode: 'up' }));
+    const [report] = await reported;
+    expect(report.lost.map((l) => [l.lost.byName, l.lost.text])).toEqual([['Ed', 'East, later in true time']]);
+    expect(report.lost[0]?.skewNote).toMatch(/^East's clock was 4\.0 s behind West's/);
+    const again = ok(await east.socket.emitWithAck('session:join', { code: room.code, token: east.joined.token }));
+    expect(again.snapshot.lastHeal?.lost[0]?.lost.byId).toBe(east.joined.snapshot.me.id);
+  });
+});
