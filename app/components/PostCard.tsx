@@ -1,0 +1,195 @@
+'use client';
+
+import { useState, type ReactNode } from 'react';
+import { DC_LABEL, type Dc, type PostView } from '../../server/protocol';
+import { formatTime, otherDc } from '../lib/feed';
+import { TextComposer } from './TextComposer';
+
+/** What a person can do to posts; absent on the board, which only watches. */
+export interface PostActions {
+  /** The participant acting, to know which posts are theirs and which they already like. */
+  meId: string;
+  reply: (parentId: string, text: string) => Promise<boolean>;
+  edit: (postId: string, text: string) => Promise<boolean>;
+  remove: (postId: string) => Promise<boolean>;
+  like: (postId: string, like: boolean) => Promise<boolean>;
+  /** Local validation messages go to the page's alert region. */
+  invalid: (message: string) => void;
+}
+
+export interface PostCardProps {
+  post: PostView;
+  /** The datacenter whose copy this is. */
+  dc: Dc;
+  /** Shows the version vector and Lamport time (the board does, the student page does not). */
+  showMeta: boolean;
+  orphan?: boolean;
+  actions?: PostActions;
+  /** Resolves a participant id to a name (editedBy may be an id). */
+  nameOf: (id: string) => string;
+  /** The replies, rendered inside this post after its own controls (a thread is one article). */
+  children?: ReactNode;
+}
+
+type Mode = 'view' | 'reply' | 'edit' | 'confirm-delete';
+
+/**
+ * One post as one datacenter holds it, with its replies nested inside (HTML's own pattern for
+ * comments); its own controls come first, so the first "Reply" in a post is that post's. Used by the student feed (with actions) and by the
+ * board (read-only, with vectors and Lamport times): one component, one look.
+ */
+export function PostCard({ post, dc, showMeta, orphan = false, actions, nameOf, children }: PostCardProps) {
+  const [mode, setMode] = useState<Mode>('view');
+  const [busy, setBusy] = useState(false);
+  const mine = actions !== undefined && post.authorId === actions.meId;
+  const liked = actions !== undefined && post.likedBy.includes(actions.meId);
+  const canEdit = actions !== undefined && !post.deleted && (mine || post.pinned);
+  const canDelete = actions !== undefined && !post.deleted && mine && !post.pinned;
+
+  const run = async (action: () => Promise<boolean>, after?: () => void) => {
+    if (busy) return;
+    setBusy(true);
+    const ok = await action();
+    setBusy(false);
+    if (ok) after?.();
+  };
+
+  const classes = ['post', `post-from-${post.createdIn}`];
+  if (post.pinned) classes.push('post-pinned');
+  if (post.deleted) classes.push('post-deleted');
+  if (post.pending) classes.push('post-pending');
+
+  return (
+    <article className={classes.join(' ')} data-testid="post" data-post-id={post.id} data-dc={dc} aria-busy={busy}>
+      <header className="post-head">
+        {post.pinned ? (
+          <span className="post-pin">📌 Class post</span>
+        ) : (
+          <span className="post-author">
+            {post.deleted ? 'Someone' : post.authorName}
+            {mine && <span className="post-you"> (you)</span>}
+          </span>
+        )}
+        {!post.pinned && (
+          <time className="post-time" dateTime={new Date(post.createdAt).toISOString()} title={`${DC_LABEL[post.createdIn]} clock`}>
+            {formatTime(post.createdAt)}
+          </time>
+        )}
+        {post.createdIn !== dc && !post.pinned && <span className={`post-origin dc-text-${post.createdIn}`}>from {DC_LABEL[post.createdIn]}</span>}
+        {post.pending && (
+          <span className="pending-badge" data-testid="pending" title="This version has not reached the other datacenter yet">
+            ⏳ not yet in {DC_LABEL[otherDc(dc)]}
+          </span>
+        )}
+      </header>
+
+      {orphan && <p className="post-orphan">↪ reply to a post not in {DC_LABEL[dc]} yet</p>}
+
+      {post.deleted ? (
+        <p className="post-text post-text-deleted">[deleted]</p>
+      ) : mode === 'edit' && actions ? (
+        <TextComposer
+          label="Edit post"
+          submitLabel="Save"
+          initialText={post.text}
+          autoFocus
+          onSubmit={async (text) => {
+            const ok = await actions.edit(post.id, text);
+            if (ok) setMode('view');
+            return ok;
+          }}
+          onInvalid={actions.invalid}
+          onCancel={() => setMode('view')}
+          className="composer-inline"
+          key="edit"
+        />
+      ) : (
+        <p className="post-text">{post.text}</p>
+      )}
+
+      {!post.deleted && post.editedBy !== null && mode !== 'edit' && (
+        <p className="post-edited">
+          edited{post.pinned ? ` by ${nameOf(post.editedBy)}` : ''}
+          {post.editedAt !== null ? ` at ${formatTime(post.editedAt)}` : ''}
+        </p>
+      )}
+
+      {showMeta && post.deleted && <Meta post={post} />}
+
+      {!post.deleted && (
+        <footer className="post-actions">
+          <span className="like-count" title={`${post.likeCount} ${post.likeCount === 1 ? 'like' : 'likes'}`}>
+            <span aria-hidden="true">♥</span> <span data-testid="like-count">{post.likeCount}</span>
+            <span className="visually-hidden"> likes</span>
+          </span>
+          {showMeta && <Meta post={post} />}
+          {actions && mode === 'confirm-delete' && (
+            <span className="confirm-row">
+              <span className="confirm-text">Delete this post?</span>
+              <button type="button" className="btn btn-danger" disabled={busy} onClick={() => void run(() => actions.remove(post.id), () => setMode('view'))}>
+                Delete
+              </button>
+              <button type="button" className="btn btn-quiet" disabled={busy} onClick={() => setMode('view')}>
+                Cancel
+              </button>
+            </span>
+          )}
+          {actions && mode !== 'confirm-delete' && (
+            <>
+              <button type="button" className={liked ? 'btn btn-liked' : 'btn'} aria-pressed={liked} disabled={busy} onClick={() => void run(() => actions.like(post.id, !liked))}>
+                {liked ? 'Unlike' : 'Like'}
+              </button>
+              {mode !== 'reply' && (
+                <button type="button" className="btn" onClick={() => setMode('reply')}>
+                  Reply
+                </button>
+              )}
+              {canEdit && mode !== 'edit' && (
+                <button type="button" className="btn" onClick={() => setMode('edit')}>
+                  Edit
+                </button>
+              )}
+              {canDelete && (
+                <button type="button" className="btn btn-danger-quiet" onClick={() => setMode('confirm-delete')}>
+                  Delete
+                </button>
+              )}
+            </>
+          )}
+        </footer>
+      )}
+
+      {actions && mode === 'reply' && !post.deleted && (
+        <TextComposer
+          label="Write a reply"
+          submitLabel="Post reply"
+          autoFocus
+          onSubmit={async (text) => {
+            const ok = await actions.reply(post.id, text);
+            if (ok) setMode('view');
+            return ok;
+          }}
+          onInvalid={actions.invalid}
+          onCancel={() => setMode('view')}
+          className="composer-inline"
+          key="reply"
+        />
+      )}
+      {children}
+    </article>
+  );
+}
+
+/** The version vector and Lamport time: what the board teaches with (VV1, CLK1). */
+function Meta({ post }: { post: PostView }) {
+  return (
+    <span className="post-meta" data-testid="post-meta">
+      <span className="vv" title="Version vector: writes to this post made in West and in East">
+        {`{W:${post.vv.west}, E:${post.vv.east}}`}
+      </span>
+      <span className="lamport" title="Lamport time of the newest change">
+        L{post.lamport}
+      </span>
+    </span>
+  );
+}
