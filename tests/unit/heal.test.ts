@@ -339,13 +339,13 @@ describe('heal properties (fast-check)', () => {
       fc.property(
         fc.integer({ min: 1, max: 2 ** 30 }),
         fc.constantFrom(...STRATEGIES),
-        fc.array(fc.tuple(fc.constantFrom('west', 'east'), fc.integer({ min: 0, max: 2000 }), fc.integer({ min: -5000, max: 5000 })), { minLength: 1, maxLength: 8 }),
+        fc.array(fc.tuple(fc.constantFrom('west' as const, 'east' as const), fc.integer({ min: 0, max: 2000 }), fc.integer({ min: -5000, max: 5000 })), { minLength: 1, maxLength: 8 }),
         (seed, strategy, edits) => {
           const { sim } = splitClass(strategy, seed);
           const written: { side: string; text: string }[] = [];
           for (const [side, wait, skew] of edits) {
             sim.now += wait;
-            sim.run({ type: 'clock.skew', dc: side as 'west' | 'east', skewMs: skew });
+            sim.run({ type: 'clock.skew', dc: side, skewMs: skew });
             const text = `${side} ${sim.opId()}`;
             sim.edit(side === 'west' ? 'wendy' : 'ed', PINNED_POST_ID, text);
             written.push({ side, text });
