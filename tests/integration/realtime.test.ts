@@ -89,6 +89,26 @@ describe('a live classroom over Socket.IO', () => {
   });
 });
 
+describe('[REL3] reconnecting', () => {
+  it('[REL3] a student who drops off and comes back gets everything they missed, once', async () => {
+    const { room, west, east } = await twoStudents();
+    ok(await room.admin.emitWithAck('admin:link', { latencyMs: 10, jitterMs: 0 }));
+    east.socket.disconnect();
+    const texts = ['missed one', 'missed two', 'missed three'];
+    for (const text of texts) ok(await west.socket.emitWithAck('post:create', { opId: opId(), text, parentId: null }));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const back = await client(server);
+    sockets.push(back);
+    const resumed = ok(await back.emitWithAck('session:join', { code: room.code, token: east.joined.token }));
+    const seen = resumed.snapshot.posts.map((p) => p.text);
+    for (const text of texts) expect(seen.filter((t) => t === text)).toHaveLength(1);
+    // And from then on it is live again.
+    const live = nextEvent(back, 'post:changed', (c) => c.post.text === 'live again');
+    ok(await west.socket.emitWithAck('post:create', { opId: opId(), text: 'live again', parentId: null }));
+    await live;
+  });
+});
+
 describe('[SEC1] [SEC2] bad input and authority', () => {
   it('[SEC2] malformed, oversize and unknown-session payloads get an error ack and the server keeps serving', async () => {
     const { room, west } = await twoStudents();
