@@ -1,18 +1,15 @@
-/**
- * The five-node cluster the consensus view runs on, and the link rule both simulations share.
- *
- * Why copies: the ESLint boundary for server/sim forbids `../*` imports, which also stops this
- * sub-folder from importing server/sim/types.ts and rng.ts. The node list and the PRNG are
- * therefore restated here, and tests/unit/raft.test.ts checks they equal the originals.
- */
+/** The five-node cluster the consensus view runs on, and the link rule both simulations share. */
+import { NODES, NODE_DC, type DcId, type LinkMode, type NodeId } from '../types.ts';
 
-/** The two datacenters, as in server/sim/types.ts. */
-export type ClusterDc = 'west' | 'east';
+export { nextRandom } from '../rng.ts';
 
-/** The lecture's five nodes (NODES in types.ts): West holds A and B, East holds C, D and E. */
-export const CLUSTER_NODES = ['A', 'B', 'C', 'D', 'E'] as const;
-export type ClusterNodeId = (typeof CLUSTER_NODES)[number];
-export const CLUSTER_NODE_DC: Readonly<Record<ClusterNodeId, ClusterDc>> = { A: 'west', B: 'west', C: 'east', D: 'east', E: 'east' };
+/** The two datacenters. */
+export type ClusterDc = DcId;
+/** The lecture's five nodes, in the order every tie-break uses. */
+export const CLUSTER_NODES = NODES;
+export type ClusterNodeId = NodeId;
+/** West holds A and B, East holds C, D and E: the [A,B] | [C,D,E] split of the lecture. */
+export const CLUSTER_NODE_DC = NODE_DC;
 
 /** A quorum of the five members. Crashed members still count: membership does not shrink when a node dies. */
 export const MAJORITY = Math.floor(CLUSTER_NODES.length / 2) + 1;
@@ -23,6 +20,7 @@ export const MAJORITY = Math.floor(CLUSTER_NODES.length / 2) + 1;
  * always flow.
  */
 export const CUTS = ['none', 'full', 'west-to-east', 'east-to-west'] as const;
+/** Closed: every switch over a cut ends in a `never` check. */
 export type Cut = (typeof CUTS)[number];
 
 /** True when the link lets a message from `from` reach `to` under `cut`. */
@@ -50,7 +48,7 @@ export function canDeliver(cut: Cut, from: ClusterNodeId, to: ClusterNodeId): bo
  * The consensus view's cut for a feed link mode (LINK_MODES in types.ts), so one admin control
  * drives both. A slow link still delivers, so for elections it is no cut.
  */
-export function cutOfLinkMode(mode: 'up' | 'slow' | 'cut' | 'cut-west-to-east' | 'cut-east-to-west'): Cut {
+export function cutOfLinkMode(mode: LinkMode): Cut {
   switch (mode) {
     case 'up':
     case 'slow':
@@ -89,17 +87,4 @@ export type ClusterInput =
  */
 export interface ClusterCtx {
   readonly now: number;
-}
-
-/**
- * mulberry32 as a pure function of its state: the same generator as server/sim/rng.ts
- * (`nextRandom`), restated for the reason at the top of this file.
- */
-export function nextRandom(state: number): { value: number; state: number } {
-  const next = (state + 0x6d2b79f5) | 0;
-  let t = next;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  const value = ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  return { value, state: next };
 }

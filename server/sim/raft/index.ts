@@ -22,6 +22,7 @@ export {
   leaders,
   messagesInFlight,
   nextEventAt,
+  raftNodeViews,
   raftStep,
   timeoutProgress,
   type LogEntry,
@@ -30,6 +31,7 @@ export {
   type RaftEvent,
   type RaftMessage,
   type RaftNode,
+  type RaftNodeView,
   type RaftRole,
   type RaftRpc,
   type RaftState,
@@ -49,5 +51,5 @@ export {
   type NaiveState,
   type NaiveStepResult,
 } from './naive.ts';
-export { TOY_FAULTS, TOY_FAULT_IDS, TOY_RULE, toyDiagnosis, type FutureOutcome, type ToyFault, type ToyFaultId, type ToyFinding } from './toy.ts';
+export { TOY_FAULTS, TOY_FAULT_IDS, TOY_RULE, toyDiagnosis, withToyRule, type FutureOutcome, type ToyFault, type ToyFaultId, type ToyFinding } from './toy.ts';
 export { PROTOCOLS, otherProtocols, partitionView, type Group, type PartitionView, type Protocol, type ProtocolLine, type Verdict } from './protocols.ts';

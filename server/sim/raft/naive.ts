@@ -7,8 +7,10 @@
  */
 import { CLUSTER_NODES, canDeliver, type ClusterCtx, type ClusterInput, type ClusterNodeId, type Cut } from './cluster.ts';
 
+/** No candidate role and no term: that absence is the lesson. */
 export type NaiveRole = 'primary' | 'replica';
 
+/** One node of the naive cluster: what it believes, with nothing to check the belief against. */
 export interface NaiveNode {
   readonly id: ClusterNodeId;
   readonly role: NaiveRole;
@@ -21,6 +23,7 @@ export interface NaiveNode {
   readonly writes: readonly string[];
 }
 
+/** The one knob of naive failover. */
 export interface NaiveConfig {
   /** How long a node waits without hearing its primary before its side promotes one. */
   readonly failoverTimeoutMs: number;
@@ -29,6 +32,7 @@ export interface NaiveConfig {
 /** Comparable with Raft's 150–300 ms election timeouts, so the two panels move at the same pace. */
 export const DEFAULT_NAIVE_CONFIG: NaiveConfig = { failoverTimeoutMs: 300 };
 
+/** Plain data like RaftState, so the board keeps both panels' snapshots for step-back. */
 export interface NaiveState {
   readonly config: NaiveConfig;
   readonly nodes: Readonly<Record<ClusterNodeId, NaiveNode>>;
@@ -36,6 +40,7 @@ export interface NaiveState {
   readonly now: number;
 }
 
+/** What happened, for the board's timeline; `promoted` twice during one split is the split-brain. */
 export type NaiveEvent =
   | { readonly type: 'promoted'; readonly at: number; readonly node: ClusterNodeId; readonly by: ClusterNodeId }
   | { readonly type: 'writeAccepted'; readonly at: number; readonly node: ClusterNodeId; readonly value: string }
@@ -44,6 +49,7 @@ export type NaiveEvent =
   | { readonly type: 'restarted'; readonly at: number; readonly node: ClusterNodeId }
   | { readonly type: 'cutSet'; readonly at: number; readonly cut: Cut };
 
+/** The result of one naive step; like Raft's, nothing is ever refused. */
 export interface NaiveStepResult {
   readonly state: NaiveState;
   readonly events: readonly NaiveEvent[];

@@ -31,12 +31,15 @@ export function partitionView(cut: Cut, crashed: readonly ClusterNodeId[]): Part
   return { cut, crashed: CLUSTER_NODES.filter((id) => crashed.includes(id)), groups, total: CLUSTER_NODES.length };
 }
 
+/** The card's rows, in the order the lecture introduces them. */
 export const PROTOCOLS = ['2PC', '3PC', 'Paxos/Raft', 'PBFT', 'Dynamo-style AP'] as const;
+/** Closed, so the card has exactly one line per protocol. */
 export type Protocol = (typeof PROTOCOLS)[number];
 
 /** The verdict in one word, for the card's badge; the line says why. */
 export type Verdict = 'proceeds' | 'majority-only' | 'blocks' | 'may-disagree' | 'diverges' | 'stalls';
 
+/** One row of the card: the badge and the sentence. */
 export interface ProtocolLine {
   readonly protocol: Protocol;
   readonly verdict: Verdict;

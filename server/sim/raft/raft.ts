@@ -20,9 +20,10 @@
  *   raising its term and deposing East's leader. That is Raft as specified in the paper, and a
  *   real effect worth showing; it does not break safety (RAFT1).
  */
-import { CLUSTER_NODES, MAJORITY, canDeliver, nextRandom, type ClusterCtx, type ClusterInput, type ClusterNodeId, type Cut } from './cluster.ts';
+import { CLUSTER_NODES, CLUSTER_NODE_DC, MAJORITY, canDeliver, nextRandom, type ClusterCtx, type ClusterDc, type ClusterInput, type ClusterNodeId, type Cut } from './cluster.ts';
 import { grantsVote, type LogPosition, type ToyFaultId } from './vote.ts';
 
+/** Raft's three roles; a crashed node keeps its persistent state and shows its `crashed` flag instead. */
 export type RaftRole = 'follower' | 'candidate' | 'leader';
 
 /** One log entry. `value` null is a new leader's no-op (see the decisions above). */
@@ -163,8 +164,8 @@ export interface RaftStepResult {
   readonly events: readonly RaftEvent[];
 }
 
-// Inside one step the engine works on a private deep copy, so handlers can read like the Raft
-// paper; the caller's state is never touched and the returned state is a fresh value.
+// Inside one step the engine works on a private draft, so handlers can read like the Raft paper;
+// the caller's state is never touched. See `draftOf` for what is copied.
 type Mutable<T> = T extends readonly (infer U)[] ? Mutable<U>[] : T extends object ? { -readonly [K in keyof T]: Mutable<T[K]> } : T;
 type Draft = Mutable<RaftState>;
 type DraftNode = Mutable<RaftNode>;
@@ -548,11 +549,25 @@ function apply(s: Draft, input: ClusterInput, emit: Emit): void {
 }
 
 /**
+ * Copies exactly what handlers mutate: the nodes, their logs, votes and leader bookkeeping, and
+ * the in-flight list. Log entries and messages are never changed once made, so consecutive
+ * snapshots share them (cheap to keep for the board's step-back); the frozen-input test guards this.
+ */
+function draftOf(state: RaftState): Draft {
+  const nodes = {} as Draft['nodes'];
+  for (const id of CLUSTER_NODES) {
+    const n = state.nodes[id];
+    nodes[id] = { ...n, log: [...n.log], votesGranted: [...n.votesGranted], nextIndex: { ...n.nextIndex }, matchIndex: { ...n.matchIndex } };
+  }
+  return { ...state, nodes, inFlight: [...state.inFlight] } as Draft;
+}
+
+/**
  * The one way the Raft view changes: runs the cluster up to `ctx.now`, then applies `input`.
  * Pure: the same state and inputs give a deep-equal result, and `state` is never mutated.
  */
 export function raftStep(state: RaftState, input: ClusterInput, ctx: ClusterCtx): RaftStepResult {
-  const s = structuredClone(state) as Draft;
+  const s = draftOf(state);
   const events: RaftEvent[] = [];
   const emit: Emit = (e) => {
     events.push(e);
@@ -600,4 +615,35 @@ export function nextEventAt(state: RaftState): number | null {
 export function committedLog(state: RaftState, node: ClusterNodeId): readonly LogEntry[] {
   const n = state.nodes[node];
   return n.log.slice(0, n.commitIndex);
+}
+
+/** Everything the board draws for one node, flat, so the view never reads Raft's bookkeeping. */
+export interface RaftNodeView {
+  readonly id: ClusterNodeId;
+  readonly dc: ClusterDc;
+  readonly role: RaftRole | 'crashed';
+  readonly term: number;
+  readonly votedFor: ClusterNodeId | null;
+  readonly leaderId: ClusterNodeId | null;
+  readonly timeoutProgress: number | null;
+  readonly logLength: number;
+  readonly commitIndex: number;
+}
+
+/** One view per node, in node order: role, term, voted-for, timer ring and log bar for the board. */
+export function raftNodeViews(state: RaftState): RaftNodeView[] {
+  return CLUSTER_NODES.map((id) => {
+    const n = state.nodes[id];
+    return {
+      id,
+      dc: CLUSTER_NODE_DC[id],
+      role: n.crashed ? 'crashed' : n.role,
+      term: n.term,
+      votedFor: n.votedFor,
+      leaderId: n.leaderId,
+      timeoutProgress: timeoutProgress(state, id),
+      logLength: n.log.length,
+      commitIndex: n.commitIndex,
+    };
+  });
 }

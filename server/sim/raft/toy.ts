@@ -43,6 +43,14 @@ export const TOY_FAULTS: readonly ToyFault[] = [
 /** The toy rule as a whole: every fault at once, as the lecture's code has them. */
 export const TOY_RULE: readonly ToyFaultId[] = TOY_FAULT_IDS;
 
+/**
+ * Switches a running cluster to the toy rule (or some of its faults; `[]` is back to Raft). The
+ * rule is part of the state, so a replay reproduces it and the board can flip it live.
+ */
+export function withToyRule(state: RaftState, faults: readonly ToyFaultId[] = TOY_RULE): RaftState {
+  return { ...state, config: { ...state.config, toyFaults: [...faults] } };
+}
+
 /** What one simulated future showed, measured the same way for the real rule and a toy fault. */
 export interface FutureOutcome {
   /** Terms in which two different nodes were elected (RAFT1 broken). */
@@ -51,7 +59,7 @@ export interface FutureOutcome {
   readonly staleVotes: number;
   /** Elections won with at least one such stale vote. */
   readonly staleWins: number;
-  /** Log indexes whose committed entry was later replaced by a different committed entry. */
+  /** Times a committed entry was seen replaced by a different one at its index (never under Raft). */
   readonly lostCommits: number;
   /** Candidates that gave up waiting for answers. */
   readonly giveUps: number;
@@ -61,7 +69,7 @@ export interface FutureOutcome {
 
 function runFuture(state: RaftState, faults: readonly ToyFaultId[], salt: number, horizonMs: number, sampleMs: number): FutureOutcome {
   // Salt 0 is the cluster's actual future; other salts reseed the PRNG to see other timings.
-  let s: RaftState = { ...state, config: { ...state.config, toyFaults: faults }, rng: (state.rng + Math.imul(salt, 0x9e3779b9)) | 0 };
+  let s: RaftState = { ...withToyRule(state, faults), rng: (state.rng + Math.imul(salt, 0x9e3779b9)) | 0 };
   const start = s.now;
   const events: RaftEvent[] = [];
   const committed = new Map<number, string>();

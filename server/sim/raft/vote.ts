@@ -6,6 +6,7 @@ import type { ClusterNodeId } from './cluster.ts';
 
 /** The four faults of the lecture's toy election. An empty list is the real Raft rule. */
 export const TOY_FAULT_IDS = ['no-term-check', 'no-vote-memory', 'no-log-check', 'sync-give-up'] as const;
+/** Closed, so the panel's bullets and the tests cover every fault. */
 export type ToyFaultId = (typeof TOY_FAULT_IDS)[number];
 
 /** The last entry of a log: Raft compares logs by it alone. Index 0 and term 0 for an empty log. */
@@ -30,6 +31,7 @@ export interface Voter {
   readonly last: LogPosition;
 }
 
+/** What a RequestVote carries that the rule looks at. */
 export interface VoteRequest {
   readonly term: number;
   readonly candidate: ClusterNodeId;
