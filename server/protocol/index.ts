@@ -125,6 +125,13 @@ export const schemas = {
   /** The instructor's choice, written from a datacenter of their choosing. */
   adminResolve: z.object({ opId, postId, keep: z.enum(['west', 'east', 'both']), dc: z.enum(DC_IDS) }).strict(),
   healPreview: z.object({}).strict(),
+  consensusWatch: z.object({}).strict(),
+  adminConsensus: z.discriminatedUnion('action', [
+    z.object({ action: z.enum(['pause', 'resume', 'step', 'back']) }).strict(),
+    z.object({ action: z.literal('speed'), speed: z.number().min(0.01).max(2) }).strict(),
+    z.object({ action: z.enum(['crash', 'restart']), node: z.enum(['A', 'B', 'C', 'D', 'E']) }).strict(),
+    z.object({ action: z.literal('write'), value: z.string().trim().min(1).max(40) }).strict(),
+  ]),
 } as const;
 
 /** The resolution strategies, in the lecture's order. */
@@ -151,6 +158,66 @@ export type AdminLockSwitchPayload = z.input<typeof schemas.adminLockSwitch>;
 export type AdminStrategyPayload = z.input<typeof schemas.adminStrategy>;
 export type ConflictResolvePayload = z.input<typeof schemas.conflictResolve>;
 export type AdminResolvePayload = z.input<typeof schemas.adminResolve>;
+export type AdminConsensusPayload = z.input<typeof schemas.adminConsensus>;
+
+// ---- consensus view ------------------------------------------------------------------------
+
+export type NodeId = (typeof NODE_IDS)[number];
+
+/** One Raft node as the board draws it. */
+export interface RaftNodeFrame {
+  id: NodeId;
+  dc: Dc;
+  role: 'follower' | 'candidate' | 'leader' | 'crashed';
+  term: number;
+  votedFor: NodeId | null;
+  /** How far its election timer has run, 0..1; null while it is leader or crashed. */
+  timeoutProgress: number | null;
+  logLength: number;
+  commitIndex: number;
+}
+
+/** One RPC in flight, as a dot `progress` of the way from `from` to `to`. */
+export interface MessageFrame {
+  seq: number;
+  from: NodeId;
+  to: NodeId;
+  kind: 'requestVote' | 'vote' | 'appendEntries' | 'appended';
+  progress: number;
+  /** The cut (or a crashed receiver) will drop it. */
+  blocked: boolean;
+}
+
+export interface NaiveNodeFrame {
+  id: NodeId;
+  dc: Dc;
+  role: 'primary' | 'replica' | 'crashed';
+  /** The primary this node follows. */
+  primary: NodeId;
+  writes: number;
+}
+
+/** One frame of the consensus view: Raft and naive failover under the same cut. */
+export interface ConsensusFrame {
+  /** Simulated ms since the cluster started. */
+  simNow: number;
+  paused: boolean;
+  /** Simulated ms per real ms. */
+  speed: number;
+  cut: 'none' | 'full' | 'west-to-east' | 'east-to-west';
+  /** How many earlier frames "Step back" can return to. */
+  history: number;
+  raft: { nodes: RaftNodeFrame[]; messages: MessageFrame[]; leaders: { id: NodeId; term: number }[] };
+  naive: { nodes: NaiveNodeFrame[]; primaries: NodeId[] };
+  /** The newest things that happened, newest last, in words ("C is elected leader of term 3"). */
+  log: string[];
+}
+
+/** The slower analysis beside the cluster, recomputed when the cut or a crash changes. */
+export interface ConsensusAnalysis {
+  protocols: { protocol: string; verdict: string; line: string }[];
+  toy: { id: string; title: string; description: string; summary: string; differs: boolean }[];
+}
 
 // ---- views ---------------------------------------------------------------------------------
 
@@ -373,6 +440,9 @@ export interface ClientToServerEvents {
   'conflict:resolve': (payload: ConflictResolvePayload, ack: AckFn<PostView>) => void;
   /** PRE1: all three strategies on the current divergent state, without healing (board and admin). */
   'heal:preview': (payload: Record<string, never>, ack: AckFn<Record<Strategy, HealReportView>>) => void;
+  /** The board and the admin start receiving consensus frames; answered with the current one. */
+  'consensus:watch': (payload: Record<string, never>, ack: AckFn<{ frame: ConsensusFrame; analysis: ConsensusAnalysis }>) => void;
+  'admin:consensus': (payload: AdminConsensusPayload, ack: AckFn<ConsensusFrame>) => void;
 }
 
 /** Broadcasts are in the past tense and carry a small diff, never the whole feed. */
@@ -388,6 +458,8 @@ export interface ServerToClientEvents {
   /** Ops added or delivered since the last change (by opId), and all bands. */
   'timeline:changed': (change: { ops: TimelineOpView[]; bands: TimelineBandView[] }) => void;
   'participant:moved': (participant: ParticipantView) => void;
+  'consensus:frame': (frame: ConsensusFrame) => void;
+  'consensus:analysis': (analysis: ConsensusAnalysis) => void;
   /** A heal finished: what it did (everyone; a student's page picks out their own losses). */
   'heal:reported': (report: HealReportView) => void;
   /** To the moved person's own screens: re-join (with the token) to get the new datacenter's view. */

@@ -18,6 +18,8 @@ import {
 } from '../protocol/index.ts';
 import { DuplicateCodeError, type Store } from '../persistence/store.ts';
 import { DATACENTERS, previewHeal, type Command, type PostCommand, type DcId, type Participant, type Rejection, type SimState } from '../sim/index.ts';
+import { cutOfLinkMode } from '../sim/raft/index.ts';
+import { ConsensusRuntime } from './consensus.ts';
 import { SessionRuntime, type Clock, type Committed, type RuntimeHooks } from './session-runtime.ts';
 import { hashSecret, newJoinCode, newSecret, secretMatches } from './secrets.ts';
 import {
@@ -80,6 +82,27 @@ export function createRealtime(io: AppServer, deps: RealtimeDeps): Realtime {
   const log = deps.log ?? ((message: string) => console.warn(`[realtime] ${message}`));
   const byId = new Map<string, SessionRuntime>();
   const byCode = new Map<string, SessionRuntime>();
+  const consensus = new Map<string, ConsensusRuntime>();
+
+  /** The session's consensus view, made on first watch; it plays only while a board or admin watches. */
+  function consensusOf(runtime: SessionRuntime): ConsensusRuntime {
+    const sid = runtime.record.id;
+    let view = consensus.get(sid);
+    if (!view) {
+      const created: ConsensusRuntime = new ConsensusRuntime(
+        runtime.record.seed,
+        cutOfLinkMode(runtime.state.link.mode),
+        (frame) => {
+          if (!io.sockets.adapter.rooms.get(rooms.class(sid))?.size) created.stop();
+          io.to(rooms.class(sid)).emit('consensus:frame', frame);
+        },
+        (analysis) => io.to(rooms.class(sid)).emit('consensus:analysis', analysis),
+      );
+      consensus.set(sid, created);
+      view = created;
+    }
+    return view;
+  }
 
   const hooks: RuntimeHooks = {
     onCommitted: broadcast,
@@ -105,6 +128,7 @@ export function createRealtime(io: AppServer, deps: RealtimeDeps): Realtime {
           touched.add(event.op.postId);
           break;
         case 'settings.changed':
+          consensus.get(sid)?.setCut(cutOfLinkMode(state.link.mode));
           io.to(rooms.all(sid)).emit('settings:changed', settingsView(state));
           io.to(rooms.all(sid)).emit('link:configured', linkView(state));
           diverged = true;
@@ -380,6 +404,21 @@ export function createRealtime(io: AppServer, deps: RealtimeDeps): Realtime {
       });
     });
 
+    route(socket, 'consensus:watch', schemas.consensusWatch, () => {
+      const runtime = socket.data.sessionId ? byId.get(socket.data.sessionId) : undefined;
+      if (!runtime || socket.data.participantId) return Promise.resolve(fail('forbidden', 'The consensus view is for the board and the instructor.'));
+      const view = consensusOf(runtime);
+      view.start();
+      return Promise.resolve({ ok: true, data: { frame: view.frame(), analysis: view.analysis() } });
+    });
+    route(socket, 'admin:consensus', schemas.adminConsensus, (payload) => {
+      const runtime = adminOf(socket);
+      if (!runtime) return Promise.resolve(fail('forbidden', 'Only the instructor drives the consensus view.'));
+      const view = consensusOf(runtime);
+      view.start();
+      return Promise.resolve({ ok: true, data: view.control(payload) });
+    });
+
     route(socket, 'me:switch', schemas.meSwitch, async () => {
       const who = studentOf(socket);
       if (!who) return fail('not_joined', 'Join the session first.');
@@ -401,6 +440,7 @@ export function createRealtime(io: AppServer, deps: RealtimeDeps): Realtime {
     },
     close() {
       for (const runtime of byId.values()) runtime.close();
+      for (const view of consensus.values()) view.stop();
     },
     session: (code) => byCode.get(code),
   };

@@ -1,0 +1,71 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { RunningServer } from '../../server/app.ts';
+import type { ConsensusFrame } from '../../server/protocol/index.ts';
+import { client, createClassroom, nextEvent, ok, startTestServer, type Client } from '../support/server.ts';
+
+let server: RunningServer;
+const sockets: Client[] = [];
+
+beforeEach(async () => {
+  server = await startTestServer();
+});
+
+afterEach(async () => {
+  for (const s of sockets.splice(0)) s.disconnect();
+  await server.close();
+});
+
+const oneLeader = (f: ConsensusFrame) => f.raft.leaders.length === 1;
+
+describe('the consensus view follows the feeds\' split', () => {
+  it('[RAFT2] [RAFT5] a split elects on [C,D,E] only while naive failover makes two primaries; [RAFT3] heal leaves one leader', async () => {
+    const room = await createClassroom(server);
+    const board = await client(server);
+    sockets.push(room.admin, board);
+    ok(await board.emitWithAck('board:watch', { code: room.code }));
+    const student = await client(server);
+    sockets.push(student);
+    ok(await student.emitWithAck('session:join', { code: room.code, name: 'Wendy' }));
+    const refused = await student.emitWithAck('consensus:watch', {});
+    expect(refused.ok ? 'ok' : refused.error.code).toBe('forbidden');
+
+    const first = ok(await board.emitWithAck('consensus:watch', {}));
+    expect(first.frame.raft.nodes.map((n) => n.id)).toEqual(['A', 'B', 'C', 'D', 'E']);
+    expect(first.analysis.protocols.map((p) => p.protocol)).toEqual(['2PC', '3PC', 'Paxos/Raft', 'PBFT', 'Dynamo-style AP']);
+    ok(await room.admin.emitWithAck('admin:consensus', { action: 'speed', speed: 2 }));
+    const [elected] = await nextEvent(board, 'consensus:frame', oneLeader, 15_000);
+    const termBefore = elected.raft.leaders[0]?.term ?? 0;
+
+    const analysed = nextEvent(board, 'consensus:analysis', (a) => a.protocols.some((p) => p.line.includes('West')), 15_000);
+    ok(await room.admin.emitWithAck('admin:partition', { mode: 'cut' }));
+    const [split] = await nextEvent(
+      board,
+      'consensus:frame',
+      (f) => f.cut === 'full' && f.naive.primaries.length === 2 && f.raft.leaders.some((l) => ['C', 'D', 'E'].includes(l.id) && l.term >= termBefore),
+      20_000,
+    );
+    // The minority may keep a stale leader of the old term, but never elects a new one.
+    expect(split.raft.leaders.filter((l) => ['A', 'B'].includes(l.id) && l.term > termBefore)).toEqual([]);
+    expect(split.naive.primaries.sort()).toEqual(expect.arrayContaining([expect.stringMatching(/[AB]/), expect.stringMatching(/[CDE]/)]));
+    await analysed;
+
+    ok(await room.admin.emitWithAck('admin:partition', { mode: 'up' }));
+    const [healed] = await nextEvent(board, 'consensus:frame', (f) => f.cut === 'none' && oneLeader(f) && f.raft.nodes.every((n) => n.role !== 'leader' || n.id === f.raft.leaders[0]?.id), 20_000);
+    expect(healed.raft.leaders).toHaveLength(1);
+  }, 60_000);
+
+  it('pause, step and step back: step back returns to the previous displayed state', async () => {
+    const room = await createClassroom(server);
+    sockets.push(room.admin);
+    ok(await room.admin.emitWithAck('consensus:watch', {}));
+    const paused = ok(await room.admin.emitWithAck('admin:consensus', { action: 'pause' }));
+    const stepped = ok(await room.admin.emitWithAck('admin:consensus', { action: 'step' }));
+    expect(stepped.simNow).toBeGreaterThanOrEqual(paused.simNow);
+    const again = ok(await room.admin.emitWithAck('admin:consensus', { action: 'step' }));
+    const back = ok(await room.admin.emitWithAck('admin:consensus', { action: 'back' }));
+    expect({ ...back, history: 0 }).toEqual({ ...stepped, history: 0 });
+    expect(again.history).toBe(back.history + 1);
+    const bad = await room.admin.emitWithAck('admin:consensus', { action: 'crash', node: 'Z' } as never);
+    expect(bad.ok ? 'ok' : bad.error.code).toBe('bad_request');
+  });
+});
