@@ -2,27 +2,44 @@
 
 import { useMemo } from 'react';
 import type { Dc, PostView } from '../../server/protocol';
-import { buildThreads, type ThreadNode } from '../lib/feed';
+import { buildThreads, duplicatesByOriginal, type ThreadNode } from '../lib/feed';
 import { PostCard, type PostActions } from './PostCard';
+import type { ConflictChooser } from './student/ConflictBanner';
 
 export interface FeedProps {
   posts: readonly PostView[];
   dc: Dc;
+  /** Each post's version vector and Lamport time (on for the board, a toggle for students). */
   showMeta: boolean;
   actions?: PostActions;
   nameOf: (id: string) => string;
   emptyText: string;
+  /** The link holds what `dc` sends: pending posts say "held, will replicate on heal". */
+  linkHeld?: boolean;
+  /** Conflict choices for a screen without `actions` (e.g. the admin); the board leaves it out. */
+  chooser?: ConflictChooser;
 }
 
 /**
  * One datacenter's feed: pinned post on top, newest first, replies nested under their parent
  * (indentation stops deepening after three levels so a phone keeps its width).
  */
-export function Feed({ posts, dc, showMeta, actions, nameOf, emptyText }: FeedProps) {
+export function Feed({ posts, dc, showMeta, actions, nameOf, emptyText, linkHeld = false, chooser }: FeedProps) {
   const threads = useMemo(() => buildThreads(posts), [posts]);
+  const duplicates = useMemo(() => duplicatesByOriginal(posts), [posts]);
   const renderNode = (node: ThreadNode, depth: number) => (
     <li key={node.post.id} className="thread">
-      <PostCard post={node.post} dc={dc} showMeta={showMeta} orphan={node.orphan} actions={actions} nameOf={nameOf}>
+      <PostCard
+        post={node.post}
+        dc={dc}
+        showMeta={showMeta}
+        orphan={node.orphan}
+        actions={actions}
+        nameOf={nameOf}
+        linkHeld={linkHeld}
+        chooser={chooser}
+        duplicateId={duplicates.get(node.post.id) ?? null}
+      >
         {node.replies.length > 0 && (
           <ul className={depth < 3 ? 'replies' : 'replies replies-flat'} aria-label="Replies">
             {node.replies.map((r) => renderNode(r, depth + 1))}

@@ -2,7 +2,8 @@
 
 import { useState, type ReactNode } from 'react';
 import { DC_LABEL, type Dc, type PostView } from '../../server/protocol';
-import { formatTime, otherDc } from '../lib/feed';
+import { formatTime, otherDc, postAnchor } from '../lib/feed';
+import { ConflictBanner, type ConflictChooser, type Keep } from './student/ConflictBanner';
 import { TextComposer } from './TextComposer';
 
 /** What a person can do to posts; absent on the board, which only watches. */
@@ -13,8 +14,12 @@ export interface PostActions {
   edit: (postId: string, text: string) => Promise<boolean>;
   remove: (postId: string) => Promise<boolean>;
   like: (postId: string, like: boolean) => Promise<boolean>;
+  /** Chooses between a conflicted post's versions (HUM2); offered on my own posts and the pinned post. */
+  resolve: (postId: string, keep: Keep) => Promise<boolean>;
   /** Local validation messages go to the page's alert region. */
   invalid: (message: string) => void;
+  /** Why my datacenter refuses writes right now (CAP1), or null: the controls are disabled with it. */
+  blockedReason?: string | null;
 }
 
 export interface PostCardProps {
@@ -27,6 +32,16 @@ export interface PostCardProps {
   actions?: PostActions;
   /** Resolves a participant id to a name (editedBy may be an id). */
   nameOf: (id: string) => string;
+  /** The link holds what this datacenter sends (a cut): a pending version waits for the heal. */
+  linkHeld?: boolean;
+  /**
+   * Who may choose between conflicting versions here, for screens without `actions` (the admin).
+   * Without it, a student screen offers the choice on its own posts and the pinned post, and the
+   * board only shows who it is waiting for.
+   */
+  chooser?: ConflictChooser;
+  /** The id of the post merge-all made from this one's other version (MRG1), when there is one. */
+  duplicateId?: string | null;
   /** The replies, rendered inside this post after its own controls (a thread is one article). */
   children?: ReactNode;
 }
@@ -38,13 +53,19 @@ type Mode = 'view' | 'reply' | 'edit' | 'confirm-delete';
  * comments); its own controls come first, so the first "Reply" in a post is that post's. Used by the student feed (with actions) and by the
  * board (read-only, with vectors and Lamport times): one component, one look.
  */
-export function PostCard({ post, dc, showMeta, orphan = false, actions, nameOf, children }: PostCardProps) {
+export function PostCard(props: PostCardProps) {
+  const { post, dc, showMeta, orphan = false, actions, nameOf, linkHeld = false, duplicateId = null, children } = props;
   const [mode, setMode] = useState<Mode>('view');
   const [busy, setBusy] = useState(false);
   const mine = actions !== undefined && post.authorId === actions.meId;
   const liked = actions !== undefined && post.likedBy.includes(actions.meId);
-  const canEdit = actions !== undefined && !post.deleted && (mine || post.pinned);
-  const canDelete = actions !== undefined && !post.deleted && mine && !post.pinned;
+  const siblings = post.siblings;
+  // The server refuses edits and deletes of a post in conflict until someone has chosen.
+  const canEdit = actions !== undefined && !post.deleted && siblings === null && (mine || post.pinned);
+  const canDelete = actions !== undefined && !post.deleted && siblings === null && mine && !post.pinned;
+  const blocked = actions?.blockedReason ?? null;
+  const chooser: ConflictChooser | undefined =
+    props.chooser ?? (actions ? { may: (p) => p.authorId === actions.meId || p.pinned, choose: actions.resolve } : undefined);
 
   const run = async (action: () => Promise<boolean>, after?: () => void) => {
     if (busy) return;
@@ -58,16 +79,17 @@ export function PostCard({ post, dc, showMeta, orphan = false, actions, nameOf, 
   if (post.pinned) classes.push('post-pinned');
   if (post.deleted) classes.push('post-deleted');
   if (post.pending) classes.push('post-pending');
+  if (siblings) classes.push('conflict-post');
 
   return (
-    <article className={classes.join(' ')} data-testid="post" data-post-id={post.id} data-dc={dc} aria-busy={busy}>
+    <article id={postAnchor(dc, post.id)} className={classes.join(' ')} data-testid="post" data-post-id={post.id} data-dc={dc} aria-busy={busy}>
       <header className="post-head">
         {post.pinned ? (
-          <span className="post-pin">📌 Class post</span>
+          <span className="post-pin">Pinned class post</span>
         ) : (
           <span className="post-author">
             {post.deleted ? 'Someone' : post.authorName}
-            {mine && <span className="post-you"> (you)</span>}
+            {mine && !post.deleted && <span className="post-you"> (you)</span>}
           </span>
         )}
         {!post.pinned && (
@@ -76,17 +98,41 @@ export function PostCard({ post, dc, showMeta, orphan = false, actions, nameOf, 
           </time>
         )}
         {post.createdIn !== dc && !post.pinned && <span className={`post-origin dc-text-${post.createdIn}`}>from {DC_LABEL[post.createdIn]}</span>}
-        {post.pending && (
-          <span className="pending-badge" data-testid="pending" title="This version has not reached the other datacenter yet">
-            ⏳ not yet in {DC_LABEL[otherDc(dc)]}
-          </span>
-        )}
+        {post.pending &&
+          (linkHeld ? (
+            <span className="pending-badge student-held-badge" data-testid="pending" title={`The link is cut: ${DC_LABEL[otherDc(dc)]} gets this version when it heals`}>
+              held, will replicate on heal
+            </span>
+          ) : (
+            <span className="pending-badge" data-testid="pending" title="This version has not reached the other datacenter yet">
+              not yet in {DC_LABEL[otherDc(dc)]}
+            </span>
+          ))}
       </header>
 
       {orphan && <p className="post-orphan">↪ reply to a post not in {DC_LABEL[dc]} yet</p>}
+      {post.duplicateOf !== null && (
+        <p className="student-duplicate" data-testid="duplicate-of">
+          Duplicate of <a href={`#${postAnchor(dc, post.duplicateOf)}`}>another version</a> (merge everything)
+        </p>
+      )}
+      {duplicateId !== null && (
+        <p className="student-duplicate" data-testid="has-duplicate">
+          Its other version survives as <a href={`#${postAnchor(dc, duplicateId)}`}>a duplicate</a> (merge everything)
+        </p>
+      )}
 
-      {post.deleted ? (
-        <p className="post-text post-text-deleted">[deleted]</p>
+      {siblings !== null ? (
+        <ConflictBanner post={{ ...post, siblings }} chooser={chooser} />
+      ) : post.deleted ? (
+        <>
+          <p className="post-text post-text-deleted">{children ? '[deleted post]' : '[deleted]'}</p>
+          {children && (
+            <p className="student-broken" data-testid="broken-thread">
+              Broken thread: the replies below outlived the post they answer.
+            </p>
+          )}
+        </>
       ) : mode === 'edit' && actions ? (
         <TextComposer
           label="Edit post"
@@ -107,7 +153,7 @@ export function PostCard({ post, dc, showMeta, orphan = false, actions, nameOf, 
         <p className="post-text">{post.text}</p>
       )}
 
-      {!post.deleted && post.editedBy !== null && mode !== 'edit' && (
+      {!post.deleted && siblings === null && post.editedBy !== null && mode !== 'edit' && (
         <p className="post-edited">
           edited{post.pinned ? ` by ${nameOf(post.editedBy)}` : ''}
           {post.editedAt !== null ? ` at ${formatTime(post.editedAt)}` : ''}
@@ -136,21 +182,28 @@ export function PostCard({ post, dc, showMeta, orphan = false, actions, nameOf, 
           )}
           {actions && mode !== 'confirm-delete' && (
             <>
-              <button type="button" className={liked ? 'btn btn-liked' : 'btn'} aria-pressed={liked} disabled={busy} onClick={() => void run(() => actions.like(post.id, !liked))}>
+              <button
+                type="button"
+                className={liked ? 'btn btn-liked' : 'btn'}
+                aria-pressed={liked}
+                disabled={busy || blocked !== null}
+                title={blocked ?? undefined}
+                onClick={() => void run(() => actions.like(post.id, !liked))}
+              >
                 {liked ? 'Unlike' : 'Like'}
               </button>
               {mode !== 'reply' && (
-                <button type="button" className="btn" onClick={() => setMode('reply')}>
+                <button type="button" className="btn" disabled={blocked !== null} title={blocked ?? undefined} onClick={() => setMode('reply')}>
                   Reply
                 </button>
               )}
               {canEdit && mode !== 'edit' && (
-                <button type="button" className="btn" onClick={() => setMode('edit')}>
+                <button type="button" className="btn" disabled={blocked !== null} title={blocked ?? undefined} onClick={() => setMode('edit')}>
                   Edit
                 </button>
               )}
               {canDelete && (
-                <button type="button" className="btn btn-danger-quiet" onClick={() => setMode('confirm-delete')}>
+                <button type="button" className="btn btn-danger-quiet" disabled={blocked !== null} title={blocked ?? undefined} onClick={() => setMode('confirm-delete')}>
                   Delete
                 </button>
               )}

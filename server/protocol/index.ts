@@ -288,7 +288,7 @@ export interface HealReportView {
   duplicates: { postId: string; duplicateId: string; byId: string; byName: string }[];
   brokenThreads: { postId: string; parentId: string; byId: string; byName: string }[];
   phantomLikes: { postId: string; byId: string; byName: string }[];
-  resurrected: { postId: string; deletedByName: string; editedByName: string }[];
+  resurrected: { postId: string; deletedById: string; deletedByName: string; editedById: string; editedByName: string }[];
   likeMerges: { postId: string; west: number; east: number; total: number }[];
   conflicts: { postId: string; authorId: string; authorName: string; siblings: SiblingView[] }[];
 }

@@ -88,7 +88,7 @@ export function healReportView(state: SimState, report: HealReport): HealReportV
     duplicates: report.duplicates.map((d) => ({ postId: d.postId, duplicateId: d.duplicateId, byId: d.by, byName: name(d.by) })),
     brokenThreads: report.brokenThreads.map((b) => ({ postId: b.postId, parentId: b.parentId, byId: b.by, byName: name(b.by) })),
     phantomLikes: report.phantomLikes.map((p) => ({ postId: p.postId, byId: p.by, byName: name(p.by) })),
-    resurrected: report.resurrected.map((r) => ({ postId: r.postId, deletedByName: name(r.deletedBy), editedByName: name(r.editedBy) })),
+    resurrected: report.resurrected.map((r) => ({ postId: r.postId, deletedById: r.deletedBy, deletedByName: name(r.deletedBy), editedById: r.editedBy, editedByName: name(r.editedBy) })),
     likeMerges: report.likeMerges.map((m) => ({ ...m })),
     conflicts: report.conflicts.map((c) => ({ postId: c.postId, authorId: c.author, authorName: name(c.author), siblings: c.siblings.map((s) => siblingView(state, s)) })),
   };

@@ -1,11 +1,16 @@
 'use client';
 
-import { useCallback, useState, useSyncExternalStore, type FormEvent } from 'react';
-import { DC_IDS, DC_LABEL, LIMITS, LINK_MODE_LABEL, type ClassSnapshot } from '../../../server/protocol';
+import { useCallback, useSyncExternalStore, type ReactNode } from 'react';
+import { ClassControls } from '../../components/admin/ClassControls';
+import { ClockControls } from '../../components/admin/ClockControls';
+import { ConfirmProvider } from '../../components/admin/Confirm';
+import { ConsensusControls } from '../../components/consensus/ConsensusControls';
+import { ConsistencyControls } from '../../components/admin/ConsistencyControls';
+import { NetworkControls } from '../../components/admin/NetworkControls';
+import { ResolutionControls } from '../../components/admin/ResolutionControls';
+import { StateBar } from '../../components/admin/StateBar';
 import { AlertRegion } from '../../components/AlertRegion';
 import { ConnectionLine } from '../../components/ConnectionLine';
-import { DcBadge } from '../../components/DcBadge';
-import { countPosts } from '../../lib/feed';
 import { useAlert, useOrigin } from '../../lib/hooks';
 import { useClassWatch } from '../../lib/classState';
 import { request } from '../../lib/socket';
@@ -38,14 +43,11 @@ function useSecret(code: string): string | null | undefined {
   );
 }
 
-const PRESETS = [
-  { label: 'Same room', latencyMs: 5, jitterMs: 2 },
-  { label: 'Across a continent', latencyMs: 400, jitterMs: 100 },
-  { label: 'Across an ocean', latencyMs: 1500, jitterMs: 800 },
-  { label: 'Satellite, bad day', latencyMs: 6000, jitterMs: 4000 },
-] as const;
-
-/** The instructor's panel: dense and calm, controls grouped, dangerous actions confirmed. */
+/**
+ * The instructor's panel: dense and calm. The current state stays in view at the top; the
+ * controls are grouped (Network, Clocks, Consistency, Resolution, Class); every action that
+ * disrupts people asks once more before it acts.
+ */
 export function AdminView({ code }: { code: string }) {
   const secret = useSecret(code);
   const origin = useOrigin();
@@ -85,50 +87,50 @@ export function AdminView({ code }: { code: string }) {
   }
 
   const joinUrl = `${origin}/s/${code}`;
-  const snapshot = state.kind === 'ready' ? state.snapshot : null;
+  const ready = state.kind === 'ready' ? state : null;
   return (
     <main className="admin">
       <AdminHeader code={code} />
       <ConnectionLine />
       <AlertRegion message={alert.message} onDismiss={alert.clear} />
-      {!snapshot ? (
+      {!ready ? (
         <p className="muted">Loading session {code}…</p>
       ) : (
-        <div className="admin-grid">
-          <section className="panel" aria-labelledby="class-title">
-            <h2 id="class-title">Class</h2>
-            <dl className="facts">
-              <dt>Join code</dt>
-              <dd className="mono big-code" data-testid="join-code">
-                {code}
-              </dd>
-              <dt>Join link</dt>
-              <dd className="mono">{joinUrl}</dd>
-              <dt>Board</dt>
-              <dd>
-                <a href={`/board/${code}`} target="_blank" rel="noopener noreferrer">
-                  Open the board
-                </a>{' '}
-                <span className="muted">(new tab, for the projector)</span>
-              </dd>
-            </dl>
-            <h3>Participants ({snapshot.participants.length})</h3>
-            <Participants snapshot={snapshot} />
-            <ResetControl onError={alert.show} />
-          </section>
-
-          <section className="panel" aria-labelledby="network-title">
-            <h2 id="network-title">Network</h2>
-            <LinkStatus snapshot={snapshot} />
-            <LinkForm
-              current={snapshot.link}
-              onApplied={(link) => update((s) => ({ ...s, link, settings: { ...s.settings, link } }))}
-              onError={alert.show}
-            />
-          </section>
-        </div>
+        <ConfirmProvider>
+          <StateBar snapshot={ready.snapshot} clockOffset={ready.clockOffset} />
+          <div className="admin-grid">
+            <Section id="network" title="Network">
+              <NetworkControls snapshot={ready.snapshot} clockOffset={ready.clockOffset} update={update} onError={alert.show} />
+            </Section>
+            <Section id="clocks" title="Clocks">
+              <ClockControls snapshot={ready.snapshot} clockOffset={ready.clockOffset} update={update} onError={alert.show} />
+            </Section>
+            <Section id="consistency" title="Consistency">
+              <ConsistencyControls snapshot={ready.snapshot} clockOffset={ready.clockOffset} update={update} onError={alert.show} />
+            </Section>
+            <Section id="resolution" title="Resolution" wide>
+              <ResolutionControls snapshot={ready.snapshot} clockOffset={ready.clockOffset} update={update} onError={alert.show} />
+            </Section>
+            <Section id="class" title="Class" wide>
+              <ClassControls snapshot={ready.snapshot} clockOffset={ready.clockOffset} update={update} onError={alert.show} joinUrl={joinUrl} />
+            </Section>
+            <Section id="consensus" title="Consensus" wide>
+              <ConsensusControls code={code} onError={alert.show} />
+            </Section>
+          </div>
+        </ConfirmProvider>
       )}
     </main>
+  );
+}
+
+/** One group of controls under its heading. */
+function Section({ id, title, wide = false, children }: { id: string; title: string; wide?: boolean; children: ReactNode }) {
+  return (
+    <section className={wide ? 'panel admin-panel admin-panel-wide' : 'panel admin-panel'} aria-labelledby={`${id}-title`} data-testid={`section-${id}`}>
+      <h2 id={`${id}-title`}>{title}</h2>
+      {children}
+    </section>
   );
 }
 
@@ -140,183 +142,5 @@ function AdminHeader({ code }: { code: string }) {
         Instructor panel · <span className="mono">{code}</span>
       </h1>
     </header>
-  );
-}
-
-function Participants({ snapshot }: { snapshot: ClassSnapshot }) {
-  if (snapshot.participants.length === 0) return <p className="muted">Nobody has joined yet.</p>;
-  return (
-    <table className="table" data-testid="participants">
-      <thead>
-        <tr>
-          <th scope="col">Person</th>
-          <th scope="col">Datacenter</th>
-          <th scope="col">Status</th>
-        </tr>
-      </thead>
-      <tbody>
-        {snapshot.participants.map((p) => (
-          <tr key={p.id} className={p.online ? undefined : 'row-offline'}>
-            <td>{p.name}</td>
-            <td>
-              <DcBadge dc={p.home} />
-            </td>
-            <td>{p.online ? 'online' : 'offline'}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
-}
-
-function LinkStatus({ snapshot }: { snapshot: ClassSnapshot }) {
-  return (
-    <dl className="facts facts-inline">
-      <dt>Link now</dt>
-      <dd data-testid="link-now">
-        {snapshot.link.latencyMs} ms ± {snapshot.link.jitterMs} ms
-      </dd>
-      <dt>Mode</dt>
-      <dd data-testid="link-mode">{LINK_MODE_LABEL[snapshot.link.mode]}</dd>
-      {DC_IDS.map((from) => (
-        <div key={from} className="facts-pair">
-          <dt>
-            {DC_LABEL[from]} → {DC_LABEL[from === 'west' ? 'east' : 'west']}
-          </dt>
-          <dd>{snapshot.inFlight[from]} in flight</dd>
-        </div>
-      ))}
-      {DC_IDS.map((dc) => (
-        <div key={dc} className="facts-pair">
-          <dt>Posts in {DC_LABEL[dc]}</dt>
-          <dd>{countPosts(snapshot.posts[dc])}</dd>
-        </div>
-      ))}
-    </dl>
-  );
-}
-
-function parseMs(raw: string, max: number): number | null {
-  if (!/^\d+$/.test(raw.trim())) return null;
-  const n = Number(raw.trim());
-  return n >= 0 && n <= max ? n : null;
-}
-
-function LinkForm({
-  current,
-  onApplied,
-  onError,
-}: {
-  current: ClassSnapshot['link'];
-  onApplied: (link: ClassSnapshot['link']) => void;
-  onError: (message: string) => void;
-}) {
-  // A draft only while the instructor edits; otherwise the inputs show the live setting.
-  const [draft, setDraft] = useState<{ latency: string; jitter: string } | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [note, setNote] = useState<string | null>(null);
-  const latency = draft?.latency ?? String(current.latencyMs);
-  const jitter = draft?.jitter ?? String(current.jitterMs);
-
-  const apply = async (e: FormEvent) => {
-    e.preventDefault();
-    const latencyMs = parseMs(latency, LIMITS.maxLatencyMs);
-    const jitterMs = parseMs(jitter, LIMITS.maxJitterMs);
-    if (latencyMs === null) return onError(`Latency is a whole number of ms from 0 to ${LIMITS.maxLatencyMs}.`);
-    if (jitterMs === null) return onError(`Jitter is a whole number of ms from 0 to ${LIMITS.maxJitterMs}.`);
-    setBusy(true);
-    const result = await request('admin:link', { latencyMs, jitterMs });
-    setBusy(false);
-    if (!result.ok) return onError(result.error.message);
-    onApplied(result.data);
-    setDraft(null);
-    setNote(`Link set to ${result.data.latencyMs} ms ± ${result.data.jitterMs} ms.`);
-  };
-
-  return (
-    <form className="stack" onSubmit={(e) => void apply(e)}>
-      <div className="field-row">
-        <div className="field">
-          <label htmlFor="latency">Latency (ms)</label>
-          <input
-            id="latency"
-            className="input"
-            type="number"
-            inputMode="numeric"
-            min={0}
-            max={LIMITS.maxLatencyMs}
-            step={1}
-            value={latency}
-            onChange={(e) => setDraft({ latency: e.target.value, jitter })}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor="jitter">Jitter (ms)</label>
-          <input
-            id="jitter"
-            className="input"
-            type="number"
-            inputMode="numeric"
-            min={0}
-            max={LIMITS.maxJitterMs}
-            step={1}
-            value={jitter}
-            onChange={(e) => setDraft({ latency, jitter: e.target.value })}
-          />
-        </div>
-      </div>
-      <div className="presets" role="group" aria-label="Presets">
-        {PRESETS.map((p) => (
-          <button
-            key={p.label}
-            type="button"
-            className="btn btn-small btn-quiet"
-            onClick={() => setDraft({ latency: String(p.latencyMs), jitter: String(p.jitterMs) })}
-          >
-            {p.label} <span className="muted">{p.latencyMs}±{p.jitterMs}</span>
-          </button>
-        ))}
-      </div>
-      <div className="row">
-        <button type="submit" className="btn btn-primary" disabled={busy}>
-          Apply
-        </button>
-        <p role="status" className="muted note">
-          {draft ? 'Not sent yet: press Apply.' : note}
-        </p>
-      </div>
-    </form>
-  );
-}
-
-/** Two steps: the first click asks, the second resets. */
-function ResetControl({ onError }: { onError: (message: string) => void }) {
-  const [armed, setArmed] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const reset = async () => {
-    setBusy(true);
-    const result = await request('admin:reset', {});
-    setBusy(false);
-    setArmed(false);
-    if (!result.ok) onError(result.error.message);
-  };
-  return (
-    <div className="danger-zone">
-      {armed ? (
-        <div className="confirm-row">
-          <span className="confirm-text">Erase every post in both datacenters? People stay joined.</span>
-          <button type="button" className="btn btn-danger" disabled={busy} onClick={() => void reset()}>
-            Reset session
-          </button>
-          <button type="button" className="btn btn-quiet" disabled={busy} onClick={() => setArmed(false)}>
-            Cancel
-          </button>
-        </div>
-      ) : (
-        <button type="button" className="btn btn-danger-quiet" onClick={() => setArmed(true)}>
-          Reset session
-        </button>
-      )}
-    </div>
   );
 }

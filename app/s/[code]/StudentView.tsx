@@ -1,39 +1,67 @@
 'use client';
 
-import { useCallback, useEffect, useMemo, useState, type FormEvent } from 'react';
-import { DC_LABEL, LIMITS, LINK_MODE_LABEL, type Ack, type PostView, type StudentSnapshot } from '../../../server/protocol';
+import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
+import { DC_LABEL, LIMITS, type Ack, type HealReportView, type PostView, type StudentSnapshot } from '../../../server/protocol';
 import { AlertRegion } from '../../components/AlertRegion';
 import { ConnectionLine } from '../../components/ConnectionLine';
-import { DcBadge } from '../../components/DcBadge';
 import { Feed } from '../../components/Feed';
 import type { PostActions } from '../../components/PostCard';
+import { DcIdentity } from '../../components/student/DcIdentity';
+import { HealLedger } from '../../components/student/HealLedger';
+import { conflictsToChoose, healStory } from '../../components/student/healStory';
+import { StatusBanners } from '../../components/student/StatusBanners';
 import { TextComposer } from '../../components/TextComposer';
-import { otherDc, replacePost } from '../../lib/feed';
+import { isHeldFrom, otherDc, replacePost } from '../../lib/feed';
 import { useAlert } from '../../lib/hooks';
 import { joinClass, joinClassAs, type JoinOutcome } from '../../lib/join';
-import { getSocket, newOpId, setSessionReady, write } from '../../lib/socket';
+import { getSocket, newOpId, request, setSessionReady, write } from '../../lib/socket';
 
-type Phase =
-  | { kind: 'joining' }
-  | { kind: 'need-name' }
-  | { kind: 'failed'; message: string }
-  | { kind: 'joined'; snapshot: StudentSnapshot };
+type Joined = {
+  kind: 'joined';
+  snapshot: StudentSnapshot;
+  /** Server time minus this browser's time when the snapshot arrived: the clocks run on server time. */
+  offsetMs: number;
+  /** Writes accepted while reads were refused: said in the banner, shown after the re-join. */
+  blindWrites: number;
+};
+
+type Phase = { kind: 'joining' } | { kind: 'need-name' } | { kind: 'failed'; message: string } | Joined;
+
+function joinedWith(snapshot: StudentSnapshot): Joined {
+  return { kind: 'joined', snapshot, offsetMs: snapshot.serverNow - Date.now(), blindWrites: 0 };
+}
+
+/** Whether my datacenter can reach a read quorum: while it cannot, the feed is frozen (CAP1–CAP3). */
+function canRead(snapshot: StudentSnapshot): boolean {
+  return snapshot.settings.quorum[snapshot.dc].canRead;
+}
+
+/** Applies a change to a joined page's snapshot; any other phase stays as it is. */
+function withSnapshot(p: Phase, change: (s: StudentSnapshot) => StudentSnapshot): Phase {
+  return p.kind === 'joined' ? { ...p, snapshot: change(p.snapshot) } : p;
+}
 
 /**
- * A student's page: who I am, my datacenter, and my datacenter's feed only. Every change
- * comes from the server as a whole post that replaces the old one; a reconnect re-joins and
- * replaces everything with the new snapshot, which is how it gets all it missed.
+ * A student's page: who I am, my datacenter and its clock, the banner of the moment, and my
+ * datacenter's feed only. Every change comes from the server as a whole post that replaces the
+ * old one; a reconnect, a move or reads coming back re-join and replace everything with the new
+ * snapshot, which is how the page gets all it missed. While my side cannot reach a read quorum
+ * the feed is frozen as it was last seen (greyed), since a refused read shows nothing new.
  */
 export function StudentView({ code }: { code: string }) {
   const [phase, setPhase] = useState<Phase>({ kind: 'joining' });
+  const [showVectors, setShowVectors] = useState(false);
+  /** The heal whose ledger was hidden (by its time), so the next heal shows again. */
+  const [hiddenHeal, setHiddenHeal] = useState<number | null>(null);
   const alert = useAlert();
   const showError = alert.show;
+  const rejoinRef = useRef<() => void>(() => {});
 
   const applyOutcome = useCallback(
     (outcome: JoinOutcome) => {
       switch (outcome.kind) {
         case 'joined':
-          setPhase({ kind: 'joined', snapshot: outcome.result.snapshot });
+          setPhase(joinedWith(outcome.result.snapshot));
           setSessionReady(true);
           return;
         case 'need-name':
@@ -71,14 +99,19 @@ export function StudentView({ code }: { code: string }) {
         if (outcome.kind === 'error' && outcome.code === 'internal' && socket.connected) retry = setTimeout(rejoin, 2000);
       });
     };
+    rejoinRef.current = rejoin;
     const onPostChanged = ({ dc, post }: { dc: StudentSnapshot['dc']; post: PostView }) => {
-      setPhase((p) => (p.kind === 'joined' && p.snapshot.dc === dc ? { ...p, snapshot: { ...p.snapshot, posts: replacePost(p.snapshot.posts, post) } } : p));
+      // A refused read shows nothing new: the feed stays as last seen until reads come back.
+      setPhase((p) => withSnapshot(p, (s) => (s.dc === dc && canRead(s) ? { ...s, posts: replacePost(s.posts, post) } : s)));
     };
     const onLink = (link: StudentSnapshot['link']) => {
-      setPhase((p) => (p.kind === 'joined' ? { ...p, snapshot: { ...p.snapshot, link, settings: { ...p.snapshot.settings, link } } } : p));
+      setPhase((p) => withSnapshot(p, (s) => ({ ...s, link, settings: { ...s.settings, link } })));
     };
     const onSettings = (settings: StudentSnapshot['settings']) => {
-      setPhase((p) => (p.kind === 'joined' ? { ...p, snapshot: { ...p.snapshot, settings, link: settings.link } } : p));
+      setPhase((p) => withSnapshot(p, (s) => ({ ...s, settings, link: settings.link })));
+    };
+    const onHeal = (report: HealReportView) => {
+      setPhase((p) => withSnapshot(p, (s) => ({ ...s, lastHeal: report })));
     };
     socket.on('connect', rejoin);
     socket.on('session:reset', rejoin);
@@ -87,16 +120,19 @@ export function StudentView({ code }: { code: string }) {
     socket.on('post:changed', onPostChanged);
     socket.on('link:configured', onLink);
     socket.on('settings:changed', onSettings);
+    socket.on('heal:reported', onHeal);
     if (socket.connected) rejoin();
     return () => {
       live = false;
       clearTimeout(retry);
+      rejoinRef.current = () => {};
       socket.off('connect', rejoin);
       socket.off('session:reset', rejoin);
       socket.off('me:moved', rejoin);
       socket.off('post:changed', onPostChanged);
       socket.off('link:configured', onLink);
       socket.off('settings:changed', onSettings);
+      socket.off('heal:reported', onHeal);
       setSessionReady(false);
     };
   }, [code, applyOutcome]);
@@ -106,9 +142,18 @@ export function StudentView({ code }: { code: string }) {
     void joinClassAs(code, name).then(applyOutcome);
   };
 
-  const snapshot = phase.kind === 'joined' ? phase.snapshot : null;
+  const joined = phase.kind === 'joined' ? phase : null;
+  const snapshot = joined?.snapshot ?? null;
+  const reading = snapshot ? canRead(snapshot) : true;
 
-  /** The server's answer to a write replaces the post: its view is the truth. */
+  // Reads are back: the frozen view is stale, so fetch a fresh snapshot with the token.
+  const wasReading = useRef(reading);
+  useEffect(() => {
+    if (reading && !wasReading.current) rejoinRef.current();
+    wasReading.current = reading;
+  }, [reading]);
+
+  /** The server's answer to a write replaces the post: its view is the truth (unless reads are refused). */
   const acceptPost = useCallback(
     (result: Ack<PostView>): boolean => {
       if (!result.ok) {
@@ -116,7 +161,11 @@ export function StudentView({ code }: { code: string }) {
         return false;
       }
       const post = result.data;
-      setPhase((p) => (p.kind === 'joined' ? { ...p, snapshot: { ...p.snapshot, posts: replacePost(p.snapshot.posts, post) } } : p));
+      setPhase((p) => {
+        if (p.kind !== 'joined') return p;
+        if (!canRead(p.snapshot)) return { ...p, blindWrites: p.blindWrites + 1 };
+        return { ...p, snapshot: { ...p.snapshot, posts: replacePost(p.snapshot.posts, post) } };
+      });
       return true;
     },
     [showError],
@@ -124,6 +173,7 @@ export function StudentView({ code }: { code: string }) {
 
   /** Every write gets a fresh op id; `write` resends it with that same id if unanswered. */
   const meId = snapshot?.me.id;
+  const blockedReason = snapshot ? snapshot.settings.quorum[snapshot.dc].writeRefusal : null;
   const actions = useMemo<PostActions | undefined>(() => {
     if (meId === undefined) return undefined;
     return {
@@ -132,11 +182,23 @@ export function StudentView({ code }: { code: string }) {
       edit: async (postId, text) => acceptPost(await write('post:edit', { opId: newOpId(), postId, text })),
       remove: async (postId) => acceptPost(await write('post:delete', { opId: newOpId(), postId })),
       like: async (postId, like) => acceptPost(await write(like ? 'post:like' : 'post:unlike', { opId: newOpId(), postId })),
+      resolve: async (postId, keep) => acceptPost(await write('conflict:resolve', { opId: newOpId(), postId, keep })),
       invalid: showError,
+      blockedReason,
     };
-  }, [meId, acceptPost, showError]);
+  }, [meId, acceptPost, showError, blockedReason]);
 
   const createPost = async (text: string) => acceptPost(await write('post:create', { opId: newOpId(), text, parentId: null }));
+
+  /** Roaming (FO1): the answer is my snapshot in the other datacenter. */
+  const switchDc = async () => {
+    const result = await request('me:switch', {});
+    if (!result.ok) {
+      showError(result.error.message);
+      return;
+    }
+    setPhase(joinedWith(result.data));
+  };
 
   const names = useMemo(() => {
     const map = new Map<string, string>();
@@ -145,6 +207,12 @@ export function StudentView({ code }: { code: string }) {
     return map;
   }, [snapshot]);
   const nameOf = useCallback((id: string) => names.get(id) ?? id, [names]);
+
+  const story = useMemo(() => (snapshot?.lastHeal ? healStory(snapshot.lastHeal, snapshot.me.id, snapshot.posts) : null), [snapshot]);
+  const toChoose = useMemo(() => (snapshot ? conflictsToChoose(snapshot.posts, snapshot.me.id) : []), [snapshot]);
+  const storyShown = story !== null && hiddenHeal !== story.at ? story : null;
+  const lostCount = storyShown?.strategy === 'lww' ? storyShown.lost.length + storyShown.lostLikes.length : 0;
+  const noteCount = storyShown && storyShown.strategy !== 'lww' ? storyShown.notes.length : 0;
 
   return (
     <main className={snapshot ? `student student-${snapshot.dc}` : 'student'}>
@@ -168,69 +236,68 @@ export function StudentView({ code }: { code: string }) {
         </section>
       )}
       {phase.kind === 'need-name' && <NameForm code={code} onSubmit={submitName} />}
-      {snapshot && actions && (
+      {joined && snapshot && actions && (
         <>
-          <section className={`identity identity-${snapshot.dc}`} aria-label="You">
-            <p className="identity-line">
-              <span className="identity-name" data-testid="my-name">
-                {snapshot.me.name}
-              </span>
-              <span className="identity-in">in</span>
-              <DcBadge dc={snapshot.dc} testId="my-dc" size="large" />
-            </p>
-            <p className="identity-link muted">
-              Link to {DC_LABEL[otherDc(snapshot.dc)]}: {snapshot.link.latencyMs} ms ± {snapshot.link.jitterMs} ms
-            </p>
-          </section>
-          <LinkBanners snapshot={snapshot} />
-          <PendingBanner posts={snapshot.posts} other={DC_LABEL[otherDc(snapshot.dc)]} />
-          <TextComposer
-            label="Write a post"
-            submitLabel="Post"
-            placeholder={`Say something to ${DC_LABEL[snapshot.dc]}…`}
-            onSubmit={createPost}
-            onInvalid={showError}
-            className="composer-main"
+          <StatusBanners
+            snapshot={snapshot}
+            offsetMs={joined.offsetMs}
+            toChoose={toChoose}
+            blindWrites={joined.blindWrites}
+            lostCount={lostCount}
+            noteCount={noteCount}
           />
-          <Feed posts={snapshot.posts} dc={snapshot.dc} showMeta={false} actions={actions} nameOf={nameOf} emptyText="No posts yet. Be the first." />
+          <DcIdentity snapshot={snapshot} offsetMs={joined.offsetMs} onSwitch={switchDc} />
+          <PendingBanner posts={snapshot.posts} other={DC_LABEL[otherDc(snapshot.dc)]} held={isHeldFrom(snapshot.settings.link.mode, snapshot.dc)} />
+          <fieldset className="student-compose" disabled={blockedReason !== null} aria-describedby={blockedReason !== null ? 'compose-blocked' : undefined}>
+            {blockedReason !== null && (
+              <p id="compose-blocked" className="student-compose-blocked" data-testid="composer-blocked">
+                You cannot post now: {blockedReason}
+              </p>
+            )}
+            <TextComposer
+              label="Write a post"
+              submitLabel="Post"
+              placeholder={`Say something to ${DC_LABEL[snapshot.dc]}…`}
+              onSubmit={createPost}
+              onInvalid={showError}
+              className="composer-main"
+            />
+          </fieldset>
+          {storyShown && <HealLedger story={storyShown} dc={snapshot.dc} onHide={() => setHiddenHeal(storyShown.at)} />}
+          <div className="student-feed-head">
+            <h2 className="student-feed-title">
+              {DC_LABEL[snapshot.dc]}&apos;s feed{!reading && <span className="student-feed-frozen-note"> (last view, reads refused)</span>}
+            </h2>
+            <label className="student-toggle">
+              <input type="checkbox" checked={showVectors} onChange={(e) => setShowVectors(e.target.checked)} />
+              Show version vectors
+            </label>
+          </div>
+          <div className={reading ? 'student-feed' : 'student-feed student-feed-frozen'} data-testid="feed" data-frozen={reading ? undefined : 'true'}>
+            <Feed
+              posts={snapshot.posts}
+              dc={snapshot.dc}
+              showMeta={showVectors}
+              actions={actions}
+              nameOf={nameOf}
+              linkHeld={isHeldFrom(snapshot.settings.link.mode, snapshot.dc)}
+              emptyText="No posts yet. Be the first."
+            />
+          </div>
         </>
       )}
     </main>
   );
 }
 
-/** The banner of the moment: the link is cut or slow, or my side refuses writes or reads (CAP1). */
-function LinkBanners({ snapshot }: { snapshot: StudentSnapshot }) {
-  const { mode } = snapshot.link;
-  const quorum = snapshot.settings.quorum[snapshot.dc];
-  return (
-    <>
-      {mode !== 'up' && (
-        <p className={mode === 'slow' ? 'banner banner-slow' : 'banner banner-cut'} data-testid="link-banner">
-          {LINK_MODE_LABEL[mode]}
-        </p>
-      )}
-      {quorum.writeRefusal !== null && (
-        <p className="banner banner-refusal" data-testid="write-refusal">
-          Writes refused here: {quorum.writeRefusal}
-        </p>
-      )}
-      {quorum.readRefusal !== null && (
-        <p className="banner banner-refusal" data-testid="read-refusal">
-          Reads refused here: {quorum.readRefusal}
-        </p>
-      )}
-    </>
-  );
-}
-
-/** "Not yet replicated" said once at the top, besides the marker on each post. */
-function PendingBanner({ posts, other }: { posts: readonly PostView[]; other: string }) {
+/** "Not yet replicated" said once, besides the marker on each post; during a cut, "held until the heal". */
+function PendingBanner({ posts, other, held }: { posts: readonly PostView[]; other: string; held: boolean }) {
   const pending = posts.filter((p) => p.pending).length;
   if (pending === 0) return null;
+  const changes = `${pending} ${pending === 1 ? 'change' : 'changes'}`;
   return (
-    <p className="banner banner-pending" data-testid="pending-banner">
-      ⏳ {pending} {pending === 1 ? 'change has' : 'changes have'} not reached {other} yet
+    <p className={held ? 'banner banner-pending student-pending-held' : 'banner banner-pending'} data-testid="pending-banner">
+      {held ? `${changes} held at the cut: ${pending === 1 ? 'it reaches' : 'they reach'} ${other} when the link heals` : `${changes} ${pending === 1 ? 'has' : 'have'} not reached ${other} yet`}
     </p>
   );
 }

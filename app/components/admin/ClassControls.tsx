@@ -1,0 +1,155 @@
+'use client';
+
+import { useState } from 'react';
+import { DC_LABEL, type ClassSnapshot, type ParticipantView } from '../../../server/protocol';
+import { DcBadge } from '../DcBadge';
+import { across } from '../board/link';
+import { request } from '../../lib/socket';
+import { ConfirmPrompt, useConfirmKey } from './Confirm';
+import { withSettings, type SectionProps } from './types';
+
+/** Class: how to join, who is here and where (with failover, FO1), the switching lock, and reset. */
+export function ClassControls({ snapshot, update, onError, joinUrl }: SectionProps & { joinUrl: string }) {
+  const code = snapshot.code;
+  return (
+    <>
+      <dl className="facts">
+        <dt>Join code</dt>
+        <dd className="mono big-code" data-testid="join-code">
+          {code}
+        </dd>
+        <dt>Join link</dt>
+        <dd className="mono">{joinUrl}</dd>
+        <dt>Board</dt>
+        <dd>
+          <a href={`/board/${code}`} target="_blank" rel="noopener noreferrer">
+            Open the board
+          </a>{' '}
+          <span className="muted">(new tab, for the projector)</span>
+        </dd>
+      </dl>
+      <h3>Participants ({snapshot.participants.length})</h3>
+      <Participants snapshot={snapshot} update={update} onError={onError} />
+      <LockSwitch snapshot={snapshot} update={update} onError={onError} />
+      <ResetControl onError={onError} />
+    </>
+  );
+}
+
+type Props = Pick<SectionProps, 'snapshot' | 'update' | 'onError'>;
+
+function Participants({ snapshot, update, onError }: Props) {
+  if (snapshot.participants.length === 0) return <p className="muted">Nobody has joined yet.</p>;
+  return (
+    <table className="table admin-people" data-testid="participants">
+      <thead>
+        <tr>
+          <th scope="col">Person</th>
+          <th scope="col">Datacenter</th>
+          <th scope="col">Status</th>
+          <th scope="col">Failover</th>
+        </tr>
+      </thead>
+      <tbody>
+        {snapshot.participants.map((p) => (
+          <ParticipantRow key={p.id} person={p} update={update} onError={onError} />
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function ParticipantRow({ person, update, onError }: { person: ParticipantView } & Omit<Props, 'snapshot'>) {
+  const { armed, arm, disarm } = useConfirmKey(`move:${person.id}`);
+  const [busy, setBusy] = useState(false);
+  const to = across(person.home);
+  const move = async () => {
+    setBusy(true);
+    const result = await request('admin:move', { participantId: person.id, to });
+    setBusy(false);
+    disarm();
+    if (!result.ok) return onError(result.error.message);
+    const moved = result.data;
+    update((s: ClassSnapshot) => ({ ...s, participants: s.participants.map((p) => (p.id === moved.id ? moved : p)) }));
+  };
+  return (
+    <tr className={person.online ? undefined : 'row-offline'}>
+      <td>{person.name}</td>
+      <td>
+        <DcBadge dc={person.home} />
+      </td>
+      <td>{person.online ? 'online' : 'offline'}</td>
+      <td>
+        {armed ? (
+          <ConfirmPrompt
+            question={`Move ${person.name} to ${DC_LABEL[to]}? Their next writes start there.`}
+            busy={busy}
+            onConfirm={() => void move()}
+            onCancel={disarm}
+          />
+        ) : (
+          <button type="button" className="btn btn-small" onClick={arm}>
+            Move to {DC_LABEL[to]}
+          </button>
+        )}
+      </td>
+    </tr>
+  );
+}
+
+function LockSwitch({ snapshot, update, onError }: Props) {
+  // The box shows the click at once; the server's answer then replaces it (or an error restores it).
+  const [pending, setPending] = useState<boolean | null>(null);
+  const toggle = async (locked: boolean) => {
+    setPending(locked);
+    const result = await request('admin:lockSwitch', { locked });
+    if (result.ok) update(withSettings(result.data));
+    setPending(null);
+    if (!result.ok) onError(result.error.message);
+  };
+  return (
+    <div className="admin-check">
+      <input
+        id="lock-switch"
+        type="checkbox"
+        checked={pending ?? snapshot.settings.switchLocked}
+        disabled={pending !== null}
+        onChange={(e) => void toggle(e.target.checked)}
+      />
+      <label htmlFor="lock-switch">Lock datacenter switching</label>
+      <span className="muted"> (students cannot roam to the other side themselves)</span>
+    </div>
+  );
+}
+
+/** Two steps: the first click asks, the second resets. */
+function ResetControl({ onError }: { onError: (message: string) => void }) {
+  const { armed, arm, disarm } = useConfirmKey('reset');
+  const [busy, setBusy] = useState(false);
+  const reset = async () => {
+    setBusy(true);
+    const result = await request('admin:reset', {});
+    setBusy(false);
+    disarm();
+    if (!result.ok) onError(result.error.message);
+  };
+  return (
+    <div className="danger-zone">
+      {armed ? (
+        <div className="confirm-row">
+          <span className="confirm-text">Erase every post in both datacenters? People stay joined.</span>
+          <button type="button" className="btn btn-danger" disabled={busy} onClick={() => void reset()}>
+            Reset session
+          </button>
+          <button type="button" className="btn btn-quiet" disabled={busy} onClick={disarm}>
+            Cancel
+          </button>
+        </div>
+      ) : (
+        <button type="button" className="btn btn-danger-quiet" onClick={arm}>
+          Reset session
+        </button>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,164 @@
+import { expect, test, type Browser, type Page } from '@playwright/test';
+
+/** A student on their own laptop: a fresh browser context, joining by code from the front page. */
+async function joinAsStudent(browser: Browser, code: string, name: string): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const page = await context.newPage();
+  await page.goto('/');
+  await page.getByLabel('Join code').fill(code);
+  await page.getByLabel('Your name').fill(name);
+  await page.getByRole('button', { name: 'Join' }).click();
+  await expect(page).toHaveURL(new RegExp(`/s/${code}$`));
+  await expect(page.getByTestId('my-dc')).toHaveText(/West|East/);
+  return page;
+}
+
+async function post(page: Page, text: string): Promise<void> {
+  await page.getByLabel('Write a post').fill(text);
+  await page.getByRole('button', { name: 'Post', exact: true }).click();
+}
+
+/** The instructor's two-step link change: the mode's button, then "Confirm". */
+async function setLink(admin: Page, button: string): Promise<void> {
+  await admin.getByRole('button', { name: button, exact: true }).click();
+  await admin.getByRole('button', { name: 'Confirm', exact: true }).click();
+}
+
+test('[NET2][CAP1] the instructor splits the class: each side sees only its own posts, the board counts the divergence, strict mode refuses West, heal brings both together', async ({
+  browser,
+}, testInfo) => {
+  const instructor = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+  await instructor.goto('/');
+  await instructor.getByRole('button', { name: 'Start a session' }).click();
+  await expect(instructor).toHaveURL(/\/admin\/[A-Z0-9]{6}#.+/);
+  const code = /\/admin\/([A-Z0-9]{6})/.exec(instructor.url())?.[1] ?? '';
+  expect(code).toHaveLength(6);
+
+  const wendy = await joinAsStudent(browser, code, 'Wendy');
+  const ed = await joinAsStudent(browser, code, 'Ed');
+  await expect(wendy.getByTestId('my-dc')).toHaveText(/West/);
+  await expect(ed.getByTestId('my-dc')).toHaveText(/East/);
+
+  const board = await (await browser.newContext({ viewport: { width: 1920, height: 1080 } })).newPage();
+  await board.goto(`/board/${code}`);
+  await expect(board.getByTestId('join-code')).toHaveText(code);
+  await expect(board.getByTestId('link-mode')).toHaveText('Link up');
+
+  // The split is confirmed before it happens, then every screen says so.
+  await instructor.getByRole('button', { name: 'Split (full cut)', exact: true }).click();
+  await expect(instructor.getByRole('button', { name: 'Confirm', exact: true })).toBeVisible();
+  await expect(board.getByTestId('link-mode')).toHaveText('Link up');
+  await instructor.getByRole('button', { name: 'Confirm', exact: true }).click();
+  await expect(instructor.getByTestId('link-mode')).toHaveText('Link cut: split-brain');
+  await expect(board.getByTestId('link-mode')).toHaveText('Link cut: split-brain');
+
+  await post(wendy, 'West during the split');
+  await post(ed, 'East during the split');
+  await expect(wendy.getByTestId('post').filter({ hasText: 'West during the split' })).toBeVisible();
+  await expect(ed.getByTestId('post').filter({ hasText: 'East during the split' })).toBeVisible();
+
+  // The board holds both sides: the columns differ and the meter counts one post on each side only.
+  const west = board.getByTestId('column-west');
+  const east = board.getByTestId('column-east');
+  await expect(west.getByText('West during the split')).toBeVisible();
+  await expect(east.getByText('East during the split')).toBeVisible();
+  await expect(west.getByText('East during the split')).toHaveCount(0);
+  await expect(east.getByText('West during the split')).toHaveCount(0);
+  await expect(board.getByTestId('divergence-only-west')).toHaveText('1');
+  await expect(board.getByTestId('divergence-only-east')).toHaveText('1');
+  // Both posts wait at the cut on the timeline, and the board previews the three heals (PRE1).
+  await expect(board.getByTestId('timeline')).toHaveAttribute('data-held', '2');
+  await expect(board.getByTestId('timeline-band').first()).toHaveAttribute('data-mode', 'cut');
+  await expect(board.getByTestId('heal-preview')).toBeVisible();
+
+  // Each student sees only their own side's new post: the other is held on the link.
+  await expect(wendy.getByText('East during the split')).toHaveCount(0);
+  await expect(ed.getByText('West during the split')).toHaveCount(0);
+
+  await testInfo.attach('board during the split (1920x1080)', { body: await board.screenshot(), contentType: 'image/png' });
+
+  // Strict majority: West (A, B) cannot reach a write quorum of 3 and refuses (CAP1).
+  await instructor.getByLabel('Consistency mode').selectOption({ label: 'Strict majority (W=3, R=3)' });
+  await instructor.getByRole('button', { name: 'Apply consistency' }).click();
+  await expect(board.getByTestId('quorum-write-west')).toHaveText(/no/);
+  await expect(board.getByTestId('quorum-write-east')).toHaveText(/yes/);
+  const refusal = 'West can reach 2 of 5 nodes; writes need 3.';
+  // The student page says why before anyone tries; if it still lets West try, the refused ack says it.
+  await expect(wendy.getByText(refusal, { exact: false }).first()).toBeVisible();
+  const composer = wendy.getByLabel('Write a post');
+  if (await composer.isEditable()) {
+    await composer.fill('West tries again in strict mode');
+    const postButton = wendy.getByRole('button', { name: 'Post', exact: true });
+    if (await postButton.isEnabled()) {
+      await postButton.click();
+      await expect(wendy.getByTestId('alert')).toContainText(refusal);
+    }
+  }
+  await testInfo.attach('West student refused in strict mode', { body: await wendy.screenshot({ fullPage: true }), contentType: 'image/png' });
+  await testInfo.attach('admin during the split (1280x900)', { body: await instructor.screenshot({ fullPage: true }), contentType: 'image/png' });
+  // Nothing was stored: the board still counts one West-only post.
+  await expect(board.getByTestId('divergence-only-west')).toHaveText('1');
+
+  // Heal: both students see both posts, the board's sides agree again.
+  await setLink(instructor, 'Heal');
+  await expect(board.getByTestId('link-mode')).toHaveText('Link up');
+  for (const page of [wendy, ed]) {
+    await expect(page.getByTestId('post').filter({ hasText: 'West during the split' })).toBeVisible();
+    await expect(page.getByTestId('post').filter({ hasText: 'East during the split' })).toBeVisible();
+  }
+  await expect(wendy.getByTestId('post').filter({ hasText: 'West tries again in strict mode' })).toHaveCount(0);
+  await expect(board.getByTestId('divergence-only-west')).toHaveText('0');
+  await expect(board.getByTestId('divergence-only-east')).toHaveText('0');
+  await expect(board.getByTestId('heal-report')).toBeVisible();
+  await testInfo.attach('board after the heal (1920x1080)', { body: await board.screenshot(), contentType: 'image/png' });
+});
+
+test('[CLK1][FO1][PRE1] the instructor skews a clock, moves a student, locks switching and previews the heal', async ({ browser }, testInfo) => {
+  const instructor = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+  await instructor.goto('/');
+  await instructor.getByRole('button', { name: 'Start a session' }).click();
+  await expect(instructor).toHaveURL(/\/admin\/[A-Z0-9]{6}#.+/);
+  const code = /\/admin\/([A-Z0-9]{6})/.exec(instructor.url())?.[1] ?? '';
+  const wendy = await joinAsStudent(browser, code, 'Wendy');
+  await joinAsStudent(browser, code, 'Ed');
+  const board = await (await browser.newContext({ viewport: { width: 1920, height: 1080 } })).newPage();
+  await board.goto(`/board/${code}`);
+
+  // Skew: West's clock runs 2 s ahead, on the admin page and on the board.
+  await instructor.getByLabel('West clock skew (s)').fill('2');
+  await instructor.getByRole('button', { name: 'Apply skew' }).click();
+  await expect(board.getByTestId('clock-west')).toContainText('+2.0 s');
+  await expect(board.getByTestId('clock-east')).toContainText('+0.0 s');
+
+  // Failover is confirmed before it moves anyone (FO1).
+  const row = instructor.getByRole('row').filter({ hasText: 'Wendy' });
+  await row.getByRole('button', { name: 'Move to East' }).click();
+  await instructor.getByRole('button', { name: 'Confirm', exact: true }).click();
+  await expect(row.getByRole('button', { name: 'Move to West' })).toBeVisible();
+  await expect(wendy.getByTestId('my-dc')).toHaveText(/East/);
+  await expect(board.getByTestId('participants-east')).toContainText('Wendy');
+
+  await instructor.getByLabel('Lock datacenter switching').check();
+  await expect(instructor.getByLabel('Lock datacenter switching')).toBeChecked();
+
+  // A one-way cut, then the preview of all three strategies on the admin page and on the board (PRE1).
+  await instructor.getByLabel('Resolution strategy').selectOption('human');
+  await expect(instructor.getByTestId('state-strategy')).toHaveText('Human choice');
+  await instructor.getByRole('button', { name: 'Cut West → East', exact: true }).click();
+  await instructor.getByRole('button', { name: 'Confirm', exact: true }).click();
+  await expect(board.getByTestId('link-mode')).toHaveText('One-way cut: West to East blocked');
+  await expect(board.getByTestId('nodes')).toHaveAttribute('data-mode', 'cut-west-to-east');
+  await instructor.getByRole('button', { name: 'Preview heal' }).click();
+  for (const strategy of ['lww', 'merge', 'human']) {
+    await expect(instructor.getByTestId(`preview-${strategy}`)).toBeVisible();
+    await expect(board.getByTestId(`preview-${strategy}`)).toBeVisible();
+  }
+  await testInfo.attach('admin with the preview (1280x900)', { body: await instructor.screenshot({ fullPage: true }), contentType: 'image/png' });
+
+  // A slow link is its own mode with its own latency (NET3).
+  await instructor.getByLabel('Slow link latency (ms)').fill('4000');
+  await instructor.getByRole('button', { name: 'Slow link', exact: true }).click();
+  await instructor.getByRole('button', { name: 'Confirm', exact: true }).click();
+  await expect(board.getByTestId('link-mode')).toHaveText(/Slow link/);
+  await expect(board.getByTestId('link-mode')).toContainText('4000 ms');
+});
