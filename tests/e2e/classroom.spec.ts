@@ -13,7 +13,7 @@ async function joinAsStudent(browser: Browser, code: string, name: string, width
   return page;
 }
 
-test('a classroom joins by code, posts across datacenters, likes, and the board shows both sides', async ({ browser }, testInfo) => {
+test('[SEC4] a classroom joins by code, posts across datacenters, likes, and the board shows both sides', async ({ browser }, testInfo) => {
   const instructor = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
   await instructor.goto('/');
   await instructor.getByRole('button', { name: 'Start a session' }).click();
@@ -45,6 +45,15 @@ test('a classroom joins by code, posts across datacenters, likes, and the board 
   await onEd.getByRole('button', { name: 'Like' }).click();
   await expect(onEd.getByTestId('like-count')).toHaveText('1');
   await expect(onWendy.getByTestId('like-count')).toHaveText('1');
+
+  // [SEC4] Post text is text: markup arrives on the other side as characters, never as HTML.
+  const markup = '<img src=x onerror="window.__pwned=1"><b>bold?</b>';
+  await wendy.getByLabel('Write a post').fill(markup);
+  await wendy.getByRole('button', { name: 'Post' }).click();
+  const asText = ed.getByTestId('post').filter({ hasText: markup });
+  await expect(asText).toBeVisible();
+  await expect(asText.locator('b, img')).toHaveCount(0);
+  expect(await ed.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
 
   // The board shows the post in both columns.
   await expect(board.getByTestId('column-west').getByText('Hello from West')).toBeVisible();
