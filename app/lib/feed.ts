@@ -2,7 +2,7 @@
  * Pure helpers that arrange posts for display. They never decide what is true: the server's
  * view of each post replaces the old one by id, and the page only sorts and nests.
  */
-import { DC_IDS, type Dc, type LinkMode, type PostView } from '../../server/protocol';
+import { DC_IDS, type Dc, type PostView } from '../../server/protocol';
 
 /** The other datacenter: where a pending post has not arrived yet. */
 export function otherDc(dc: Dc): Dc {
@@ -92,28 +92,6 @@ export function formatTime(ms: number): string {
 /** The element id of a post in one datacenter's feed, so a banner or a ledger can link to it. */
 export function postAnchor(dc: Dc, postId: string): string {
   return `post-${dc}-${postId}`;
-}
-
-/**
- * Whether the link holds what `from` sends (a full cut, or the one-way cut in its direction):
- * the page then says "held, will replicate on heal" instead of "not yet in East".
- */
-export function isHeldFrom(mode: LinkMode, from: Dc): boolean {
-  switch (mode) {
-    case 'up':
-    case 'slow':
-      return false;
-    case 'cut':
-      return true;
-    case 'cut-west-to-east':
-      return from === 'west';
-    case 'cut-east-to-west':
-      return from === 'east';
-    default: {
-      const unknown: never = mode;
-      throw new Error(`unknown link mode ${String(unknown)}`);
-    }
-  }
 }
 
 /** A length of time as a person says it: "45 s", "1 min 20 s", "1 h 5 min". */

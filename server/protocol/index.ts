@@ -36,6 +36,34 @@ export const LINK_MODE_LABEL: Readonly<Record<LinkMode, string>> = {
   'cut-east-to-west': 'One-way cut: East to West blocked',
 };
 
+/** Any cut, full or one-way: each side is alone for quorums, and a heal will follow. */
+export function isCutMode(mode: LinkMode): boolean {
+  return mode === 'cut' || mode === 'cut-west-to-east' || mode === 'cut-east-to-west';
+}
+
+/**
+ * Whether the link holds what `from` sends in this mode: the pages' "held, will replicate on
+ * heal". The core applies the same rule at delivery (server/sim/network.ts, which may import
+ * nothing outside server/sim).
+ */
+export function holdsFrom(mode: LinkMode, from: Dc): boolean {
+  switch (mode) {
+    case 'up':
+    case 'slow':
+      return false;
+    case 'cut':
+      return true;
+    case 'cut-west-to-east':
+      return from === 'west';
+    case 'cut-east-to-west':
+      return from === 'east';
+    default: {
+      const unknown: never = mode;
+      throw new Error(`unknown link mode ${String(unknown)}`);
+    }
+  }
+}
+
 /** The lecture's quorum presets over N = 5 nodes. */
 export const CONSISTENCY_PRESETS = [
   { id: 'ap', w: 1, r: 1, label: 'Both sides accept (W=1, R=1)' },

@@ -1,30 +1,17 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { RunningServer } from '../../server/app.ts';
+import { describe, expect, it } from 'vitest';
 import type { ConsensusFrame } from '../../server/protocol/index.ts';
-import { client, createClassroom, nextEvent, ok, startTestServer, type Client } from '../support/server.ts';
+import { client, createClassroom, nextEvent, ok, serverPerTest } from '../support/server.ts';
 
-let server: RunningServer;
-const sockets: Client[] = [];
-
-beforeEach(async () => {
-  server = await startTestServer();
-});
-
-afterEach(async () => {
-  for (const s of sockets.splice(0)) s.disconnect();
-  await server.close();
-});
+const live = serverPerTest();
 
 const oneLeader = (f: ConsensusFrame) => f.raft.leaders.length === 1;
 
 describe('the consensus view follows the feeds\' split', () => {
   it('[RAFT2] [RAFT5] a split elects on [C,D,E] only while naive failover makes two primaries; [RAFT3] heal leaves one leader', async () => {
-    const room = await createClassroom(server);
-    const board = await client(server);
-    sockets.push(room.admin, board);
+    const room = await createClassroom(live.current);
+    const board = await client(live.current);
     ok(await board.emitWithAck('board:watch', { code: room.code }));
-    const student = await client(server);
-    sockets.push(student);
+    const student = await client(live.current);
     ok(await student.emitWithAck('session:join', { code: room.code, name: 'Wendy' }));
     const refused = await student.emitWithAck('consensus:watch', {});
     expect(refused.ok ? 'ok' : refused.error.code).toBe('forbidden');
@@ -55,8 +42,7 @@ describe('the consensus view follows the feeds\' split', () => {
   }, 60_000);
 
   it('pause, step and step back: step back returns to the previous displayed state', async () => {
-    const room = await createClassroom(server);
-    sockets.push(room.admin);
+    const room = await createClassroom(live.current);
     ok(await room.admin.emitWithAck('consensus:watch', {}));
     const paused = ok(await room.admin.emitWithAck('admin:consensus', { action: 'pause' }));
     const stepped = ok(await room.admin.emitWithAck('admin:consensus', { action: 'step' }));

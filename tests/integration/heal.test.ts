@@ -1,24 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { RunningServer } from '../../server/app.ts';
-import { client, createClassroom, joinAs, nextEvent, ok, opId, startTestServer, type Client } from '../support/server.ts';
+import { describe, expect, it } from 'vitest';
+import { client, createClassroom, joinAs, nextEvent, ok, opId, serverPerTest } from '../support/server.ts';
 
-let server: RunningServer;
-const sockets: Client[] = [];
-
-beforeEach(async () => {
-  server = await startTestServer();
-});
-
-afterEach(async () => {
-  for (const s of sockets.splice(0)) s.disconnect();
-  await server.close();
-});
+const live = serverPerTest();
 
 async function splitClass(strategy: 'lww' | 'merge' | 'human') {
-  const room = await createClassroom(server);
-  const west = await joinAs(server, room.code, 'Wendy');
-  const east = await joinAs(server, room.code, 'Ed');
-  sockets.push(room.admin, west.socket, east.socket);
+  const room = await createClassroom(live.current);
+  const west = await joinAs(live.current, room.code, 'Wendy');
+  const east = await joinAs(live.current, room.code, 'Ed');
   ok(await room.admin.emitWithAck('admin:link', { latencyMs: 20, jitterMs: 0 }));
   ok(await room.admin.emitWithAck('admin:strategy', { strategy }));
   ok(await room.admin.emitWithAck('admin:partition', { mode: 'cut' }));
@@ -31,8 +19,7 @@ describe('healing over Socket.IO', () => {
     ok(await west.socket.emitWithAck('post:edit', { opId: opId(), postId: 'pinned', text: 'West notes' }));
     ok(await east.socket.emitWithAck('post:edit', { opId: opId(), postId: 'pinned', text: 'East notes' }));
 
-    const board = await client(server);
-    sockets.push(board);
+    const board = await client(live.current);
     ok(await board.emitWithAck('board:watch', { code: room.code }));
     const preview = ok(await board.emitWithAck('heal:preview', {}));
     expect(preview.human.conflicts.map((c) => c.postId)).toEqual(['pinned']);

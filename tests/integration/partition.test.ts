@@ -1,24 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { RunningServer } from '../../server/app.ts';
-import { createClassroom, joinAs, nextEvent, ok, opId, startTestServer, type Client } from '../support/server.ts';
+import { describe, expect, it } from 'vitest';
+import { createClassroom, joinAs, nextEvent, ok, opId, serverPerTest } from '../support/server.ts';
 
-let server: RunningServer;
-const sockets: Client[] = [];
-
-beforeEach(async () => {
-  server = await startTestServer();
-});
-
-afterEach(async () => {
-  for (const s of sockets.splice(0)) s.disconnect();
-  await server.close();
-});
+const live = serverPerTest();
 
 async function splitClass() {
-  const room = await createClassroom(server);
-  const west = await joinAs(server, room.code, 'Wendy');
-  const east = await joinAs(server, room.code, 'Ed');
-  sockets.push(room.admin, west.socket, east.socket);
+  const room = await createClassroom(live.current);
+  const west = await joinAs(live.current, room.code, 'Wendy');
+  const east = await joinAs(live.current, room.code, 'Ed');
   ok(await room.admin.emitWithAck('admin:link', { latencyMs: 30, jitterMs: 0 }));
   return { room, west, east };
 }

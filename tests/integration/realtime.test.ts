@@ -1,24 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { RunningServer } from '../../server/app.ts';
-import { client, createClassroom, joinAs, nextEvent, ok, opId, startTestServer, type Client } from '../support/server.ts';
+import { describe, expect, it } from 'vitest';
+import { client, createClassroom, joinAs, nextEvent, ok, opId, serverPerTest } from '../support/server.ts';
 
-let server: RunningServer;
-const sockets: Client[] = [];
-
-beforeEach(async () => {
-  server = await startTestServer();
-});
-
-afterEach(async () => {
-  for (const s of sockets.splice(0)) s.disconnect();
-  await server.close();
-});
+const live = serverPerTest();
 
 async function twoStudents() {
-  const room = await createClassroom(server);
-  const west = await joinAs(server, room.code, 'Wendy');
-  const east = await joinAs(server, room.code, 'Ed');
-  sockets.push(room.admin, west.socket, east.socket);
+  const room = await createClassroom(live.current);
+  const west = await joinAs(live.current, room.code, 'Wendy');
+  const east = await joinAs(live.current, room.code, 'Ed');
   return { room, west, east };
 }
 
@@ -27,8 +15,7 @@ describe('a live classroom over Socket.IO', () => {
     const { room, west, east } = await twoStudents();
     expect(west.joined.snapshot.dc).toBe('west');
     expect(east.joined.snapshot.dc).toBe('east');
-    const again = await client(server);
-    sockets.push(again);
+    const again = await client(live.current);
     const resumed = ok(await again.emitWithAck('session:join', { code: room.code, token: west.joined.token }));
     expect(resumed.snapshot.me.id).toBe(west.joined.snapshot.me.id);
     expect(resumed.snapshot.dc).toBe('west');
@@ -52,8 +39,7 @@ describe('a live classroom over Socket.IO', () => {
 
   it('a student sees only their own datacenter; the board sees both', async () => {
     const { room, west, east } = await twoStudents();
-    const board = await client(server);
-    sockets.push(board);
+    const board = await client(live.current);
     ok(await board.emitWithAck('board:watch', { code: room.code }));
     ok(await room.admin.emitWithAck('admin:link', { latencyMs: 50, jitterMs: 0 }));
     const dcsOnEast: string[] = [];
@@ -97,15 +83,14 @@ describe('[REL3] reconnecting', () => {
     const texts = ['missed one', 'missed two', 'missed three'];
     for (const text of texts) ok(await west.socket.emitWithAck('post:create', { opId: opId(), text, parentId: null }));
     await new Promise((resolve) => setTimeout(resolve, 50));
-    const back = await client(server);
-    sockets.push(back);
+    const back = await client(live.current);
     const resumed = ok(await back.emitWithAck('session:join', { code: room.code, token: east.joined.token }));
     const seen = resumed.snapshot.posts.map((p) => p.text);
     for (const text of texts) expect(seen.filter((t) => t === text)).toHaveLength(1);
     // And from then on it is live again.
-    const live = nextEvent(back, 'post:changed', (c) => c.post.text === 'live again');
+    const liveAgain = nextEvent(back, 'post:changed', (c) => c.post.text === 'live again');
     ok(await west.socket.emitWithAck('post:create', { opId: opId(), text: 'live again', parentId: null }));
-    await live;
+    await liveAgain;
   });
 });
 
@@ -139,8 +124,7 @@ describe('[SEC1] [SEC2] bad input and authority', () => {
   });
 
   it('[SEC2] a socket that has not joined cannot write', async () => {
-    const stranger = await client(server);
-    sockets.push(stranger);
+    const stranger = await client(live.current);
     const ack = await stranger.emitWithAck('post:create', { opId: opId(), text: 'hi', parentId: null });
     expect(ack.ok ? 'ok' : ack.error.code).toBe('not_joined');
   });
@@ -149,8 +133,7 @@ describe('[SEC1] [SEC2] bad input and authority', () => {
     const { room, west, east } = await twoStudents();
     const asStudent = await west.socket.emitWithAck('admin:reset', {});
     expect(asStudent.ok ? 'ok' : asStudent.error.code).toBe('forbidden');
-    const intruder = await client(server);
-    sockets.push(intruder);
+    const intruder = await client(live.current);
     const wrong = await intruder.emitWithAck('admin:watch', { code: room.code, secret: 'x'.repeat(32) });
     expect(wrong.ok ? 'ok' : wrong.error.code).toBe('forbidden');
     expect((await intruder.emitWithAck('admin:link', { latencyMs: 1, jitterMs: 0 })).ok).toBe(false);
@@ -163,6 +146,6 @@ describe('[SEC1] [SEC2] bad input and authority', () => {
   });
 
   it('refuses a client that speaks another protocol version', async () => {
-    await expect(client(server, { protocol: 999 })).rejects.toThrow(/protocol/);
+    await expect(client(live.current, { protocol: 999 })).rejects.toThrow(/protocol/);
   });
 });

@@ -1,5 +1,6 @@
 /** Starts the real server (Socket.IO, no pages) on port 0 and connects real socket.io-client students. */
 import { io as connect, type Socket } from 'socket.io-client';
+import { afterEach, beforeEach } from 'vitest';
 import { startServer, type RunningServer } from '../../server/app.ts';
 import { createMemoryStore } from '../../server/persistence/memory-store.ts';
 import type { Store } from '../../server/persistence/store.ts';
@@ -14,12 +15,29 @@ import {
 
 export type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 
+/** Every socket the helpers opened, closed after each test by `serverPerTest`. */
+const opened: Client[] = [];
+
+/** A fresh server (memory store) for each test of the file, closed after it with every socket the helpers opened. */
+export function serverPerTest(): { readonly current: RunningServer } {
+  const live = {} as { current: RunningServer };
+  beforeEach(async () => {
+    live.current = await startTestServer();
+  });
+  afterEach(async () => {
+    for (const socket of opened.splice(0)) socket.disconnect();
+    await live.current.close();
+  });
+  return live;
+}
+
 export async function startTestServer(store: Store = createMemoryStore()): Promise<RunningServer> {
   return startServer({ port: 0, host: '127.0.0.1', store, log: () => {} });
 }
 
 export async function client(server: RunningServer, auth: Record<string, unknown> = { protocol: PROTOCOL_VERSION }): Promise<Client> {
   const socket: Client = connect(server.url, { auth, transports: ['websocket'], forceNew: true, reconnection: false });
+  opened.push(socket);
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', () => resolve());
     socket.once('connect_error', reject);

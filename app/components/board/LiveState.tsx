@@ -1,7 +1,8 @@
 'use client';
 
 import { DC_LABEL, LINK_MODE_LABEL, type Dc, type LinkView } from '../../../server/protocol';
-import { formatClock, formatElapsed, formatSkew, useTicker } from './time';
+import { formatDuration } from '../../lib/feed';
+import { formatClock, formatSkew, useTicker } from './time';
 import { linkLook } from './link';
 
 /**
@@ -23,7 +24,7 @@ export function LinkStateWords({ link, clockOffset, size, withTestIds = true }: 
         ) : (
           <>
             since {formatClock(since)}
-            {now !== null && <span className="board-state-elapsed"> ({formatElapsed(now + clockOffset - since)})</span>}
+            {now !== null && <span className="board-state-elapsed"> ({formatDuration(now + clockOffset - since)})</span>}
           </>
         )}
       </p>

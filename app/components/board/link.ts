@@ -1,29 +1,7 @@
 /** What a link mode means for the pictures: which directions it holds, and what kind of line it is. */
 import { DC_LABEL, type Dc, type LinkMode } from '../../../server/protocol';
 
-/** Any cut, full or one-way: the modes in which the board previews the heal (PRE1). */
-export function isCutMode(mode: LinkMode): boolean {
-  return mode === 'cut' || mode === 'cut-west-to-east' || mode === 'cut-east-to-west';
-}
-
-/** Whether the link holds what `from` sends in this mode. */
-export function holdsFrom(mode: LinkMode, from: Dc): boolean {
-  switch (mode) {
-    case 'up':
-    case 'slow':
-      return false;
-    case 'cut':
-      return true;
-    case 'cut-west-to-east':
-      return from === 'west';
-    case 'cut-east-to-west':
-      return from === 'east';
-    default: {
-      const unknown: never = mode;
-      throw new Error(`unknown link mode ${String(unknown)}`);
-    }
-  }
-}
+export { holdsFrom, isCutMode } from '../../../server/protocol';
 
 /** The class a mode gives to pictures of the link: one look for cut, one-way, slow and up. */
 export function linkLook(mode: LinkMode): 'up' | 'slow' | 'cut' | 'one-way' {

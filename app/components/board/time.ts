@@ -49,13 +49,3 @@ export function formatSkew(ms: number): string {
   return `${ms < 0 ? '−' : '+'}${(Math.abs(ms) / 1000).toFixed(1)} s`;
 }
 
-/** How long something has lasted: "45 s", "1 min 20 s", "1 h 5 min". */
-export function formatElapsed(ms: number): string {
-  const total = Math.max(0, Math.floor(ms / 1000));
-  const h = Math.floor(total / 3600);
-  const min = Math.floor((total % 3600) / 60);
-  const s = total % 60;
-  if (h > 0) return `${h} h ${min} min`;
-  if (min > 0) return `${min} min ${s} s`;
-  return `${s} s`;
-}

@@ -1,7 +1,7 @@
 'use client';
 
-import { DC_LABEL, LINK_MODE_LABEL, type Dc, type LinkMode, type PostView, type StudentSnapshot } from '../../../server/protocol';
-import { formatDuration, isHeldFrom, otherDc, postAnchor } from '../../lib/feed';
+import { DC_LABEL, holdsFrom, LINK_MODE_LABEL, type Dc, type LinkMode, type PostView, type StudentSnapshot } from '../../../server/protocol';
+import { formatDuration, otherDc, postAnchor } from '../../lib/feed';
 import { useServerNow } from './useNow';
 
 function shorten(text: string): string {
@@ -21,7 +21,7 @@ export function partitionMeaning(mode: LinkMode, me: Dc, slowLatencyMs: number):
       return `Your posts stay in ${mine} until the link heals, and you see only ${mine}'s posts.`;
     case 'cut-west-to-east':
     case 'cut-east-to-west':
-      return isHeldFrom(mode, me)
+      return holdsFrom(mode, me)
         ? `Your posts stay in ${mine} until the link heals; ${other}'s posts still reach you.`
         : `Your posts still reach ${other}, but ${other}'s posts wait at the cut until it heals.`;
     default: {

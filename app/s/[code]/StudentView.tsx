@@ -1,7 +1,7 @@
 'use client';
 
 import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
-import { DC_LABEL, LIMITS, type Ack, type HealReportView, type PostView, type StudentSnapshot } from '../../../server/protocol';
+import { DC_LABEL, holdsFrom, LIMITS, type Ack, type HealReportView, type PostView, type StudentSnapshot } from '../../../server/protocol';
 import { AlertRegion } from '../../components/AlertRegion';
 import { ConnectionLine } from '../../components/ConnectionLine';
 import { Feed } from '../../components/Feed';
@@ -11,7 +11,7 @@ import { HealLedger } from '../../components/student/HealLedger';
 import { conflictsToChoose, healStory } from '../../components/student/healStory';
 import { StatusBanners } from '../../components/student/StatusBanners';
 import { TextComposer } from '../../components/TextComposer';
-import { isHeldFrom, otherDc, replacePost } from '../../lib/feed';
+import { otherDc, replacePost } from '../../lib/feed';
 import { useAlert } from '../../lib/hooks';
 import { joinClass, joinClassAs, type JoinOutcome } from '../../lib/join';
 import { getSocket, newOpId, request, setSessionReady, write } from '../../lib/socket';
@@ -247,7 +247,7 @@ export function StudentView({ code }: { code: string }) {
             noteCount={noteCount}
           />
           <DcIdentity snapshot={snapshot} offsetMs={joined.offsetMs} onSwitch={switchDc} />
-          <PendingBanner posts={snapshot.posts} other={DC_LABEL[otherDc(snapshot.dc)]} held={isHeldFrom(snapshot.settings.link.mode, snapshot.dc)} />
+          <PendingBanner posts={snapshot.posts} other={DC_LABEL[otherDc(snapshot.dc)]} held={holdsFrom(snapshot.settings.link.mode, snapshot.dc)} />
           <fieldset className="student-compose" disabled={blockedReason !== null} aria-describedby={blockedReason !== null ? 'compose-blocked' : undefined}>
             {blockedReason !== null && (
               <p id="compose-blocked" className="student-compose-blocked" data-testid="composer-blocked">
@@ -280,7 +280,7 @@ export function StudentView({ code }: { code: string }) {
               showMeta={showVectors}
               actions={actions}
               nameOf={nameOf}
-              linkHeld={isHeldFrom(snapshot.settings.link.mode, snapshot.dc)}
+              linkHeld={holdsFrom(snapshot.settings.link.mode, snapshot.dc)}
               emptyText="No posts yet. Be the first."
             />
           </div>
