@@ -156,6 +156,20 @@ export class ConsensusRuntime {
     return frame;
   }
 
+  /**
+   * A class write accepted in datacenter `dc` goes to the leader its clients can reach: during a
+   * split, a West write reaches only West's nodes, so an old leader there takes it and can never
+   * commit it (it is discarded on heal), while East's leader commits with its majority.
+   */
+  classWrite(value: string, dc: 'west' | 'east'): void {
+    const { raft } = this.current;
+    const mine = leaders(raft).filter((id) => CLUSTER_NODE_DC[id] === dc);
+    const node = mine.sort((a, b) => raft.nodes[b].term - raft.nodes[a].term)[0];
+    if (node) this.apply({ type: 'clientWrite', value, node });
+    else if (raft.cut === 'none') this.apply({ type: 'clientWrite', value });
+    else this.apply({ type: 'clientWrite', value, node: dc === 'west' ? 'A' : 'C' });
+  }
+
   frame(): ConsensusFrame {
     const { raft, naive, log } = this.current;
     const primaryIds = primaries(naive);

@@ -126,6 +126,9 @@ export function createRealtime(io: AppServer, deps: RealtimeDeps): Realtime {
           break;
         case 'op.applied':
           touched.add(event.op.postId);
+          if (event.local && (event.op.kind === 'create' || event.op.kind === 'edit')) {
+            consensus.get(sid)?.classWrite(`${event.op.kind === 'create' ? 'post' : 'edit'}: ${(event.op.text ?? '').slice(0, 24)}`, event.dc);
+          }
           break;
         case 'settings.changed':
           consensus.get(sid)?.setCut(cutOfLinkMode(state.link.mode));

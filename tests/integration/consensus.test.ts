@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ConsensusFrame } from '../../server/protocol/index.ts';
-import { client, createClassroom, nextEvent, ok, serverPerTest } from '../support/server.ts';
+import { client, createClassroom, nextEvent, ok, opId, serverPerTest } from '../support/server.ts';
 
 const live = serverPerTest();
 
@@ -35,6 +35,15 @@ describe('the consensus view follows the feeds\' split', () => {
     expect(split.raft.leaders.filter((l) => ['A', 'B'].includes(l.id) && l.term > termBefore)).toEqual([]);
     expect(split.naive.primaries.sort()).toEqual(expect.arrayContaining([expect.stringMatching(/[AB]/), expect.stringMatching(/[CDE]/)]));
     await analysed;
+
+    // A class write accepted in East goes to East's leader, which commits it with its majority.
+    const eastLeader = split.raft.leaders.find((l) => ['C', 'D', 'E'].includes(l.id))?.id;
+    const before = split.raft.nodes.find((n) => n.id === eastLeader)?.commitIndex ?? 0;
+    const ed = await client(live.current);
+    const joined = ok(await ed.emitWithAck('session:join', { code: room.code, name: 'Ed' }));
+    expect(joined.snapshot.dc).toBe('east');
+    ok(await ed.emitWithAck('post:create', { opId: opId(), text: 'committed by the majority', parentId: null }));
+    await nextEvent(board, 'consensus:frame', (f) => (f.raft.nodes.find((n) => n.id === eastLeader)?.commitIndex ?? 0) > before, 20_000);
 
     ok(await room.admin.emitWithAck('admin:partition', { mode: 'up' }));
     const [healed] = await nextEvent(board, 'consensus:frame', (f) => f.cut === 'none' && oneLeader(f) && f.raft.nodes.every((n) => n.role !== 'leader' || n.id === f.raft.leaders[0]?.id), 20_000);
