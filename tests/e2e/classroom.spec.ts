@@ -1,25 +1,8 @@
-import { expect, test, type Browser, type Page } from '@playwright/test';
-
-/** A student on their own laptop: a fresh browser context, joining by code from the front page. */
-async function joinAsStudent(browser: Browser, code: string, name: string, width = 390): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width, height: 844 } });
-  const page = await context.newPage();
-  await page.goto('/');
-  await page.getByLabel('Join code').fill(code);
-  await page.getByLabel('Your name').fill(name);
-  await page.getByRole('button', { name: 'Join' }).click();
-  await expect(page).toHaveURL(new RegExp(`/s/${code}$`));
-  await expect(page.getByTestId('my-dc')).toHaveText(/West|East/);
-  return page;
-}
+import { expect, test } from '@playwright/test';
+import { joinAsStudent, startSession } from './classroom.ts';
 
 test('[SEC4] a classroom joins by code, posts across datacenters, likes, and the board shows both sides', async ({ browser }, testInfo) => {
-  const instructor = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-  await instructor.goto('/');
-  await instructor.getByRole('button', { name: 'Start a session' }).click();
-  await expect(instructor).toHaveURL(/\/admin\/[A-Z0-9]{6}#.+/);
-  const code = /\/admin\/([A-Z0-9]{6})/.exec(instructor.url())?.[1] ?? '';
-  expect(code).toHaveLength(6);
+  const { instructor, code } = await startSession(browser);
 
   const wendy = await joinAsStudent(browser, code, 'Wendy');
   const ed = await joinAsStudent(browser, code, 'Ed');
@@ -66,11 +49,7 @@ test('[SEC4] a classroom joins by code, posts across datacenters, likes, and the
 });
 
 test('a reload keeps a student their identity and datacenter', async ({ browser }) => {
-  const instructor = await (await browser.newContext()).newPage();
-  await instructor.goto('/');
-  await instructor.getByRole('button', { name: 'Start a session' }).click();
-  await expect(instructor).toHaveURL(/\/admin\/[A-Z0-9]{6}#.+/);
-  const code = /\/admin\/([A-Z0-9]{6})/.exec(instructor.url())?.[1] ?? '';
+  const { code } = await startSession(browser);
   const first = await joinAsStudent(browser, code, 'Wendy');
   const second = await joinAsStudent(browser, code, 'Ed');
   await second.reload();

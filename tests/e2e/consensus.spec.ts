@@ -1,4 +1,5 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
+import { setLink, startSession } from './classroom.ts';
 
 interface ShownLeader {
   id: string;
@@ -25,12 +26,6 @@ function displayedState(board: Page): Promise<string> {
   });
 }
 
-/** The instructor's two-step link change on the admin page: the mode's button, then "Confirm". */
-async function setLink(admin: Page, button: string): Promise<void> {
-  await admin.getByRole('button', { name: button, exact: true }).click();
-  await admin.getByRole('button', { name: 'Confirm', exact: true }).click();
-}
-
 /**
  * Where the instructor finds the consensus controls: on the admin page once it mounts them, else
  * on the consensus board opened in the instructor's own browser (it holds the secret, so the
@@ -50,12 +45,7 @@ async function consensusControls(admin: Page, code: string): Promise<Locator> {
 test('[RAFT2][RAFT3][RAFT5] the consensus board: one Raft leader; a split elects only on East while naive failover makes two primaries; heal leaves one leader; step back shows the previous state', async ({
   browser,
 }, testInfo) => {
-  const instructor = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-  await instructor.goto('/');
-  await instructor.getByRole('button', { name: 'Start a session' }).click();
-  await expect(instructor).toHaveURL(/\/admin\/[A-Z0-9]{6}#.+/);
-  const code = /\/admin\/([A-Z0-9]{6})/.exec(instructor.url())?.[1] ?? '';
-  expect(code).toHaveLength(6);
+  const { instructor, code } = await startSession(browser);
   // The admin page is live (and has kept the secret in this browser) once it shows the link.
   await expect(instructor.getByTestId('link-mode').first()).toHaveText('Link up');
 
@@ -129,11 +119,7 @@ test('[RAFT2][RAFT3][RAFT5] the consensus board: one Raft leader; a split elects
 });
 
 test('with prefers-reduced-motion the message dots jump instead of gliding', async ({ browser }) => {
-  const instructor = await (await browser.newContext()).newPage();
-  await instructor.goto('/');
-  await instructor.getByRole('button', { name: 'Start a session' }).click();
-  await expect(instructor).toHaveURL(/\/admin\/[A-Z0-9]{6}#.+/);
-  const code = /\/admin\/([A-Z0-9]{6})/.exec(instructor.url())?.[1] ?? '';
+  const { code } = await startSession(browser);
 
   const still = await (await browser.newContext({ viewport: { width: 1920, height: 1080 }, reducedMotion: 'reduce' })).newPage();
   const moving = await (await browser.newContext({ viewport: { width: 1920, height: 1080 } })).newPage();

@@ -1,4 +1,5 @@
 import { expect, test, type Browser, type Locator, type Page, type TestInfo } from '@playwright/test';
+import { joinAsStudent, startSession } from './classroom.ts';
 import { io, type Socket } from 'socket.io-client';
 import {
   PROTOCOL_VERSION,
@@ -107,26 +108,9 @@ class AdminPage {
 
 /** The instructor starts a session on the home page; their commands go over a socket with the secret from the admin URL. */
 async function startClass(browser: Browser, baseURL: string | undefined): Promise<{ instructorPage: Page; code: string; admin: Instructor }> {
-  const instructorPage = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-  await instructorPage.goto('/');
-  await instructorPage.getByRole('button', { name: 'Start a session' }).click();
-  await expect(instructorPage).toHaveURL(/\/admin\/[A-Z0-9]{6}#.+/);
-  const url = new URL(instructorPage.url());
-  const code = /\/admin\/([A-Z0-9]{6})/.exec(url.pathname)?.[1] ?? '';
-  const admin = await Instructor.connect(baseURL ?? '', code, decodeURIComponent(url.hash.slice(1)));
+  const { instructor: instructorPage, code, secret } = await startSession(browser);
+  const admin = await Instructor.connect(baseURL ?? '', code, secret);
   return { instructorPage, code, admin };
-}
-
-/** A student on their own phone: a fresh 390 px context, joining by code from the front page. */
-async function joinAsStudent(browser: Browser, code: string, name: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
-  const page = await context.newPage();
-  await page.goto('/');
-  await page.getByLabel('Join code').fill(code);
-  await page.getByLabel('Your name').fill(name);
-  await page.getByRole('button', { name: 'Join' }).click();
-  await expect(page.getByTestId('my-dc')).toHaveText(/West|East/);
-  return page;
 }
 
 const byId = (scope: Page | Locator, id: string) => scope.locator(`[data-testid="post"][data-post-id="${id}"]`);

@@ -1,38 +1,15 @@
-import { expect, test, type Browser, type Page } from '@playwright/test';
-
-/** A student on their own laptop: a fresh browser context, joining by code from the front page. */
-async function joinAsStudent(browser: Browser, code: string, name: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
-  const page = await context.newPage();
-  await page.goto('/');
-  await page.getByLabel('Join code').fill(code);
-  await page.getByLabel('Your name').fill(name);
-  await page.getByRole('button', { name: 'Join' }).click();
-  await expect(page).toHaveURL(new RegExp(`/s/${code}$`));
-  await expect(page.getByTestId('my-dc')).toHaveText(/West|East/);
-  return page;
-}
+import { expect, test, type Page } from '@playwright/test';
+import { joinAsStudent, setLink, startSession } from './classroom.ts';
 
 async function post(page: Page, text: string): Promise<void> {
   await page.getByLabel('Write a post').fill(text);
   await page.getByRole('button', { name: 'Post', exact: true }).click();
 }
 
-/** The instructor's two-step link change: the mode's button, then "Confirm". */
-async function setLink(admin: Page, button: string): Promise<void> {
-  await admin.getByRole('button', { name: button, exact: true }).click();
-  await admin.getByRole('button', { name: 'Confirm', exact: true }).click();
-}
-
 test('[NET2][CAP1] the instructor splits the class: each side sees only its own posts, the board counts the divergence, strict mode refuses West, heal brings both together', async ({
   browser,
 }, testInfo) => {
-  const instructor = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-  await instructor.goto('/');
-  await instructor.getByRole('button', { name: 'Start a session' }).click();
-  await expect(instructor).toHaveURL(/\/admin\/[A-Z0-9]{6}#.+/);
-  const code = /\/admin\/([A-Z0-9]{6})/.exec(instructor.url())?.[1] ?? '';
-  expect(code).toHaveLength(6);
+  const { instructor, code } = await startSession(browser);
 
   const wendy = await joinAsStudent(browser, code, 'Wendy');
   const ed = await joinAsStudent(browser, code, 'Ed');
@@ -114,11 +91,7 @@ test('[NET2][CAP1] the instructor splits the class: each side sees only its own 
 });
 
 test('[CLK1][FO1][PRE1] the instructor skews a clock, moves a student, locks switching and previews the heal', async ({ browser }, testInfo) => {
-  const instructor = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-  await instructor.goto('/');
-  await instructor.getByRole('button', { name: 'Start a session' }).click();
-  await expect(instructor).toHaveURL(/\/admin\/[A-Z0-9]{6}#.+/);
-  const code = /\/admin\/([A-Z0-9]{6})/.exec(instructor.url())?.[1] ?? '';
+  const { instructor, code } = await startSession(browser);
   const wendy = await joinAsStudent(browser, code, 'Wendy');
   await joinAsStudent(browser, code, 'Ed');
   const board = await (await browser.newContext({ viewport: { width: 1920, height: 1080 } })).newPage();
