@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { Server } from 'socket.io';
 import type { Store } from './persistence/store.ts';
+import { allowedOrigin, type RateLimit } from './realtime/guard.ts';
 import { createRealtime, type AppServer, type Realtime } from './realtime/index.ts';
 import type { Clock } from './realtime/session-runtime.ts';
 
@@ -22,6 +23,10 @@ export interface ServerOptions {
   /** Next.js's upgrade handler (its dev server's hot reload); Socket.IO keeps its own path. */
   upgrade?: (req: IncomingMessage, socket: Duplex, head: Buffer) => void | Promise<void>;
   log?: (message: string) => void;
+  /** Per-participant write limit (SEC3); null turns it off. Defaults to DEFAULT_RATE_LIMIT. */
+  rateLimit?: RateLimit | null;
+  /** Origins besides the server's own that may open sockets (a proxy's public address). */
+  allowedOrigins?: readonly string[];
 }
 
 export interface RunningServer {
@@ -51,6 +56,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     connectionStateRecovery: { maxDisconnectionDuration: 2 * 60 * 1000 },
     // Other upgrades (Next's hot reload) are not Socket.IO's to close.
     destroyUpgrade: false,
+    // SEC3: refused at the handshake, before any event handler runs.
+    allowRequest: (req, callback) => {
+      const allowed = allowedOrigin(req, options.allowedOrigins);
+      callback(allowed ? null : 'origin not allowed', allowed);
+    },
   });
   const upgrade = options.upgrade;
   if (upgrade) {
@@ -58,7 +68,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       if (!req.url?.startsWith('/socket.io/')) void upgrade(req, socket, head);
     });
   }
-  const realtime = createRealtime(io, { store: options.store, ...(options.clock ? { clock: options.clock } : {}), ...(options.log ? { log: options.log } : {}) });
+  const realtime = createRealtime(io, {
+    store: options.store,
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.log ? { log: options.log } : {}),
+    ...(options.rateLimit === undefined ? {} : { rateLimit: options.rateLimit }),
+  });
   await realtime.restore();
 
   await new Promise<void>((resolve, reject) => {

@@ -14,9 +14,20 @@ const schema = z.object({
     .string()
     .regex(/^file:/, 'DATABASE_URL must be a SQLite file URL such as file:./prisma/splitbrain.db')
     .default('file:./prisma/splitbrain.db'),
+  /** Origins besides the server's own allowed to open sockets, comma-separated (behind a proxy). */
+  ALLOWED_ORIGINS: z.string().default(''),
+  /** Per-participant writes: `burst/perSecond` (default 30/10), or `off`. */
+  WRITE_RATE_LIMIT: z
+    .string()
+    .regex(/^(off|\d+\/\d+(\.\d+)?)$/, 'WRITE_RATE_LIMIT is "off" or "burst/perSecond", e.g. 30/10')
+    .default('30/10'),
 });
 
-export type Env = z.infer<typeof schema> & { databaseFile: string };
+export type Env = z.infer<typeof schema> & {
+  databaseFile: string;
+  allowedOrigins: string[];
+  rateLimit: { burst: number; perSecond: number } | null;
+};
 
 export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
   const parsed = schema.safeParse(source);
@@ -24,5 +35,11 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
     throw new Error(`Bad environment: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   }
   const file = parsed.data.DATABASE_URL.slice('file:'.length);
-  return { ...parsed.data, databaseFile: path.resolve(ROOT, file) };
+  const [burst, perSecond] = parsed.data.WRITE_RATE_LIMIT.split('/').map(Number);
+  return {
+    ...parsed.data,
+    databaseFile: path.resolve(ROOT, file),
+    allowedOrigins: parsed.data.ALLOWED_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
+    rateLimit: parsed.data.WRITE_RATE_LIMIT === 'off' || burst === undefined || perSecond === undefined ? null : { burst, perSecond },
+  };
 }

@@ -24,7 +24,15 @@ const started = Date.now();
 const nextApp = next({ dev, dir: ROOT });
 await nextApp.prepare();
 const store = await createPrismaStore(env.databaseFile);
-const server = await startServer({ port: env.PORT, host: env.HOST, store, pages: nextApp.getRequestHandler(), upgrade: nextApp.getUpgradeHandler() });
+const server = await startServer({
+  port: env.PORT,
+  host: env.HOST,
+  store,
+  pages: nextApp.getRequestHandler(),
+  upgrade: nextApp.getUpgradeHandler(),
+  rateLimit: env.rateLimit,
+  allowedOrigins: env.allowedOrigins,
+});
 console.log(`Split-Brain Lab is ready on ${server.url} (${dev ? 'development' : 'production'}, SQLite at ${path.relative(ROOT, env.databaseFile)}, ${Date.now() - started} ms)`);
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

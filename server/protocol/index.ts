@@ -95,6 +95,7 @@ export type ErrorCode =
   | 'locked'
   | 'in_conflict'
   | 'no_conflict'
+  | 'rate_limited'
   | 'invalid'
   | 'internal';
 

@@ -20,6 +20,7 @@ import { DuplicateCodeError, type Store } from '../persistence/store.ts';
 import { DATACENTERS, previewHeal, type Command, type PostCommand, type DcId, type Participant, type Rejection, type SimState } from '../sim/index.ts';
 import { cutOfLinkMode } from '../sim/raft/index.ts';
 import { ConsensusRuntime } from './consensus.ts';
+import { DEFAULT_RATE_LIMIT, RateLimiter, type RateLimit } from './guard.ts';
 import { SessionRuntime, type Clock, type Committed, type RuntimeHooks } from './session-runtime.ts';
 import { hashSecret, newJoinCode, newSecret, secretMatches } from './secrets.ts';
 import {
@@ -49,6 +50,8 @@ export interface RealtimeDeps {
   store: Store;
   clock?: Clock;
   log?: (message: string) => void;
+  /** Per-participant write limit (SEC3); null turns it off (benchmarks that post as fast as they can). */
+  rateLimit?: RateLimit | null;
 }
 
 export interface Realtime {
@@ -82,6 +85,7 @@ export function createRealtime(io: AppServer, deps: RealtimeDeps): Realtime {
   const log = deps.log ?? ((message: string) => console.warn(`[realtime] ${message}`));
   const byId = new Map<string, SessionRuntime>();
   const byCode = new Map<string, SessionRuntime>();
+  const limiter = deps.rateLimit === null ? null : new RateLimiter(deps.rateLimit ?? DEFAULT_RATE_LIMIT, clock);
   const consensus = new Map<string, ConsensusRuntime>();
 
   /** The session's consensus view, made on first watch; it plays only while a board or admin watches. */
@@ -264,6 +268,7 @@ export function createRealtime(io: AppServer, deps: RealtimeDeps): Realtime {
   ): Promise<Ack<PostView>> {
     const who = studentOf(socket);
     if (!who) return fail('not_joined', 'Join the session first.');
+    if (limiter && !limiter.take(who.participant.id)) return fail('rate_limited', 'Slow down a little: too many writes at once. Try again in a moment.');
     const command = makeCommand(who.participant.id);
     const outcome = await who.runtime.execute(command, command.opId);
     if (!outcome.ok) return refused(outcome.error);

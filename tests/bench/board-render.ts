@@ -66,7 +66,7 @@ try {
   if (!process.env.BASE_URL) {
     server = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
       cwd: ROOT,
-      env: { ...process.env, NODE_ENV: 'production', PORT: '3199', HOST: '127.0.0.1', DATABASE_URL: `file:${path.join(dir, 'bench.db')}` },
+      env: { ...process.env, NODE_ENV: 'production', PORT: '3199', HOST: '127.0.0.1', DATABASE_URL: `file:${path.join(dir, 'bench.db')}`, WRITE_RATE_LIMIT: 'off' },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
   }

@@ -18,7 +18,7 @@ function percentile(sorted: number[], p: number): number {
 
 const dir = mkdtempSync(path.join(tmpdir(), 'sbl-bench-'));
 try {
-  const server = await startTestServer(await createPrismaStore(path.join(dir, 'bench.db')));
+  const server = await startTestServer(await createPrismaStore(path.join(dir, 'bench.db')), { rateLimit: null });
   const room = await createClassroom(server);
   const west = await joinAs(server, room.code, 'West bench');
   const east = await joinAs(server, room.code, 'East bench');

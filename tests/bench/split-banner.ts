@@ -19,7 +19,7 @@ function percentile(sorted: number[], p: number): number {
 
 const dir = mkdtempSync(path.join(tmpdir(), 'sbl-bench-'));
 try {
-  const server = await startTestServer(await createPrismaStore(path.join(dir, 'bench.db')));
+  const server = await startTestServer(await createPrismaStore(path.join(dir, 'bench.db')), { rateLimit: null });
   const room = await createClassroom(server);
   const screens: Client[] = [];
   for (let i = 0; i < students; i += 1) screens.push((await joinAs(server, room.code, `Student ${i}`)).socket);

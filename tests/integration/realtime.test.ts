@@ -1,4 +1,6 @@
+import { io as connect } from 'socket.io-client';
 import { describe, expect, it } from 'vitest';
+import { PROTOCOL_VERSION } from '../../server/protocol/index.ts';
 import { client, createClassroom, joinAs, nextEvent, ok, opId, serverPerTest } from '../support/server.ts';
 
 const live = serverPerTest();
@@ -147,5 +149,37 @@ describe('[SEC1] [SEC2] bad input and authority', () => {
 
   it('refuses a client that speaks another protocol version', async () => {
     await expect(client(live.current, { protocol: 999 })).rejects.toThrow(/protocol/);
+  });
+});
+
+describe('[SEC3] handshake origin and write rate', () => {
+  it('[SEC3] a page from another site is refused at the handshake; the same origin is let in', async () => {
+    const url = new URL(live.current.url);
+    const foreign = connect(live.current.url, { auth: { protocol: PROTOCOL_VERSION }, transports: ['websocket'], forceNew: true, reconnection: false, extraHeaders: { origin: 'http://evil.example' } });
+    const refused = await new Promise<string>((resolve) => {
+      foreign.once('connect', () => resolve('connected'));
+      foreign.once('connect_error', (error) => resolve(error.message));
+    });
+    foreign.disconnect();
+    expect(refused).not.toBe('connected');
+    const own = connect(live.current.url, { auth: { protocol: PROTOCOL_VERSION }, transports: ['websocket'], forceNew: true, reconnection: false, extraHeaders: { origin: `http://${url.host}` } });
+    await new Promise<void>((resolve, reject) => {
+      own.once('connect', () => resolve());
+      own.once('connect_error', reject);
+    });
+    own.disconnect();
+  });
+
+  it('[SEC3] each participant is rate-limited: a flood gets an error ack, nothing past the limit is stored, others carry on', async () => {
+    const { room, west, east } = await twoStudents();
+    const acks = await Promise.all(
+      Array.from({ length: 45 }, (_, i) => west.socket.emitWithAck('post:create', { opId: opId(), text: `flood ${i}`, parentId: null })),
+    );
+    const refused = acks.filter((a) => !a.ok);
+    expect(refused.length).toBeGreaterThan(0);
+    expect(refused.every((a) => !a.ok && a.error.code === 'rate_limited')).toBe(true);
+    ok(await east.socket.emitWithAck('post:create', { opId: opId(), text: 'someone else is fine', parentId: null }));
+    const view = ok(await room.admin.emitWithAck('admin:watch', { code: room.code, secret: room.secret }));
+    expect(view.posts.west.filter((p) => p.text.startsWith('flood '))).toHaveLength(acks.length - refused.length);
   });
 });

@@ -1,7 +1,7 @@
 /** Starts the real server (Socket.IO, no pages) on port 0 and connects real socket.io-client students. */
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterEach, beforeEach } from 'vitest';
-import { startServer, type RunningServer } from '../../server/app.ts';
+import { startServer, type RunningServer, type ServerOptions } from '../../server/app.ts';
 import { createMemoryStore } from '../../server/persistence/memory-store.ts';
 import type { Store } from '../../server/persistence/store.ts';
 import {
@@ -31,8 +31,9 @@ export function serverPerTest(): { readonly current: RunningServer } {
   return live;
 }
 
-export async function startTestServer(store: Store = createMemoryStore()): Promise<RunningServer> {
-  return startServer({ port: 0, host: '127.0.0.1', store, log: () => {} });
+/** The real server without pages on a free port; benchmarks pass `rateLimit: null` to post at full speed. */
+export async function startTestServer(store: Store = createMemoryStore(), options: Pick<ServerOptions, 'rateLimit'> = {}): Promise<RunningServer> {
+  return startServer({ port: 0, host: '127.0.0.1', store, log: () => {}, ...options });
 }
 
 export async function client(server: RunningServer, auth: Record<string, unknown> = { protocol: PROTOCOL_VERSION }): Promise<Client> {
