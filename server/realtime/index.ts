@@ -255,6 +255,12 @@ export function createRealtime(io: AppServer, deps: RealtimeDeps): Realtime {
     return runtime && participant ? { runtime, participant } : null;
   }
 
+  /** The session a board or admin socket watches; null for students and strangers. */
+  function classViewOf(socket: AppSocket): SessionRuntime | null {
+    const { sessionId, participantId } = socket.data;
+    return (!participantId && sessionId && byId.get(sessionId)) || null;
+  }
+
   function adminOf(socket: AppSocket): SessionRuntime | null {
     const { adminOf: sid } = socket.data;
     return (sid && byId.get(sid)) || null;
@@ -402,8 +408,8 @@ export function createRealtime(io: AppServer, deps: RealtimeDeps): Realtime {
       write(socket, (participantId) => ({ type: 'conflict.resolve', opId, participantId, postId, keep }), postId),
     );
     route(socket, 'heal:preview', schemas.healPreview, () => {
-      const runtime = socket.data.sessionId ? byId.get(socket.data.sessionId) : undefined;
-      if (!runtime || socket.data.participantId) return Promise.resolve(fail('forbidden', 'The preview is for the board and the instructor.'));
+      const runtime = classViewOf(socket);
+      if (!runtime) return Promise.resolve(fail('forbidden', 'The preview is for the board and the instructor.'));
       const state = runtime.state;
       const preview = previewHeal(state, Math.max(clock(), state.now));
       return Promise.resolve({
@@ -413,8 +419,8 @@ export function createRealtime(io: AppServer, deps: RealtimeDeps): Realtime {
     });
 
     route(socket, 'consensus:watch', schemas.consensusWatch, () => {
-      const runtime = socket.data.sessionId ? byId.get(socket.data.sessionId) : undefined;
-      if (!runtime || socket.data.participantId) return Promise.resolve(fail('forbidden', 'The consensus view is for the board and the instructor.'));
+      const runtime = classViewOf(socket);
+      if (!runtime) return Promise.resolve(fail('forbidden', 'The consensus view is for the board and the instructor.'));
       const view = consensusOf(runtime);
       view.start();
       return Promise.resolve({ ok: true, data: { frame: view.frame(), analysis: view.analysis() } });

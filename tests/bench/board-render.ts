@@ -14,25 +14,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium } from '@playwright/test';
-import { io } from 'socket.io-client';
-import { PROTOCOL_VERSION, type Ack } from '../../server/protocol/index.ts';
-import type { Client } from '../support/server.ts';
+import { client, ok, opId, type Client } from '../support/server.ts';
+import { median } from './stats.ts';
 
 const ops = Number(process.argv[2] ?? 1000);
 const runs = Number(process.argv[3] ?? 5);
 const BURST = 100;
 const ROOT = path.resolve(import.meta.dirname, '../..');
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[mid] ?? NaN) : ((sorted[mid - 1] ?? NaN) + (sorted[mid] ?? NaN)) / 2;
-}
-
-function ok<T>(ack: Ack<T>): T {
-  if (!ack.ok) throw new Error(`${ack.error.code}: ${ack.error.message}`);
-  return ack.data;
-}
 
 async function waitForServer(url: string, ms: number): Promise<void> {
   const until = Date.now() + ms;
@@ -46,18 +34,6 @@ async function waitForServer(url: string, ms: number): Promise<void> {
   }
   throw new Error(`no server at ${url} after ${ms} ms`);
 }
-
-async function connect(base: string): Promise<Client> {
-  const socket: Client = io(base, { auth: { protocol: PROTOCOL_VERSION }, transports: ['websocket'], forceNew: true, reconnection: false });
-  await new Promise<void>((resolve, reject) => {
-    socket.once('connect', () => resolve());
-    socket.once('connect_error', reject);
-  });
-  return socket;
-}
-
-let counter = 0;
-const opId = () => `bench-board-${Date.now()}-${(counter += 1)}`;
 
 let server: ChildProcess | null = null;
 const dir = mkdtempSync(path.join(tmpdir(), 'sbl-board-bench-'));
@@ -73,11 +49,11 @@ try {
   await waitForServer(`${base}/`, 180_000);
 
   // A class of two across a split: a tenth of the posts before the cut, the rest on both sides during it.
-  const admin = await connect(base);
+  const admin = await client(base);
   const { code, secret } = ok(await admin.emitWithAck('session:create', {}));
   ok(await admin.emitWithAck('admin:watch', { code, secret }));
-  const west = await connect(base);
-  const east = await connect(base);
+  const west = await client(base);
+  const east = await client(base);
   ok(await west.emitWithAck('session:join', { code, name: 'Wendy' }));
   ok(await east.emitWithAck('session:join', { code, name: 'Ed' }));
   const post = (socket: Client, text: string) => socket.emitWithAck('post:create', { opId: opId(), text, parentId: null }).then(ok);

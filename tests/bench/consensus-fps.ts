@@ -10,27 +10,11 @@
  * `npx next build && NODE_ENV=production PORT=3100 node --import tsx server/index.ts`.
  */
 import { chromium } from '@playwright/test';
-import { io } from 'socket.io-client';
-import { PROTOCOL_VERSION, type Ack } from '../../server/protocol/index.ts';
-import type { Client } from '../support/server.ts';
+import { client, ok } from '../support/server.ts';
 
 const BASE_URL = process.env.BASE_URL ?? 'http://127.0.0.1:3100';
 const seconds = Number(process.argv[2] ?? 10);
 const speed = Number(process.argv[3] ?? 0.25);
-
-function ok<T>(ack: Ack<T>): T {
-  if (!ack.ok) throw new Error(`${ack.error.code}: ${ack.error.message}`);
-  return ack.data;
-}
-
-async function connect(base: string): Promise<Client> {
-  const socket: Client = io(base, { auth: { protocol: PROTOCOL_VERSION }, transports: ['websocket'], forceNew: true, reconnection: false });
-  await new Promise<void>((resolve, reject) => {
-    socket.once('connect', () => resolve());
-    socket.once('connect_error', reject);
-  });
-  return socket;
-}
 
 interface Measured {
   callbacks: number;
@@ -97,7 +81,7 @@ const MEASURE = `async (ms) => {
   };
 }`;
 
-const admin = await connect(BASE_URL);
+const admin = await client(BASE_URL);
 const { code, secret } = ok(await admin.emitWithAck('session:create', {}));
 ok(await admin.emitWithAck('admin:watch', { code, secret }));
 ok(await admin.emitWithAck('consensus:watch', {}));

@@ -4,6 +4,7 @@
  * Usage: node --import tsx tests/bench/heal.ts [opsPerSide...]   (default: 1000 10000)
  */
 import { createInitialState, previewHeal, step, STRATEGIES, type Command, type SimState, type Strategy } from '../../server/sim/index.ts';
+import { median } from './stats.ts';
 
 const sizes = process.argv.length > 2 ? process.argv.slice(2).map(Number) : [1000, 10_000];
 
@@ -47,11 +48,6 @@ function divergentState(ops: number, strategy: Strategy): { state: SimState; now
     state = must(state, command, now);
   }
   return { state, now: now + 1000 };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
 }
 
 for (const ops of sizes) {

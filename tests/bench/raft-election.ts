@@ -4,14 +4,11 @@
  * Usage: node --import tsx tests/bench/raft-election.ts [seeds]   (default 1000)
  */
 import { CLUSTER_NODE_DC, createRaft, leaders, raftStep, type RaftState } from '../../server/sim/raft/index.ts';
+import { percentile } from './stats.ts';
 
 const wanted = Number(process.argv[2] ?? 1000);
 const SETTLE_MS = 2000;
 const GIVE_UP_MS = 60_000;
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-}
 
 const times: number[] = [];
 let eastAlreadyLed = 0;

@@ -8,13 +8,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createPrismaStore } from '../../server/persistence/prisma-store.ts';
 import { createClassroom, joinAs, nextEvent, ok, opId, startTestServer } from '../support/server.ts';
+import { percentile } from './stats.ts';
 
 const posts = Number(process.argv[2] ?? 100);
 const latencies = process.argv[3] ? [Number(process.argv[3])] : [0, 400];
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-}
 
 const dir = mkdtempSync(path.join(tmpdir(), 'sbl-bench-'));
 try {

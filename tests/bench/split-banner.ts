@@ -9,13 +9,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createPrismaStore } from '../../server/persistence/prisma-store.ts';
 import { client, createClassroom, joinAs, nextEvent, ok, startTestServer, type Client } from '../support/server.ts';
+import { percentile } from './stats.ts';
 
 const students = Number(process.argv[2] ?? 30);
 const rounds = Number(process.argv[3] ?? 20);
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-}
 
 const dir = mkdtempSync(path.join(tmpdir(), 'sbl-bench-'));
 try {

@@ -36,8 +36,9 @@ export async function startTestServer(store: Store = createMemoryStore(), option
   return startServer({ port: 0, host: '127.0.0.1', store, log: () => {}, ...options });
 }
 
-export async function client(server: RunningServer, auth: Record<string, unknown> = { protocol: PROTOCOL_VERSION }): Promise<Client> {
-  const socket: Client = connect(server.url, { auth, transports: ['websocket'], forceNew: true, reconnection: false });
+/** A real socket.io-client connected to a test server, or to any running server's URL (the browser benches). */
+export async function client(server: RunningServer | string, auth: Record<string, unknown> = { protocol: PROTOCOL_VERSION }): Promise<Client> {
+  const socket: Client = connect(typeof server === 'string' ? server : server.url, { auth, transports: ['websocket'], forceNew: true, reconnection: false });
   opened.push(socket);
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', () => resolve());
