@@ -2,12 +2,13 @@
  * Builds the one HTTP server: Next.js pages (optional, so realtime tests can start without a
  * build) and Socket.IO on the same port. Tests call this with an in-memory or temp-file store.
  */
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { Server } from 'socket.io';
 import type { Store } from './persistence/store.ts';
-import { allowedOrigin, type RateLimit } from './realtime/guard.ts';
+import { allowedHost, allowedOrigin, publicOrigins, type Limits, type PublicOrigins, type RateLimit } from './realtime/guard.ts';
 import { createRealtime, type AppServer, type Realtime } from './realtime/index.ts';
 import type { Clock } from './realtime/session-runtime.ts';
 
@@ -23,10 +24,43 @@ export interface ServerOptions {
   /** Next.js's upgrade handler (its dev server's hot reload); Socket.IO keeps its own path. */
   upgrade?: (req: IncomingMessage, socket: Duplex, head: Buffer) => void | Promise<void>;
   log?: (message: string) => void;
-  /** Per-participant write limit (SEC3); null turns it off. Defaults to DEFAULT_RATE_LIMIT. */
+  /** Per-participant write limit (SEC3); null turns every write and join limit off (SEC5). Defaults to DEFAULT_RATE_LIMIT. */
   rateLimit?: RateLimit | null;
-  /** Origins besides the server's own that may open sockets (a proxy's public address). */
+  /** Overrides of single SEC5 limits (tests use small ones); ignored when `rateLimit` is null. */
+  limits?: Partial<Limits>;
+  /** Take the client's address from X-Forwarded-For (TRUST_PROXY): only behind a proxy that sets it. */
+  trustProxy?: boolean;
+  /** Origins besides the server's own that may open sockets and name it in Host (a proxy's public address). */
   allowedOrigins?: readonly string[];
+  /** Next.js runs in development mode (its scripts need eval); by default, when NODE_ENV says so. */
+  dev?: boolean;
+}
+
+/**
+ * SEC8: the headers of every page. Scripts run only with this response's nonce (Next.js reads it
+ * from the request's CSP header and puts it on its own scripts; 'strict-dynamic' lets them load
+ * their chunks); styles allow 'unsafe-inline' because React renders `style` attributes, which no
+ * nonce can cover. The socket is same-origin: `connect-src` names ws/wss on this very Host.
+ */
+export function securityHeaders(host: string, nonce: string, dev = false): Record<string, string> {
+  const csp = [
+    "default-src 'self'",
+    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${dev ? " 'unsafe-eval'" : ''}`,
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "font-src 'self'",
+    `connect-src 'self' ws://${host} wss://${host}`,
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+  return {
+    'Content-Security-Policy': csp,
+    'Referrer-Policy': 'no-referrer',
+    'X-Content-Type-Options': 'nosniff',
+    'X-Frame-Options': 'DENY',
+  };
 }
 
 export interface RunningServer {
@@ -38,7 +72,20 @@ export interface RunningServer {
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const pages = options.pages;
+  // Known once the port is (port 0 in tests): until then nothing is ours.
+  let publicAt: PublicOrigins = { hosts: new Set(), origins: new Set() };
   const http = createServer((req, res) => {
+    // SEC7: a page asked for under a foreign name (DNS rebinding) is not served.
+    if (!allowedHost(req, publicAt)) {
+      res.writeHead(421, { 'Content-Type': 'text/plain; charset=utf-8' });
+      res.end('This server is not published under that host name (ALLOWED_ORIGINS).');
+      return;
+    }
+    const nonce = randomBytes(16).toString('base64');
+    const headers = securityHeaders(req.headers.host ?? '', nonce, options.dev ?? process.env.NODE_ENV === 'development');
+    for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+    // Next.js takes the nonce for its scripts from the request's CSP header, as a proxy.ts would set it.
+    req.headers['content-security-policy'] = headers['Content-Security-Policy'];
     if (!pages) {
       res.statusCode = 404;
       res.end('not found');
@@ -56,16 +103,18 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     connectionStateRecovery: { maxDisconnectionDuration: 2 * 60 * 1000 },
     // Other upgrades (Next's hot reload) are not Socket.IO's to close.
     destroyUpgrade: false,
-    // SEC3: refused at the handshake, before any event handler runs.
+    // SEC3, SEC7: refused at the handshake, before any event handler runs.
     allowRequest: (req, callback) => {
-      const allowed = allowedOrigin(req, options.allowedOrigins);
+      const allowed = allowedOrigin(req, publicAt);
       callback(allowed ? null : 'origin not allowed', allowed);
     },
   });
   const upgrade = options.upgrade;
   if (upgrade) {
     http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-      if (!req.url?.startsWith('/socket.io/')) void upgrade(req, socket, head);
+      if (req.url?.startsWith('/socket.io/')) return;
+      if (allowedHost(req, publicAt)) void upgrade(req, socket, head);
+      else socket.destroy();
     });
   }
   const realtime = createRealtime(io, {
@@ -73,6 +122,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.log ? { log: options.log } : {}),
     ...(options.rateLimit === undefined ? {} : { rateLimit: options.rateLimit }),
+    ...(options.limits ? { limits: options.limits } : {}),
+    trustProxy: options.trustProxy ?? false,
   });
   await realtime.restore();
 
@@ -81,6 +132,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     http.listen(options.port, options.host, () => resolve());
   });
   const port = (http.address() as AddressInfo).port;
+  publicAt = publicOrigins(port, options.host, options.allowedOrigins);
   const shownHost = !options.host || options.host === '0.0.0.0' || options.host === '::' ? 'localhost' : options.host;
 
   return {

@@ -14,8 +14,16 @@ const schema = z.object({
     .string()
     .regex(/^file:/, 'DATABASE_URL must be a SQLite file URL such as file:./prisma/splitbrain.db')
     .default('file:./prisma/splitbrain.db'),
-  /** Origins besides the server's own allowed to open sockets, comma-separated (behind a proxy). */
-  ALLOWED_ORIGINS: z.string().default(''),
+  /** Origins besides the server's own allowed to open sockets and name it in Host, comma-separated (behind a proxy). */
+  ALLOWED_ORIGINS: z
+    .string()
+    .default('')
+    .refine(
+      (list) => list.split(',').map((o) => o.trim()).filter(Boolean).every((o) => URL.canParse(o)),
+      'ALLOWED_ORIGINS is a comma-separated list of origins such as https://lab.example.org',
+    ),
+  /** Behind a proxy that sets X-Forwarded-For: rate limits count the address it appended (SEC5). */
+  TRUST_PROXY: z.enum(['', '0', '1', 'false', 'true']).default(''),
   /** Per-participant writes: `burst/perSecond` (default 30/10), or `off`. */
   WRITE_RATE_LIMIT: z
     .string()
@@ -26,6 +34,7 @@ const schema = z.object({
 export type Env = z.infer<typeof schema> & {
   databaseFile: string;
   allowedOrigins: string[];
+  trustProxy: boolean;
   rateLimit: { burst: number; perSecond: number } | null;
 };
 
@@ -40,6 +49,7 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
     ...parsed.data,
     databaseFile: path.resolve(ROOT, file),
     allowedOrigins: parsed.data.ALLOWED_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
+    trustProxy: parsed.data.TRUST_PROXY === '1' || parsed.data.TRUST_PROXY === 'true',
     rateLimit: parsed.data.WRITE_RATE_LIMIT === 'off' || burst === undefined || perSecond === undefined ? null : { burst, perSecond },
   };
 }

@@ -32,6 +32,7 @@ const server = await startServer({
   upgrade: nextApp.getUpgradeHandler(),
   rateLimit: env.rateLimit,
   allowedOrigins: env.allowedOrigins,
+  trustProxy: env.trustProxy,
 });
 console.log(`Split-Brain Lab is ready on ${server.url} (${dev ? 'development' : 'production'}, SQLite at ${path.relative(ROOT, env.databaseFile)}, ${Date.now() - started} ms)`);
 

@@ -403,7 +403,13 @@ export interface StudentSnapshot {
   code: string;
   me: ParticipantView;
   dc: Dc;
+  /** My datacenter's feed; while it cannot read (CAP4), the last view it could read. */
   posts: PostView[];
+  /**
+   * Null while my datacenter can read. Otherwise the feed is stale: `posts` is the view as of this
+   * server time, when reads stopped, and nothing newer is pushed until reads return (CAP4).
+   */
+  readableAsOf: number | null;
   link: LinkView;
   settings: SettingsView;
   /** The last heal's report: the page shows this person's own losses as "what I lost". */

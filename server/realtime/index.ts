@@ -15,12 +15,14 @@ import {
   type PostView,
   type ServerToClientEvents,
   type SettingsView,
+  type StudentSnapshot,
 } from '../protocol/index.ts';
 import { DuplicateCodeError, type Store } from '../persistence/store.ts';
-import { DATACENTERS, previewHeal, type Command, type PostCommand, type DcId, type Participant, type Rejection, type SimState } from '../sim/index.ts';
+import { DATACENTERS, previewHeal, quorumStatus, type Command, type PostCommand, type DcId, type Participant, type Rejection, type SimState } from '../sim/index.ts';
 import { cutOfLinkMode } from '../sim/raft/index.ts';
 import { ConsensusRuntime } from './consensus.ts';
-import { DEFAULT_RATE_LIMIT, RateLimiter, type RateLimit } from './guard.ts';
+import { DEFAULT_RATE_LIMIT, Guard, LogThrottle, clientAddress, defaultLimits, type Limits, type RateLimit, type Requester } from './guard.ts';
+import { LastReadable } from './readable.ts';
 import { SessionRuntime, type Clock, type Committed, type RuntimeHooks } from './session-runtime.ts';
 import { hashSecret, newJoinCode, newSecret, secretMatches } from './secrets.ts';
 import {
@@ -43,6 +45,14 @@ interface SocketData {
   adminOf?: string;
 }
 
+/** What a connection is, kept beside the socket (its data is cleared whenever it leaves a session). */
+interface Connection {
+  /** Whose budgets it spends (SEC5). */
+  who: Requester;
+  /** The people it has been: at most `participantsPerConnection` (SEC5). */
+  people: Set<string>;
+}
+
 export type AppServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
@@ -50,8 +60,12 @@ export interface RealtimeDeps {
   store: Store;
   clock?: Clock;
   log?: (message: string) => void;
-  /** Per-participant write limit (SEC3); null turns it off (benchmarks that post as fast as they can). */
+  /** Per-participant write limit (SEC3); null turns every write and join limit off (benchmarks that post as fast as they can). */
   rateLimit?: RateLimit | null;
+  /** Overrides of single SEC5 limits; ignored when `rateLimit` is null. */
+  limits?: Partial<Limits>;
+  /** The client address comes from X-Forwarded-For (behind a trusted proxy). */
+  trustProxy?: boolean;
 }
 
 export interface Realtime {
@@ -79,13 +93,23 @@ function refused<T>(rejection: Rejection): Ack<T> {
   return fail(rejection.code, rejection.message);
 }
 
+function tooManyPeople<T>(): Ack<T> {
+  return fail('rate_limited', 'This page has joined as too many people: reload it to join as someone else.');
+}
+
 export function createRealtime(io: AppServer, deps: RealtimeDeps): Realtime {
   const { store } = deps;
   const clock = deps.clock ?? Date.now;
   const log = deps.log ?? ((message: string) => console.warn(`[realtime] ${message}`));
   const byId = new Map<string, SessionRuntime>();
   const byCode = new Map<string, SessionRuntime>();
-  const limiter = deps.rateLimit === null ? null : new RateLimiter(deps.rateLimit ?? DEFAULT_RATE_LIMIT, clock);
+  const guard = new Guard(deps.rateLimit === null ? null : { ...defaultLimits(deps.rateLimit ?? DEFAULT_RATE_LIMIT), ...deps.limits });
+  /** Lines a client can cause (frames without ack, unknown events) are rate-limited too. */
+  const noisy = new LogThrottle(log);
+  const connections = new WeakMap<AppSocket, Connection>();
+  const readable = new LastReadable();
+  /** The inbound events there are handlers for; anything else gets an error ack (SEC9). */
+  const known = new Set<string>();
   const consensus = new Map<string, ConsensusRuntime>();
 
   /** The session's consensus view, made on first watch; it plays only while a board or admin watches. */
@@ -121,6 +145,7 @@ export function createRealtime(io: AppServer, deps: RealtimeDeps): Realtime {
   /** Sends each change as a small diff: every touched post, as each datacenter now holds it. */
   function broadcast(runtime: SessionRuntime, { state, events, timeline, timelineChanged }: Committed): void {
     const sid = runtime.record.id;
+    readable.observe(sid, state, events.some((e) => e.type === 'session.reset'));
     const touched = new Set<string>();
     let diverged = false;
     for (const event of events) {
@@ -162,7 +187,9 @@ export function createRealtime(io: AppServer, deps: RealtimeDeps): Realtime {
     for (const postId of touched) {
       for (const dc of DATACENTERS) {
         const post = postViewIn(state, dc, postId);
-        if (post) io.to([rooms.dc(sid, dc), rooms.class(sid)]).emit('post:changed', { dc, post });
+        // CAP4: a side that cannot read is told nothing newer; the board still sees both.
+        const to = readable.view(sid, state, dc) ? [rooms.class(sid)] : [rooms.dc(sid, dc), rooms.class(sid)];
+        if (post) io.to(to).emit('post:changed', { dc, post });
       }
     }
     if (touched.size > 0) io.to(rooms.class(sid)).emit('link:inflight', inFlightView(state));
@@ -194,7 +221,7 @@ export function createRealtime(io: AppServer, deps: RealtimeDeps): Realtime {
   ): void {
     const listener = async (payload: unknown, ack: unknown): Promise<void> => {
       if (typeof ack !== 'function') {
-        log(`dropped ${event} without an ack callback from ${socket.id}`);
+        noisy.line('no-ack', `dropped ${event} without an ack callback from ${socket.id}`);
         return;
       }
       const reply = ack as (result: Ack<DataOf<K>>) => void;
@@ -210,6 +237,7 @@ export function createRealtime(io: AppServer, deps: RealtimeDeps): Realtime {
         reply(fail('internal', 'The server could not store that; please try again.'));
       }
     };
+    known.add(event);
     (socket as unknown as { on(event: string, fn: (payload: unknown, ack: unknown) => void): void }).on(event, (payload, ack) => {
       void listener(payload, ack);
     });
@@ -235,6 +263,8 @@ export function createRealtime(io: AppServer, deps: RealtimeDeps): Realtime {
 
   function attachStudent(socket: AppSocket, runtime: SessionRuntime, participant: Participant): void {
     detach(socket);
+    // Gone while its join was being stored: counting it would leave a ghost online (PRES1).
+    if (socket.disconnected) return;
     const sid = runtime.record.id;
     socket.data = { sessionId: sid, participantId: participant.id };
     void socket.join([rooms.all(sid), rooms.dc(sid, participant.home)]);
@@ -243,6 +273,7 @@ export function createRealtime(io: AppServer, deps: RealtimeDeps): Realtime {
 
   function attachClassView(socket: AppSocket, runtime: SessionRuntime, admin: boolean): void {
     detach(socket);
+    if (socket.disconnected) return;
     const sid = runtime.record.id;
     socket.data = admin ? { sessionId: sid, adminOf: sid } : { sessionId: sid };
     void socket.join([rooms.all(sid), rooms.class(sid)]);
@@ -274,13 +305,45 @@ export function createRealtime(io: AppServer, deps: RealtimeDeps): Realtime {
   ): Promise<Ack<PostView>> {
     const who = studentOf(socket);
     if (!who) return fail('not_joined', 'Join the session first.');
-    if (limiter && !limiter.take(who.participant.id)) return fail('rate_limited', 'Slow down a little: too many writes at once. Try again in a moment.');
+    if (!(await guard.take('write', requester(socket, who.participant.id)))) return tooFast();
     const command = makeCommand(who.participant.id);
+    const sid = who.runtime.record.id;
+    // CAP4: while my side cannot read, I may write only to what I can see: the last readable view, or my own post.
+    const before = readable.view(sid, who.runtime.state, who.participant.home);
+    if (before && command.type !== 'post.create' && !before.byId.has(postId) && who.runtime.state.replicas[who.participant.home].posts[postId]?.author !== who.participant.id) {
+      return fail('unknown_post', 'That post is not in your datacenter.');
+    }
     const outcome = await who.runtime.execute(command, command.opId);
     if (!outcome.ok) return refused(outcome.error);
     const home = outcome.state.participants[who.participant.id]?.home ?? who.participant.home;
-    const view = postViewIn(outcome.state, home, postId);
+    const view = readable.view(sid, outcome.state, home)?.byId.get(postId) ?? postViewIn(outcome.state, home, postId);
     return view ? { ok: true, data: view } : fail('unknown_post', 'That post is not in your datacenter.');
+  }
+
+  function requester(socket: AppSocket, participant?: string): Requester {
+    const who = connections.get(socket)?.who ?? { connection: socket.id, address: socket.handshake.address };
+    return participant ? { ...who, participant } : who;
+  }
+
+  function tooFast<T>(): Ack<T> {
+    return fail('rate_limited', 'Slow down a little: too many requests at once. Try again in a moment.');
+  }
+
+  /** A wrong code, token or secret: spends a guess (SEC5). */
+  async function wrongGuess<T>(socket: AppSocket, answer: Ack<T>): Promise<Ack<T>> {
+    await guard.take('guess', requester(socket));
+    return answer;
+  }
+
+  /** A join or watch: spends a join, and is refused outright once the guesses are spent (even a right code). */
+  async function mayLookUp(socket: AppSocket): Promise<boolean> {
+    const who = requester(socket);
+    return (await guard.take('join', who)) && !(await guard.exhausted('guess', who));
+  }
+
+  /** A student's snapshot, holding back what their side cannot read (CAP4). */
+  function snapshotFor(runtime: SessionRuntime, state: SimState, me: Participant): StudentSnapshot {
+    return studentSnapshot(runtime.code, state, me, clock(), readable.view(runtime.record.id, state, me.home));
   }
 
   /** An instructor's command (SEC1): only from a socket that presented the session's secret. */
@@ -303,9 +366,31 @@ export function createRealtime(io: AppServer, deps: RealtimeDeps): Realtime {
   });
 
   io.on('connection', (socket: AppSocket) => {
+    const who: Requester = {
+      connection: socket.id,
+      address: clientAddress(socket.handshake.address, socket.handshake.headers['x-forwarded-for'], deps.trustProxy ?? false),
+    };
+    connections.set(socket, { who, people: new Set() });
     socket.on('disconnect', () => detach(socket));
+    // PRES1: a socket restored by connection-state recovery is back in its rooms and its session: online again.
+    if (socket.recovered) {
+      const { sessionId, participantId } = socket.data;
+      const runtime = sessionId ? byId.get(sessionId) : undefined;
+      if (runtime && participantId && runtime.state.participants[participantId]) {
+        connections.get(socket)?.people.add(participantId);
+        setPresence(runtime, participantId, +1);
+      }
+    }
+    // SEC9: an event nobody handles is answered with an error, or dropped with a (rate-limited) line.
+    socket.onAny((event: string, ...args: unknown[]) => {
+      if (known.has(event)) return;
+      const ack = args.at(-1);
+      if (typeof ack === 'function') (ack as (result: Ack<never>) => void)(fail('bad_request', `Unknown event ${JSON.stringify(String(event).slice(0, 40))}.`));
+      else noisy.line('unknown-event', `dropped unknown event ${JSON.stringify(String(event).slice(0, 40))} from ${socket.id}`);
+    });
 
     route(socket, 'session:create', schemas.sessionCreate, async () => {
+      if (!(await guard.take('create', requester(socket)))) return tooFast();
       const secret = newSecret();
       for (let attempt = 0; attempt < 8; attempt += 1) {
         const record = { id: randomUUID(), code: newJoinCode(), secretHash: hashSecret(secret), seed: randomInt(2 ** 31), createdAt: clock() };
@@ -322,16 +407,20 @@ export function createRealtime(io: AppServer, deps: RealtimeDeps): Realtime {
     });
 
     route(socket, 'session:join', schemas.sessionJoin, async ({ code, name, token }) => {
+      if (!(await mayLookUp(socket))) return tooFast();
       const runtime = byCode.get(code);
-      if (!runtime) return fail('unknown_session', `No session has the code ${code}.`);
+      if (!runtime) return wrongGuess(socket, fail('unknown_session', `No session has the code ${code}.`));
+      const people = connections.get(socket)?.people ?? new Set<string>();
       let participantId: string | null = null;
       if (token) {
         const found = await store.findParticipantByToken(runtime.record.id, hashSecret(token));
         if (found && runtime.state.participants[found]) participantId = found;
       }
       let keptToken = token;
+      if (participantId && !people.has(participantId) && !guard.allowsParticipant(people.size)) return tooManyPeople();
       if (!participantId) {
-        if (!name) return fail('not_joined', 'Your place in this session was not found: join again with a name.');
+        if (!name) return wrongGuess(socket, fail('not_joined', 'Your place in this session was not found: join again with a name.'));
+        if (!guard.allowsParticipant(people.size)) return tooManyPeople();
         participantId = randomUUID();
         keptToken = newSecret();
         const outcome = await runtime.execute({ type: 'participant.join', participantId, name }, `join-${participantId}`, {
@@ -342,24 +431,27 @@ export function createRealtime(io: AppServer, deps: RealtimeDeps): Realtime {
       }
       const participant = runtime.state.participants[participantId];
       if (!participant || !keptToken) return fail('internal', 'Joining failed; please try again.');
+      people.add(participantId);
       attachStudent(socket, runtime, participant);
-      return { ok: true, data: { token: keptToken, snapshot: studentSnapshot(runtime.code, runtime.state, participant, clock()) } };
+      return { ok: true, data: { token: keptToken, snapshot: snapshotFor(runtime, runtime.state, participant) } };
     });
 
-    route(socket, 'board:watch', schemas.boardWatch, ({ code }) => {
+    route(socket, 'board:watch', schemas.boardWatch, async ({ code }) => {
+      if (!(await mayLookUp(socket))) return tooFast();
       const runtime = byCode.get(code);
-      if (!runtime) return Promise.resolve(fail('unknown_session', `No session has the code ${code}.`));
+      if (!runtime) return wrongGuess(socket, fail('unknown_session', `No session has the code ${code}.`));
       attachClassView(socket, runtime, false);
-      return Promise.resolve({ ok: true, data: classSnapshot(runtime.code, runtime.state, runtime.timeline, (id) => runtime.isOnline(id), clock()) });
+      return { ok: true, data: classSnapshot(runtime.code, runtime.state, runtime.timeline, (id) => runtime.isOnline(id), clock()) };
     });
 
-    route(socket, 'admin:watch', schemas.adminWatch, ({ code, secret }) => {
+    route(socket, 'admin:watch', schemas.adminWatch, async ({ code, secret }) => {
+      if (!(await mayLookUp(socket))) return tooFast();
       const runtime = byCode.get(code);
       if (!runtime || !secretMatches(secret, runtime.record.secretHash)) {
-        return Promise.resolve(fail('forbidden', 'That instructor link is not valid for this session.'));
+        return wrongGuess(socket, fail('forbidden', 'That instructor link is not valid for this session.'));
       }
       attachClassView(socket, runtime, true);
-      return Promise.resolve({ ok: true, data: classSnapshot(runtime.code, runtime.state, runtime.timeline, (id) => runtime.isOnline(id), clock()) });
+      return { ok: true, data: classSnapshot(runtime.code, runtime.state, runtime.timeline, (id) => runtime.isOnline(id), clock()) };
     });
 
     route(socket, 'post:create', schemas.postCreate, (p) =>
@@ -436,12 +528,14 @@ export function createRealtime(io: AppServer, deps: RealtimeDeps): Realtime {
     route(socket, 'me:switch', schemas.meSwitch, async () => {
       const who = studentOf(socket);
       if (!who) return fail('not_joined', 'Join the session first.');
+      // Every switch is stored: it spends a write (SEC5).
+      if (!(await guard.take('write', requester(socket, who.participant.id)))) return tooFast();
       const outcome = await who.runtime.execute({ type: 'participant.switch', participantId: who.participant.id }, `switch-${randomUUID()}`);
       if (!outcome.ok) return refused(outcome.error);
       const me = outcome.state.participants[who.participant.id];
       if (!me) return fail('internal', 'Switching failed; please try again.');
       attachStudent(socket, who.runtime, me);
-      return { ok: true, data: studentSnapshot(who.runtime.code, outcome.state, me, clock()) };
+      return { ok: true, data: snapshotFor(who.runtime, outcome.state, me) };
     });
   });
 
@@ -449,7 +543,11 @@ export function createRealtime(io: AppServer, deps: RealtimeDeps): Realtime {
     async restore() {
       for (const record of await store.listSessions()) {
         if (byId.has(record.id)) continue;
-        register(SessionRuntime.fromLog(record, await store.readLog(record.id), store, clock, hooks));
+        const entries = await store.readLog(record.id);
+        const runtime = SessionRuntime.fromLog(record, entries, store, clock, hooks);
+        register(runtime);
+        // CAP4: a side that cannot read keeps the view it could last read, as before the restart.
+        if (DATACENTERS.some((dc) => !quorumStatus(runtime.state, dc).canRead)) readable.restore(record.id, record.seed, entries);
       }
     },
     close() {

@@ -155,12 +155,23 @@ export function inFlightView(state: SimState): Record<DcId, number> {
   return counts;
 }
 
-export function studentSnapshot(code: string, state: SimState, me: Participant, now: number): StudentSnapshot {
+/**
+ * A student's whole view. `readable` is the last readable view of their side while it cannot
+ * read (CAP4): then its posts replace the live feed and `readableAsOf` says as of when.
+ */
+export function studentSnapshot(
+  code: string,
+  state: SimState,
+  me: Participant,
+  now: number,
+  readable: { asOf: number; posts: readonly PostView[] } | null = null,
+): StudentSnapshot {
   return {
     code,
     me: participantView(me, true),
     dc: me.home,
-    posts: feedView(state, me.home),
+    posts: readable ? [...readable.posts] : feedView(state, me.home),
+    readableAsOf: readable?.asOf ?? null,
     link: linkView(state),
     settings: settingsView(state),
     lastHeal: state.lastHeal ? healReportView(state, state.lastHeal) : null,

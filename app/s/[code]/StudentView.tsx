@@ -11,7 +11,7 @@ import { HealLedger } from '../../components/student/HealLedger';
 import { conflictsToChoose, healStory } from '../../components/student/healStory';
 import { StatusBanners } from '../../components/student/StatusBanners';
 import { TextComposer } from '../../components/TextComposer';
-import { otherDc, replacePost } from '../../lib/feed';
+import { formatTime, otherDc, replacePost } from '../../lib/feed';
 import { useAlert } from '../../lib/hooks';
 import { joinClass, joinClassAs, type JoinOutcome } from '../../lib/join';
 import { getSocket, newOpId, request, setSessionReady, write } from '../../lib/socket';
@@ -146,10 +146,10 @@ export function StudentView({ code }: { code: string }) {
   const snapshot = joined?.snapshot ?? null;
   const reading = snapshot ? canRead(snapshot) : true;
 
-  // Reads are back: the frozen view is stale, so fetch a fresh snapshot with the token.
+  // Reads stopped or came back: the server decides what may be read (CAP4), so ask it again.
   const wasReading = useRef(reading);
   useEffect(() => {
-    if (reading && !wasReading.current) rejoinRef.current();
+    if (reading !== wasReading.current) rejoinRef.current();
     wasReading.current = reading;
   }, [reading]);
 
@@ -273,6 +273,7 @@ export function StudentView({ code }: { code: string }) {
               Show version vectors
             </label>
           </div>
+          {snapshot.readableAsOf !== null && <StaleBanner snapshot={snapshot} asOf={snapshot.readableAsOf} />}
           <div className={reading ? 'student-feed' : 'student-feed student-feed-frozen'} data-testid="feed" data-frozen={reading ? undefined : 'true'}>
             <Feed
               posts={snapshot.posts}
@@ -287,6 +288,16 @@ export function StudentView({ code }: { code: string }) {
         </>
       )}
     </main>
+  );
+}
+
+/** CAP4: the server sent the last view my side could read; say how old it is and why. */
+function StaleBanner({ snapshot, asOf }: { snapshot: StudentSnapshot; asOf: number }) {
+  const quorum = snapshot.settings.quorum[snapshot.dc];
+  return (
+    <p className="banner student-banner student-banner-refusal" data-testid="stale-banner">
+      Reads need R={quorum.r} nodes; {DC_LABEL[snapshot.dc]} reaches {quorum.reachable.length}: you see the feed as of {formatTime(asOf)}.
+    </p>
   );
 }
 
