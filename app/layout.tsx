@@ -2,6 +2,10 @@ import type { Metadata, Viewport } from 'next';
 import type { ReactNode } from 'react';
 import './globals.css';
 
+// SEC8: every page is rendered per request, so Next.js can put that response's CSP nonce on its
+// scripts (server/app.ts sets it); a prerendered page would carry none and be blocked.
+export const dynamic = 'force-dynamic';
+
 export const metadata: Metadata = {
   title: 'Split-Brain Lab',
   description: 'A classroom lives through a datacenter split-brain.',

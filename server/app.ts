@@ -32,7 +32,7 @@ export interface ServerOptions {
   trustProxy?: boolean;
   /** Origins besides the server's own that may open sockets and name it in Host (a proxy's public address). */
   allowedOrigins?: readonly string[];
-  /** Next.js runs in development mode (its scripts need eval); by default, when NODE_ENV says so. */
+  /** Next.js runs in development mode (its scripts need eval); by default unless NODE_ENV is production or test. */
   dev?: boolean;
 }
 
@@ -82,7 +82,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       return;
     }
     const nonce = randomBytes(16).toString('base64');
-    const headers = securityHeaders(req.headers.host ?? '', nonce, options.dev ?? process.env.NODE_ENV === 'development');
+    const headers = securityHeaders(req.headers.host ?? '', nonce, options.dev ?? (process.env.NODE_ENV !== 'production' && process.env.NODE_ENV !== 'test'));
     for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
     // Next.js takes the nonce for its scripts from the request's CSP header, as a proxy.ts would set it.
     req.headers['content-security-policy'] = headers['Content-Security-Policy'];

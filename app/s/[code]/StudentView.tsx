@@ -60,10 +60,13 @@ export function StudentView({ code }: { code: string }) {
   const applyOutcome = useCallback(
     (outcome: JoinOutcome) => {
       switch (outcome.kind) {
-        case 'joined':
-          setPhase(joinedWith(outcome.result.snapshot));
+        case 'joined': {
+          const fresh = joinedWith(outcome.result.snapshot);
+          // Re-joined while reads stay refused: the writes not shown yet are still not shown.
+          setPhase((p) => (p.kind === 'joined' && !canRead(fresh.snapshot) ? { ...fresh, blindWrites: p.blindWrites } : fresh));
           setSessionReady(true);
           return;
+        }
         case 'need-name':
           setPhase({ kind: 'need-name' });
           return;
