@@ -5,6 +5,10 @@
  */
 import { z } from 'zod';
 
+// SEC8: pages run under a CSP without 'unsafe-eval'. Zod would probe for eval to compile its
+// parsers (a reported violation in every page's console); the browser validates nothing hot.
+if (typeof window !== 'undefined') z.config({ jitless: true });
+
 /** Bumped on any incompatible change; the client sends it on connect and the server refuses a mismatch. */
 export const PROTOCOL_VERSION = 1;
 
