@@ -233,7 +233,8 @@ export function createRealtime(io: AppServer, deps: RealtimeDeps): Realtime {
       try {
         reply(await handler(parsed.data));
       } catch (error) {
-        log(`${event} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+        // A client can repeat what fails: its lines are rate-limited per event like the others.
+        noisy.line(`failed ${event}`, `${event} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
         reply(fail('internal', 'The server could not store that; please try again.'));
       }
     };
@@ -310,7 +311,7 @@ export function createRealtime(io: AppServer, deps: RealtimeDeps): Realtime {
     const sid = who.runtime.record.id;
     // CAP4: while my side cannot read, I may write only to what I can see: the last readable view, or my own post.
     const before = readable.view(sid, who.runtime.state, who.participant.home);
-    if (before && command.type !== 'post.create' && !before.byId.has(postId) && who.runtime.state.replicas[who.participant.home].posts[postId]?.author !== who.participant.id) {
+    if (before && command.type !== 'post.create' && !before.byId.has(postId) && postViewIn(who.runtime.state, who.participant.home, postId)?.authorId !== who.participant.id) {
       return fail('unknown_post', 'That post is not in your datacenter.');
     }
     const outcome = await who.runtime.execute(command, command.opId);
