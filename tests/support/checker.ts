@@ -62,6 +62,15 @@ interface Stamp {
   lamport: number;
   origin: Dc;
   opId: string;
+  /** The post's version vector after the op, at its origin; null for the pinned post's first text. */
+  vv: { west: number; east: number } | null;
+  /** When it reached the other datacenter (server time); null while it has not. */
+  deliveredAt: number | null;
+}
+
+/** `a` was written by a side that had seen `b` (VV1): `a` overwriting `b` is no loss. */
+function sawIt(a: Stamp, b: Stamp): boolean {
+  return a.vv !== null && b.vv !== null && a.vv.west >= b.vv.west && a.vv.east >= b.vv.east;
 }
 
 /** The core's register order (compareStamps in server/sim/replica.ts): Lamport, then West first, then op id. */
@@ -71,8 +80,8 @@ function compareStamps(a: Stamp, b: Stamp): number {
   return a.opId < b.opId ? -1 : a.opId > b.opId ? 1 : 0;
 }
 
-const BASE: Stamp = { lamport: -1, origin: 'west', opId: '' };
-const PINNED_STAMP: Stamp = { lamport: 0, origin: 'west', opId: PINNED_POST_ID };
+const BASE: Stamp = { lamport: -1, origin: 'west', opId: '', vv: { west: 0, east: 0 }, deliveredAt: null };
+const PINNED_STAMP: Stamp = { lamport: 0, origin: 'west', opId: PINNED_POST_ID, vv: { west: 0, east: 0 }, deliveredAt: null };
 const TEXT_KINDS: ReadonlySet<WriteKind> = new Set(['create', 'edit', 'resolve']);
 const LIKE_KINDS: ReadonlySet<WriteKind> = new Set(['like', 'unlike']);
 
@@ -139,7 +148,7 @@ export function check({ acked, attempted = [], final, reports }: CheckInput): Ch
   }
   const stampOf = (opId: string): Stamp | null => {
     const entry = applied.get(opId)?.[0];
-    return entry ? { lamport: entry.lamport, origin: entry.origin, opId } : null;
+    return entry ? { lamport: entry.lamport, origin: entry.origin, opId, vv: entry.vv, deliveredAt: entry.deliveredAt } : null;
   };
   const atOf = (opId: string): number | null => applied.get(opId)?.[0]?.at ?? null;
 
@@ -158,7 +167,21 @@ export function check({ acked, attempted = [], final, reports }: CheckInput): Ch
     const at = atOf(op.opId);
     if ((settledAt.get(op.postId) ?? []).some((healAt) => at === null || at <= healAt)) return true;
     const stamp = stampOf(op.opId);
-    return resolves.some((r) => r.postId === op.postId && r.opId !== op.opId && (stamp === null || compareStamps({ lamport: r.lamport, origin: r.origin, opId: r.opId }, stamp) > 0));
+    return resolves.some((r) => r.postId === op.postId && r.opId !== op.opId && (stamp === null || compareStamps({ ...r, vv: r.vv }, stamp) > 0));
+  };
+  const healTimes = new Set(reports.map((r) => r.at));
+  /**
+   * Why `lost` (acknowledged, unexplained) is not what the post shows, when `shown` is: null when
+   * that is no loss. Overwritten by a write that saw it: none. Ranking above the shown one: the
+   * register rule broke. Concurrent and settled by a heal (either crossed the link in it): the
+   * heal had to report it. Concurrent while the link carried them: the register rule (NET1).
+   */
+  const overwritten = (lost: Stamp, shown: Stamp): string | null => {
+    if (sawIt(shown, lost)) return null;
+    if (compareStamps(lost, shown) > 0) return 'ranks above the version shown';
+    const inHeal = (s: Stamp) => s.deliveredAt !== null && healTimes.has(s.deliveredAt);
+    if (inHeal(lost) || inHeal(shown)) return 'was concurrent with the version shown, and the heal that settled them does not report it';
+    return null;
   };
 
   const views: Record<Dc, Map<string, PostView>> = {
@@ -194,7 +217,10 @@ export function check({ acked, attempted = [], final, reports }: CheckInput): Ch
       if (!ackedIds.has(w.opId) || explained(w)) continue;
       const s = stampOf(w.opId);
       if (!shownStamp) lose(w, `the post shows ${JSON.stringify(post.text)}, which no known write wrote`);
-      else if (s && compareStamps(s, shownStamp) > 0) lose(w, `its text ${JSON.stringify(w.text)} ranks above the shown ${JSON.stringify(post.text)}`);
+      else if (s && s.opId !== shownStamp.opId) {
+        const why = overwritten(s, shownStamp);
+        if (why) lose(w, `its text ${JSON.stringify(w.text)} ${why} (${JSON.stringify(post.text)})`);
+      }
     }
   }
 
@@ -222,9 +248,10 @@ export function check({ acked, attempted = [], final, reports }: CheckInput): Ch
       if (s && (m.kind === 'like') === on && compareStamps(s, shownStamp) > 0) shownStamp = s;
     }
     for (const m of marks) {
-      if (!ackedIds.has(m.opId) || explained(m)) continue;
-      const s = stampOf(m.opId) ?? (complete ? null : { ...BASE, lamport: Number.MAX_SAFE_INTEGER });
-      if (s && compareStamps(s, shownStamp) > 0) lose(m, `the post shows ${first.author} ${on ? 'liking' : 'not liking'} it`);
+      if (!ackedIds.has(m.opId) || explained(m) || (m.kind === 'like') === on) continue;
+      const s = stampOf(m.opId) ?? (complete ? null : { ...BASE, lamport: Number.MAX_SAFE_INTEGER, vv: null });
+      const why = s && overwritten(s, shownStamp);
+      if (why) lose(m, `the post shows ${first.author} ${on ? 'liking' : 'not liking'} it; this mark ${why}`);
     }
   }
 

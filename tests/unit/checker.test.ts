@@ -10,9 +10,19 @@ import { check, isClean, type ClientOp, type FinalState } from '../support/check
 type Kind = ClientOp['kind'];
 
 /** One write: the client's record of it and the timeline entry the server shows for it. */
-function write(opId: string, kind: Kind, postId: string, author: string, dc: Dc, lamport: number, text: string | null = null, at = lamport) {
+function write(
+  opId: string,
+  kind: Kind,
+  postId: string,
+  author: string,
+  dc: Dc,
+  lamport: number,
+  text: string | null,
+  vv: [number, number],
+  { at = lamport, deliveredAt = at + 1 }: { at?: number; deliveredAt?: number } = {},
+) {
   const client: ClientOp = { opId, kind, postId, author, dc, text };
-  const entry: TimelineOpView = { opId, kind, postId, authorName: author, origin: dc, at, wall: at, lamport, vv: { west: 0, east: 0 }, deliveredAt: at + 1 };
+  const entry: TimelineOpView = { opId, kind, postId, authorName: author, origin: dc, at, wall: at, lamport, vv: { west: vv[0], east: vv[1] }, deliveredAt };
   return { client, entry };
 }
 
@@ -54,9 +64,9 @@ function writeView(opId: string, dc: Dc): WriteView {
 }
 
 // A small history: Ann posts in West, Ed edits the pinned post in East, Ed likes Ann's post.
-const create = write('op-create-1', 'create', 'op-create-1', 'ann', 'west', 1, 'hello');
-const pinEdit = write('op-pin-1', 'edit', 'pinned', 'ed', 'east', 2, 'notes v2');
-const like = write('op-like-1', 'like', 'op-create-1', 'ed', 'east', 3);
+const create = write('op-create-1', 'create', 'op-create-1', 'ann', 'west', 1, 'hello', [1, 0]);
+const pinEdit = write('op-pin-1', 'edit', 'pinned', 'ed', 'east', 2, 'notes v2', [0, 1]);
+const like = write('op-like-1', 'like', 'op-create-1', 'ed', 'east', 3, null, [1, 1]);
 const cleanPosts = () => [
   post('op-create-1', { text: 'hello', likedBy: ['ed'], vv: { west: 1, east: 1 }, lamport: 3 }),
   post('pinned', { authorId: 'class', text: 'notes v2', vv: { west: 0, east: 1 }, lamport: 2 }),
@@ -81,8 +91,8 @@ describe('[REL9] the checker', () => {
   });
 
   it('[REL9] an edit overwritten by a later one is not a loss; the later one replaced by the earlier is', () => {
-    const first = write('op-edit-1', 'edit', 'op-create-1', 'ann', 'west', 4, 'first');
-    const second = write('op-edit-2', 'edit', 'op-create-1', 'ann', 'west', 5, 'second');
+    const first = write('op-edit-1', 'edit', 'op-create-1', 'ann', 'west', 4, 'first', [2, 1]);
+    const second = write('op-edit-2', 'edit', 'op-create-1', 'ann', 'west', 5, 'second', [3, 1]);
     const ops = [...history, first, second];
     const shows = (text: string) => both([post('op-create-1', { text, likedBy: ['ed'], vv: { west: 3, east: 1 }, lamport: 5 }), cleanPosts()[1]!], ops.map((w) => w.entry));
     expect(isClean(check({ acked: ops.map((w) => w.client), final: shows('second'), reports: [] }))).toBe(true);
@@ -91,8 +101,8 @@ describe('[REL9] the checker', () => {
   });
 
   it('[REL9] an edit LWW discarded is explained by the report that lists it, and only by that', () => {
-    const west = write('op-west-edit', 'edit', 'pinned', 'ann', 'west', 10, 'west wins');
-    const east = write('op-east-edit', 'edit', 'pinned', 'ed', 'east', 11, 'east loses');
+    const west = write('op-west-edit', 'edit', 'pinned', 'ann', 'west', 10, 'west wins', [1, 0]);
+    const east = write('op-east-edit', 'edit', 'pinned', 'ed', 'east', 11, 'east loses', [0, 1]);
     const ops = [create, west, east];
     const final = both([post('op-create-1', { text: 'hello', vv: { west: 1, east: 0 }, lamport: 1 }), post('pinned', { authorId: 'class', text: 'west wins', vv: { west: 1, east: 1 }, lamport: 11 })], ops.map((w) => w.entry));
     expect(check({ acked: ops.map((w) => w.client), final, reports: [] }).missing.map((m) => m.opId)).toEqual(['op-east-edit']);
@@ -100,6 +110,18 @@ describe('[REL9] the checker', () => {
     expect(isClean(check({ acked: ops.map((w) => w.client), final, reports: [lww] }))).toBe(true);
     const otherOp = report({ lost: [{ postId: 'pinned', lost: writeView('op-something-else', 'east'), winner: writeView('op-west-edit', 'west'), reason: 'later', skewNote: null }] });
     expect(check({ acked: ops.map((w) => w.client), final, reports: [otherOp] }).missing).toHaveLength(1);
+  });
+
+  it('[REL9] concurrent edits: the register settles them silently over the link, but a heal that settles them must report it', () => {
+    // Ann in West and Ed in East edit the pinned post without seeing each other's edit; West's ranks below.
+    const settled = (deliveredAt: number) => {
+      const west = write('op-west-edit', 'edit', 'pinned', 'ann', 'west', 5, 'from west', [1, 0], { at: 10, deliveredAt });
+      const east = write('op-east-edit', 'edit', 'pinned', 'ed', 'east', 6, 'from east', [0, 1], { at: 11, deliveredAt: 12 });
+      const final = both([post('pinned', { authorId: 'class', text: 'from east', vv: { west: 1, east: 1 }, lamport: 6 })], [west.entry, east.entry]);
+      return check({ acked: [west.client, east.client], final, reports: [report({ at: 100 })] });
+    };
+    expect(isClean(settled(12))).toBe(true);
+    expect(settled(100).missing.map((m) => m.opId)).toEqual(['op-west-edit']);
   });
 
   it('[REL9] a post showing a text nobody wrote fails every acknowledged text write to it', () => {
@@ -113,7 +135,7 @@ describe('[REL9] the checker', () => {
   });
 
   it('[REL9] an undone delete is a loss unless a later merge heal resurrected the post', () => {
-    const del = write('op-del-1', 'delete', 'op-create-1', 'ann', 'west', 4, null, 50);
+    const del = write('op-del-1', 'delete', 'op-create-1', 'ann', 'west', 4, null, [2, 0], { at: 50 });
     const ops = [create, del];
     const final = both([post('op-create-1', { text: 'hello', vv: { west: 2, east: 0 }, lamport: 4 }), post('pinned', { authorId: 'class', text: PINNED_TEXT })], ops.map((w) => w.entry));
     const acked = ops.map((w) => w.client);
@@ -125,7 +147,7 @@ describe('[REL9] the checker', () => {
   });
 
   it('[REL9] a like must show unless a later unlike by the same person ranks above it', () => {
-    const unlike = write('op-unlike-1', 'unlike', 'op-create-1', 'ed', 'east', 4);
+    const unlike = write('op-unlike-1', 'unlike', 'op-create-1', 'ed', 'east', 4, null, [1, 2]);
     const ops = [create, like, unlike];
     const liked = (likedBy: string[]) => both([post('op-create-1', { text: 'hello', likedBy, vv: { west: 1, east: 2 }, lamport: 4 }), post('pinned', { authorId: 'class', text: PINNED_TEXT })], ops.map((w) => w.entry));
     expect(isClean(check({ acked: ops.map((w) => w.client), final: liked([]), reports: [] }))).toBe(true);
@@ -146,7 +168,7 @@ describe('[REL9] the checker', () => {
 
   it('[REL9] reports a create applied again under another id', () => {
     const again = post('server-made-id', { text: 'hello', vv: { west: 1, east: 0 } });
-    const copy = write('server-made-id', 'create', 'server-made-id', 'ann', 'west', 4, 'hello');
+    const copy = write('server-made-id', 'create', 'server-made-id', 'ann', 'west', 4, 'hello', [1, 0]);
     const result = check({ acked: history.map((w) => w.client), final: both([...cleanPosts(), again], [...history.map((w) => w.entry), copy.entry]), reports: [] });
     expect(result.duplicates).toEqual([expect.objectContaining({ postId: 'server-made-id', opId: 'op-create-1' })]);
   });
@@ -161,7 +183,7 @@ describe('[REL9] the checker', () => {
   });
 
   it('[REL9] a write that was never acknowledged may be missing', () => {
-    const ghost = write('op-ghost', 'create', 'op-ghost', 'ann', 'west', 9, 'maybe');
+    const ghost = write('op-ghost', 'create', 'op-ghost', 'ann', 'west', 9, 'maybe', [1, 0]);
     const result = check({ acked: history.map((w) => w.client), attempted: [ghost.client], final: both(cleanPosts(), history.map((w) => w.entry)), reports: [] });
     expect(isClean(result)).toBe(true);
   });
