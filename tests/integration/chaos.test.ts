@@ -60,7 +60,7 @@ describe('[REL9] seeded chaos against the real server', () => {
     expect(record.errors.get('bad_request') ?? 0, context).toBe(0);
     expect(final.inFlight, context).toEqual({ west: 0, east: 0 });
     expect(final.link.mode).toBe('up');
-  });
+  }, 60_000);
 });
 
 describe('[REL9] regressions the chaos found', () => {
