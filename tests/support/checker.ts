@@ -51,6 +51,7 @@ export interface CheckResult {
 }
 
 export interface CheckInput {
+  /** In the order the acks arrived: one author's writes are in the order that person made them. */
   acked: readonly ClientOp[];
   /** Writes sent but never acknowledged (retries exhausted): they may or may not be applied. */
   attempted?: readonly ClientOp[];
@@ -173,11 +174,16 @@ export function check({ acked, attempted = [], final, reports }: CheckInput): Ch
   /**
    * Why `lost` (acknowledged, unexplained) is not what the post shows, when `shown` is: null when
    * that is no loss. Overwritten by a write that saw it: none. Ranking above the shown one: the
-   * register rule broke. Concurrent and settled by a heal (either crossed the link in it): the
+   * register rule broke. Written later by the same person: their own choice. Concurrent and settled by a heal (either crossed the link in it): the
    * heal had to report it. Concurrent while the link carried them: the register rule (NET1).
    */
+  const ackOrder = new Map(acked.map((o, i) => [o.opId, i]));
+  const authorOf = new Map([...acked, ...attempted].map((o) => [o.opId, o.author]));
+  /** The same person wrote `shown` after `lost` was acknowledged (they roamed, say): their own later choice. */
+  const laterBySameAuthor = (lost: Stamp, shown: Stamp): boolean =>
+    authorOf.get(lost.opId) === authorOf.get(shown.opId) && (ackOrder.get(shown.opId) ?? -1) > (ackOrder.get(lost.opId) ?? Infinity);
   const overwritten = (lost: Stamp, shown: Stamp): string | null => {
-    if (sawIt(shown, lost)) return null;
+    if (sawIt(shown, lost) || laterBySameAuthor(lost, shown)) return null;
     if (compareStamps(lost, shown) > 0) return 'ranks above the version shown';
     const inHeal = (s: Stamp) => s.deliveredAt !== null && healTimes.has(s.deliveredAt);
     if (inHeal(lost) || inHeal(shown)) return 'was concurrent with the version shown, and the heal that settled them does not report it';

@@ -124,6 +124,18 @@ describe('[REL9] the checker', () => {
     expect(settled(100).missing.map((m) => m.opId)).toEqual(['op-west-edit']);
   });
 
+  it('[REL9] one person overwriting their own mark from the other side is no loss; someone else doing it unreported is', () => {
+    // Ed likes in East, roams to West and unlikes there before his like crossed; a heal delivers both.
+    const liked = write('op-like-e', 'like', 'op-create-1', 'ed', 'east', 3, null, [1, 1], { at: 10, deliveredAt: 100 });
+    const unliked = write('op-unlike-w', 'unlike', 'op-create-1', 'ed', 'west', 4, null, [2, 0], { at: 11, deliveredAt: 100 });
+    const final = both([post('op-create-1', { text: 'hello', vv: { west: 2, east: 1 }, lamport: 4 })], [create.entry, liked.entry, unliked.entry]);
+    const acked = [create.client, liked.client, unliked.client];
+    expect(isClean(check({ acked, final, reports: [report({ at: 100 })] }))).toBe(true);
+    // Acknowledged the other way round, the unlike came first: the like he made last is gone.
+    const reversed = [create.client, unliked.client, liked.client];
+    expect(check({ acked: reversed, final, reports: [report({ at: 100 })] }).missing.map((m) => m.opId)).toEqual(['op-like-e']);
+  });
+
   it('[REL9] a post showing a text nobody wrote fails every acknowledged text write to it', () => {
     const final = both([post('op-create-1', { text: 'tampered', likedBy: ['ed'], vv: { west: 1, east: 1 }, lamport: 3 }), cleanPosts()[1]!], history.map((w) => w.entry));
     expect(check({ acked: history.map((w) => w.client), final, reports: [] }).missing.map((m) => m.opId)).toEqual(['op-create-1']);
