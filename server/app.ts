@@ -27,6 +27,16 @@ export interface ServerOptions {
   rateLimit?: RateLimit | null;
   /** Origins besides the server's own that may open sockets (a proxy's public address). */
   allowedOrigins?: readonly string[];
+  /** Sessions with no write for this long end by themselves (SEC6); absent: never. */
+  idleMs?: number;
+}
+
+/** The port is taken: said in one line with the address (REL6). */
+export class PortInUseError extends Error {
+  constructor(host: string | undefined, port: number) {
+    super(`port ${port} on ${host ?? 'all interfaces'} is already in use (EADDRINUSE): stop the other server or set PORT`);
+    this.name = 'PortInUseError';
+  }
 }
 
 export interface RunningServer {
@@ -73,13 +83,21 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.log ? { log: options.log } : {}),
     ...(options.rateLimit === undefined ? {} : { rateLimit: options.rateLimit }),
+    ...(options.idleMs === undefined ? {} : { idleMs: options.idleMs }),
   });
   await realtime.restore();
 
-  await new Promise<void>((resolve, reject) => {
-    http.once('error', reject);
-    http.listen(options.port, options.host, () => resolve());
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      http.once('error', reject);
+      http.listen(options.port, options.host, () => resolve());
+    });
+  } catch (error) {
+    await realtime.close();
+    await io.close();
+    if ((error as { code?: unknown }).code === 'EADDRINUSE') throw new PortInUseError(options.host, options.port);
+    throw error;
+  }
   const port = (http.address() as AddressInfo).port;
   const shownHost = !options.host || options.host === '0.0.0.0' || options.host === '::' ? 'localhost' : options.host;
 
@@ -87,9 +105,18 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     url: `http://${shownHost}:${port}`,
     port,
     realtime,
+    /**
+     * Graceful stop (REL7): no new connections; every command already received is stored and
+     * answered; then the sockets close, then the database. A command that arrives meanwhile is
+     * stored before the database closes; its sender, disconnected, retries under the same op id.
+     */
     async close() {
-      realtime.close();
+      const drained = new Promise<void>((resolve) => http.close(() => resolve()));
+      await realtime.settle();
       await io.close();
+      await realtime.close();
+      http.closeAllConnections();
+      await drained;
       await options.store.close();
     },
   };

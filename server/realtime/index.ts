@@ -14,6 +14,7 @@ import {
   type ErrorCode,
   type PostView,
   type ServerToClientEvents,
+  type SessionEndView,
   type SettingsView,
 } from '../protocol/index.ts';
 import { DuplicateCodeError, type Store } from '../persistence/store.ts';
@@ -21,7 +22,7 @@ import { DATACENTERS, previewHeal, type Command, type PostCommand, type DcId, ty
 import { cutOfLinkMode } from '../sim/raft/index.ts';
 import { ConsensusRuntime } from './consensus.ts';
 import { DEFAULT_RATE_LIMIT, RateLimiter, type RateLimit } from './guard.ts';
-import { SessionRuntime, type Clock, type Committed, type RuntimeHooks } from './session-runtime.ts';
+import { SessionRestoreError, SessionRuntime, type Clock, type Committed, type RuntimeHooks } from './session-runtime.ts';
 import { hashSecret, newJoinCode, newSecret, secretMatches } from './secrets.ts';
 import {
   classSnapshot,
@@ -52,12 +53,17 @@ export interface RealtimeDeps {
   log?: (message: string) => void;
   /** Per-participant write limit (SEC3); null turns it off (benchmarks that post as fast as they can). */
   rateLimit?: RateLimit | null;
+  /** Sessions with no write for this long end by themselves (SEC6); absent: never. */
+  idleMs?: number;
 }
 
 export interface Realtime {
-  /** Rebuilds every stored session by replaying its log (REL1). */
+  /** Rebuilds every stored session by replaying its log (REL1); one that cannot be replayed is reported and skipped (REL4). */
   restore(): Promise<void>;
-  close(): void;
+  /** Resolves once every command received so far is stored and answered (graceful shutdown, REL7). */
+  settle(): Promise<void>;
+  /** Settles, then stops every session's timers. */
+  close(): Promise<void>;
   /** The live session behind a join code, for tests and benchmarks. */
   session(code: string): SessionRuntime | undefined;
 }
@@ -75,7 +81,7 @@ function fail<T>(code: ErrorCode, message: string): Ack<T> {
   return { ok: false, error: { code, message } };
 }
 
-function refused<T>(rejection: Rejection): Ack<T> {
+function refused<T>(rejection: Rejection | { code: 'ended'; message: string }): Ack<T> {
   return fail(rejection.code, rejection.message);
 }
 
@@ -111,7 +117,16 @@ export function createRealtime(io: AppServer, deps: RealtimeDeps): Realtime {
   const hooks: RuntimeHooks = {
     onCommitted: broadcast,
     onError: (error) => log(`session error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
+    onEnded: (runtime) => {
+      const end = runtime.ended;
+      if (end) io.to(rooms.all(runtime.record.id)).emit('session:ended', end);
+    },
+    idleMs: deps.idleMs,
   };
+
+  /** A snapshot with the session's end, when it has ended (SEC6). */
+  const withEnd = <T extends object>(runtime: SessionRuntime, snapshot: T): T & { ended?: SessionEndView } =>
+    runtime.ended ? { ...snapshot, ended: runtime.ended } : snapshot;
 
   function register(runtime: SessionRuntime): void {
     byId.set(runtime.record.id, runtime);
@@ -343,14 +358,14 @@ export function createRealtime(io: AppServer, deps: RealtimeDeps): Realtime {
       const participant = runtime.state.participants[participantId];
       if (!participant || !keptToken) return fail('internal', 'Joining failed; please try again.');
       attachStudent(socket, runtime, participant);
-      return { ok: true, data: { token: keptToken, snapshot: studentSnapshot(runtime.code, runtime.state, participant, clock()) } };
+      return { ok: true, data: { token: keptToken, snapshot: withEnd(runtime, studentSnapshot(runtime.code, runtime.state, participant, clock())) } };
     });
 
     route(socket, 'board:watch', schemas.boardWatch, ({ code }) => {
       const runtime = byCode.get(code);
       if (!runtime) return Promise.resolve(fail('unknown_session', `No session has the code ${code}.`));
       attachClassView(socket, runtime, false);
-      return Promise.resolve({ ok: true, data: classSnapshot(runtime.code, runtime.state, runtime.timeline, (id) => runtime.isOnline(id), clock()) });
+      return Promise.resolve({ ok: true, data: withEnd(runtime, classSnapshot(runtime.code, runtime.state, runtime.timeline, (id) => runtime.isOnline(id), clock())) });
     });
 
     route(socket, 'admin:watch', schemas.adminWatch, ({ code, secret }) => {
@@ -359,7 +374,7 @@ export function createRealtime(io: AppServer, deps: RealtimeDeps): Realtime {
         return Promise.resolve(fail('forbidden', 'That instructor link is not valid for this session.'));
       }
       attachClassView(socket, runtime, true);
-      return Promise.resolve({ ok: true, data: classSnapshot(runtime.code, runtime.state, runtime.timeline, (id) => runtime.isOnline(id), clock()) });
+      return Promise.resolve({ ok: true, data: withEnd(runtime, classSnapshot(runtime.code, runtime.state, runtime.timeline, (id) => runtime.isOnline(id), clock())) });
     });
 
     route(socket, 'post:create', schemas.postCreate, (p) =>
@@ -382,6 +397,12 @@ export function createRealtime(io: AppServer, deps: RealtimeDeps): Realtime {
       admin(socket, { type: 'link.configure', latencyMs, jitterMs }, (state) => ({ ok: true, data: linkView(state) })),
     );
     route(socket, 'admin:reset', schemas.adminReset, () => admin(socket, { type: 'session.reset' }, () => ({ ok: true, data: null })));
+    route(socket, 'admin:end', schemas.adminEnd, async () => {
+      const runtime = adminOf(socket);
+      if (!runtime) return fail('forbidden', 'Only the instructor can do that: open the admin link again.');
+      await runtime.end('instructor');
+      return runtime.ended ? { ok: true, data: runtime.ended } : fail('internal', 'The session could not be ended; please try again.');
+    });
     route(socket, 'admin:partition', schemas.adminPartition, ({ mode, slowLatencyMs }) =>
       admin(socket, { type: 'link.mode', mode, ...(slowLatencyMs === undefined ? {} : { slowLatencyMs }) }, settingsAck),
     );
@@ -449,10 +470,19 @@ export function createRealtime(io: AppServer, deps: RealtimeDeps): Realtime {
     async restore() {
       for (const record of await store.listSessions()) {
         if (byId.has(record.id)) continue;
-        register(SessionRuntime.fromLog(record, await store.readLog(record.id), store, clock, hooks));
+        try {
+          register(await SessionRuntime.load(record, store, clock, hooks));
+        } catch (error) {
+          if (!(error instanceof SessionRestoreError)) throw error;
+          log(error.message);
+        }
       }
     },
-    close() {
+    async settle() {
+      await Promise.all([...byId.values()].map((runtime) => runtime.settle()));
+    },
+    async close() {
+      await this.settle();
       for (const runtime of byId.values()) runtime.close();
       for (const view of consensus.values()) view.stop();
     },
