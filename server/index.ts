@@ -35,7 +35,8 @@ async function preparePages(dev: boolean): Promise<Pick<ServerOptions, 'pages' |
   return { pages: nextApp.getRequestHandler(), upgrade: nextApp.getUpgradeHandler() };
 }
 
-async function main(): Promise<RunningServer> {
+/** Opens the database, prepares the pages, listens; returns the server and its ready line. */
+async function main(): Promise<{ server: RunningServer; ready: string }> {
   const started = Date.now();
   const env = readEnv();
   const dev = env.NODE_ENV !== 'production';
@@ -52,20 +53,30 @@ async function main(): Promise<RunningServer> {
       ...(env.idleMs === undefined ? {} : { idleMs: env.idleMs }),
     });
     const mode = `${dev ? 'development' : 'production'}${env.SERVE_PAGES === 'on' ? '' : ', no pages'}`;
-    console.log(`Split-Brain Lab is ready on ${server.url} (${mode}, SQLite at ${shownPath(env.databaseFile)}, ${Date.now() - started} ms)`);
-    return server;
+    return { server, ready: `Split-Brain Lab is ready on ${server.url} (${mode}, SQLite at ${shownPath(env.databaseFile)}, ${Date.now() - started} ms)` };
   } catch (error) {
     await store.close().catch(() => {});
     throw error;
   }
 }
 
-function stopOnSignals(server: RunningServer): void {
+/**
+ * Installed before anything starts: a signal that comes during start-up ends the process at once
+ * (SQLite's transactions keep the file safe, and the OS drops the lock), one that comes later
+ * stops the running server gracefully. Installed late, a signal right after the ready line
+ * could still meet node's default action.
+ */
+function stopOnSignals(running: () => RunningServer | null): void {
   let stopping = false;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.on(signal, () => {
       if (stopping) return;
       stopping = true;
+      const server = running();
+      if (!server) {
+        console.log(`${signal} during start-up: stopped before serving.`);
+        process.exit(0);
+      }
       console.log(`${signal}: stopping; what was received is stored and answered first...`);
       setTimeout(() => {
         console.error(`Split-Brain Lab did not stop within ${STOP_DEADLINE_MS} ms: exiting anyway`);
@@ -85,8 +96,12 @@ function stopOnSignals(server: RunningServer): void {
   }
 }
 
+let running: RunningServer | null = null;
+stopOnSignals(() => running);
 try {
-  stopOnSignals(await main());
+  const started = await main();
+  running = started.server;
+  console.log(started.ready);
 } catch (error) {
   console.error(`Split-Brain Lab did not start: ${oneLine(error)}`);
   process.exit(1);
