@@ -4,6 +4,7 @@ import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import type { Command } from '../sim/index.ts';
 import { Prisma, PrismaClient } from './generated/client.ts';
 import { DatabaseInUseError, lockDatabase, type DatabaseLock } from './lock.ts';
+import { LogWriter } from './log-writer.ts';
 import { migrate } from './migrate.ts';
 import { DuplicateCodeError, type LogEntry, type SessionEndReason, type SessionRecord, type Store } from './store.ts';
 
@@ -90,8 +91,9 @@ export async function createPrismaStore(dbFile: string): Promise<Store> {
     await prisma.$connect();
     // WAL defaults to synchronous=NORMAL, where a power cut can undo the last commits: FULL syncs
     // the WAL on every commit, so what is acknowledged survives a crash and a power cut (REL1).
+    // The log itself is written by LogWriter, which sets the same on its connection.
     await prisma.$executeRawUnsafe('PRAGMA synchronous = FULL');
-    return prismaStore(prisma, lock);
+    return prismaStore(prisma, new LogWriter(dbFile), lock);
   } catch (error) {
     await prisma?.$disconnect().catch(() => {});
     lock?.release();
@@ -99,7 +101,7 @@ export async function createPrismaStore(dbFile: string): Promise<Store> {
   }
 }
 
-function prismaStore(prisma: PrismaClient, lock: DatabaseLock): Store {
+function prismaStore(prisma: PrismaClient, log: LogWriter, lock: DatabaseLock): Store {
 
   return {
     async createSession(session) {
@@ -123,57 +125,11 @@ function prismaStore(prisma: PrismaClient, lock: DatabaseLock): Store {
     },
 
     async append(sessionId, entry, token) {
-      const writes = [
-        prisma.logEntry.create({
-          data: { sessionId, seq: entry.seq, key: entry.key, at: entry.at, command: entry.command },
-        }),
-        ...(token
-          ? [
-              prisma.participantToken.upsert({
-                where: { sessionId_tokenHash: { sessionId, tokenHash: token.tokenHash } },
-                create: { sessionId, ...token },
-                update: { participantId: token.participantId },
-              }),
-            ]
-          : []),
-      ];
-      try {
-        // One transaction, and resolved only once committed and synced.
-        await prisma.$transaction(writes);
-        return 'stored';
-      } catch (e) {
-        // Only a retried key is a duplicate (REL2); a taken seq with a new key is a real conflict.
-        if (isUniqueViolation(e) && (await prisma.logEntry.count({ where: { sessionId, key: entry.key } })) > 0) return 'duplicate';
-        throw e;
-      }
+      const answer = await log.appendMany(sessionId, [token ? { entry, token } : { entry }]);
+      return answer.stored ? 'stored' : 'duplicate';
     },
 
-    async appendMany(sessionId, batch) {
-      if (batch.length === 0) return { stored: true };
-      return prisma.$transaction(async (tx) => {
-        const keys = batch.map(({ entry }) => entry.key);
-        const taken = new Set((await tx.logEntry.findMany({ where: { sessionId, key: { in: keys } }, select: { key: true } })).map((r) => r.key));
-        const duplicates: number[] = [];
-        keys.forEach((key, i) => {
-          if (taken.has(key)) duplicates.push(i);
-          taken.add(key);
-        });
-        if (duplicates.length > 0) return { stored: false, duplicates };
-        await tx.logEntry.createMany({
-          data: batch.map(({ entry }) => ({ sessionId, seq: entry.seq, key: entry.key, at: entry.at, command: entry.command })),
-        });
-        for (const { token } of batch) {
-          if (!token) continue;
-          await tx.participantToken.upsert({
-            where: { sessionId_tokenHash: { sessionId, tokenHash: token.tokenHash } },
-            create: { sessionId, ...token },
-            update: { participantId: token.participantId },
-          });
-        }
-        // Resolved only once committed, and (synchronous = FULL) synced: one sync for the whole batch.
-        return { stored: true };
-      });
-    },
+    appendMany: (sessionId, batch) => log.appendMany(sessionId, batch),
 
     async nextSeq(sessionId) {
       const { _max } = await prisma.logEntry.aggregate({ where: { sessionId }, _max: { seq: true } });
@@ -196,6 +152,7 @@ function prismaStore(prisma: PrismaClient, lock: DatabaseLock): Store {
     },
 
     async close() {
+      log.close();
       await prisma.$disconnect();
       lock.release();
     },
