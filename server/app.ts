@@ -34,6 +34,8 @@ export interface ServerOptions {
   allowedOrigins?: readonly string[];
   /** Next.js runs in development mode (its scripts need eval); by default unless NODE_ENV is production or test. */
   dev?: boolean;
+  /** Sessions with no write for this long end by themselves (SEC6); absent: never. */
+  idleMs?: number;
 }
 
 /**
@@ -61,6 +63,14 @@ export function securityHeaders(host: string, nonce: string, dev = false): Recor
     'X-Content-Type-Options': 'nosniff',
     'X-Frame-Options': 'DENY',
   };
+}
+
+/** The port is taken: said in one line with the address (REL6). */
+export class PortInUseError extends Error {
+  constructor(host: string | undefined, port: number) {
+    super(`port ${port} on ${host ?? 'all interfaces'} is already in use (EADDRINUSE): stop the other server or set PORT`);
+    this.name = 'PortInUseError';
+  }
 }
 
 export interface RunningServer {
@@ -124,13 +134,21 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     ...(options.rateLimit === undefined ? {} : { rateLimit: options.rateLimit }),
     ...(options.limits ? { limits: options.limits } : {}),
     trustProxy: options.trustProxy ?? false,
+    ...(options.idleMs === undefined ? {} : { idleMs: options.idleMs }),
   });
   await realtime.restore();
 
-  await new Promise<void>((resolve, reject) => {
-    http.once('error', reject);
-    http.listen(options.port, options.host, () => resolve());
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      http.once('error', reject);
+      http.listen(options.port, options.host, () => resolve());
+    });
+  } catch (error) {
+    await realtime.close();
+    await io.close();
+    if ((error as { code?: unknown }).code === 'EADDRINUSE') throw new PortInUseError(options.host, options.port);
+    throw error;
+  }
   const port = (http.address() as AddressInfo).port;
   publicAt = publicOrigins(port, options.host, options.allowedOrigins);
   const shownHost = !options.host || options.host === '0.0.0.0' || options.host === '::' ? 'localhost' : options.host;
@@ -139,9 +157,18 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     url: `http://${shownHost}:${port}`,
     port,
     realtime,
+    /**
+     * Graceful stop (REL7): no new connections; every command already received is stored and
+     * answered; then the sockets close, then the database. A command that arrives meanwhile is
+     * stored before the database closes; its sender, disconnected, retries under the same op id.
+     */
     async close() {
-      realtime.close();
+      const drained = new Promise<void>((resolve) => http.close(() => resolve()));
+      await realtime.settle();
       await io.close();
+      await realtime.close();
+      http.closeAllConnections();
+      await drained;
       await options.store.close();
     },
   };

@@ -29,6 +29,10 @@ const schema = z.object({
     .string()
     .regex(/^(off|\d+\/\d+(\.\d+)?)$/, 'WRITE_RATE_LIMIT is "off" or "burst/perSecond", e.g. 30/10')
     .default('30/10'),
+  /** Minutes without a stored write after which a session ends by itself (SEC6); 0 = never. */
+  SESSION_IDLE_MINUTES: z.coerce.number().min(0, 'SESSION_IDLE_MINUTES is a number of minutes, 0 for never').default(240),
+  /** `off` serves Socket.IO without the Next.js pages: the process tests start the real server without a build. */
+  SERVE_PAGES: z.enum(['on', 'off']).default('on'),
 });
 
 export type Env = z.infer<typeof schema> & {
@@ -36,6 +40,8 @@ export type Env = z.infer<typeof schema> & {
   allowedOrigins: string[];
   trustProxy: boolean;
   rateLimit: { burst: number; perSecond: number } | null;
+  /** SESSION_IDLE_MINUTES in ms; undefined when sessions never expire. */
+  idleMs: number | undefined;
 };
 
 export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
@@ -50,6 +56,7 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
     databaseFile: path.resolve(ROOT, file),
     allowedOrigins: parsed.data.ALLOWED_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
     trustProxy: parsed.data.TRUST_PROXY === '1' || parsed.data.TRUST_PROXY === 'true',
+    idleMs: parsed.data.SESSION_IDLE_MINUTES > 0 ? parsed.data.SESSION_IDLE_MINUTES * 60_000 : undefined,
     rateLimit: parsed.data.WRITE_RATE_LIMIT === 'off' || burst === undefined || perSecond === undefined ? null : { burst, perSecond },
   };
 }

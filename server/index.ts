@@ -1,43 +1,109 @@
 /**
  * The composition root: one HTTP server for the Next.js pages and Socket.IO, on PORT (3000).
- * In production it builds the pages first if no build exists, and it creates or migrates the
- * SQLite database by itself, so `npm start` on a fresh clone needs nothing else.
+ * It opens (creates, migrates, locks) the SQLite database first, so a bad path or a second server
+ * on the same file fails at once; then, in production, it builds the pages if no build exists.
+ * `npm start` on a fresh clone needs nothing else.
+ *
+ * A start-up failure exits 1 with one line naming what failed and where (REL6). SIGTERM and SIGINT
+ * stop it gracefully (REL7): `npm start` execs node, so the signal npm forwards reaches this process.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import next from 'next';
-import { startServer } from './app.ts';
+import { startServer, type RunningServer, type ServerOptions } from './app.ts';
 import { ROOT, readEnv } from './env.ts';
 import { createPrismaStore } from './persistence/prisma-store.ts';
 
-const env = readEnv();
-const dev = env.NODE_ENV !== 'production';
+/** A graceful stop that takes longer than this (a stuck client, a stuck disk) ends the process anyway. */
+const STOP_DEADLINE_MS = 4000;
 
-if (!dev && !existsSync(path.join(ROOT, '.next', 'BUILD_ID'))) {
-  console.log('No production build yet: running `next build` once (about a minute)...');
-  const build = spawnSync('npx', ['next', 'build'], { cwd: ROOT, stdio: 'inherit' });
-  if (build.status !== 0) process.exit(build.status ?? 1);
+/** Relative to the repository when inside it, else absolute. */
+const shownPath = (file: string) => (file.startsWith(ROOT + path.sep) ? path.relative(ROOT, file) : file);
+
+const oneLine = (error: unknown) => (error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, ' ');
+
+/** Next.js's handlers, after building once in production when there is no build yet. */
+async function preparePages(dev: boolean): Promise<Pick<ServerOptions, 'pages' | 'upgrade'>> {
+  if (!dev && !existsSync(path.join(ROOT, '.next', 'BUILD_ID'))) {
+    console.log('No production build yet: running `next build` once (about a minute)...');
+    const build = spawnSync('npx', ['next', 'build'], { cwd: ROOT, stdio: 'inherit' });
+    if (build.status !== 0) throw new Error(`\`next build\` in ${ROOT} failed (exit ${build.status ?? build.signal})`);
+  }
+  const { default: next } = await import('next');
+  const nextApp = next({ dev, dir: ROOT });
+  await nextApp.prepare();
+  return { pages: nextApp.getRequestHandler(), upgrade: nextApp.getUpgradeHandler() };
 }
 
-const started = Date.now();
-const nextApp = next({ dev, dir: ROOT });
-await nextApp.prepare();
-const store = await createPrismaStore(env.databaseFile);
-const server = await startServer({
-  port: env.PORT,
-  host: env.HOST,
-  store,
-  pages: nextApp.getRequestHandler(),
-  upgrade: nextApp.getUpgradeHandler(),
-  rateLimit: env.rateLimit,
-  allowedOrigins: env.allowedOrigins,
-  trustProxy: env.trustProxy,
-});
-console.log(`Split-Brain Lab is ready on ${server.url} (${dev ? 'development' : 'production'}, SQLite at ${path.relative(ROOT, env.databaseFile)}, ${Date.now() - started} ms)`);
+/** Opens the database, prepares the pages, listens; returns the server and its ready line. */
+async function main(): Promise<{ server: RunningServer; ready: string }> {
+  const started = Date.now();
+  const env = readEnv();
+  const dev = env.NODE_ENV !== 'production';
+  const store = await createPrismaStore(env.databaseFile);
+  try {
+    const pages = env.SERVE_PAGES === 'on' ? await preparePages(dev) : {};
+    const server = await startServer({
+      port: env.PORT,
+      host: env.HOST,
+      store,
+      ...pages,
+      rateLimit: env.rateLimit,
+      allowedOrigins: env.allowedOrigins,
+      trustProxy: env.trustProxy,
+      ...(env.idleMs === undefined ? {} : { idleMs: env.idleMs }),
+    });
+    const mode = `${dev ? 'development' : 'production'}${env.SERVE_PAGES === 'on' ? '' : ', no pages'}`;
+    return { server, ready: `Split-Brain Lab is ready on ${server.url} (${mode}, SQLite at ${shownPath(env.databaseFile)}, ${Date.now() - started} ms)` };
+  } catch (error) {
+    await store.close().catch(() => {});
+    throw error;
+  }
+}
 
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    void server.close().finally(() => process.exit(0));
-  });
+/**
+ * Installed before anything starts: a signal that comes during start-up ends the process at once
+ * (SQLite's transactions keep the file safe, and the OS drops the lock), one that comes later
+ * stops the running server gracefully. Installed late, a signal right after the ready line
+ * could still meet node's default action.
+ */
+function stopOnSignals(running: () => RunningServer | null): void {
+  let stopping = false;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      if (stopping) return;
+      stopping = true;
+      const server = running();
+      if (!server) {
+        console.log(`${signal} during start-up: stopped before serving.`);
+        process.exit(0);
+      }
+      console.log(`${signal}: stopping; what was received is stored and answered first...`);
+      setTimeout(() => {
+        console.error(`Split-Brain Lab did not stop within ${STOP_DEADLINE_MS} ms: exiting anyway`);
+        process.exit(1);
+      }, STOP_DEADLINE_MS).unref();
+      server.close().then(
+        () => {
+          console.log('Split-Brain Lab stopped.');
+          process.exit(0);
+        },
+        (error: unknown) => {
+          console.error(`Split-Brain Lab did not stop cleanly: ${oneLine(error)}`);
+          process.exit(1);
+        },
+      );
+    });
+  }
+}
+
+let running: RunningServer | null = null;
+stopOnSignals(() => running);
+try {
+  const started = await main();
+  running = started.server;
+  console.log(started.ready);
+} catch (error) {
+  console.error(`Split-Brain Lab did not start: ${oneLine(error)}`);
+  process.exit(1);
 }

@@ -1,16 +1,57 @@
-import { DuplicateCodeError, type AppendResult, type LogEntry, type ParticipantToken, type SessionRecord, type Store } from './store.ts';
+import { DuplicateCodeError, type AppendResult, type BatchResult, type LogEntry, type PendingEntry, type SessionRecord, type Store } from './store.ts';
+
+interface SessionLog {
+  entries: LogEntry[];
+  keys: Set<string>;
+  seqs: Set<number>;
+}
+
+/** Runs a synchronous store operation as the contract's promise: a throw becomes a rejection. */
+function settle<T>(operation: () => T): Promise<T> {
+  try {
+    return Promise.resolve(operation());
+  } catch (error) {
+    return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+  }
+}
 
 /** The store for tests and throwaway runs: the same contract as SQLite, kept in memory. */
 export function createMemoryStore(): Store {
   const sessions = new Map<string, SessionRecord>();
-  const logs = new Map<string, LogEntry[]>();
+  const logs = new Map<string, SessionLog>();
   const tokens = new Map<string, string>();
+
+  /** Checks a batch against the contract without changing anything; throws on a real conflict. */
+  function check(sessionId: string, batch: readonly PendingEntry[]): { log: SessionLog; duplicates: number[] } {
+    const log = logs.get(sessionId);
+    if (!log) throw new Error(`unknown session ${sessionId}`);
+    const keys = new Set<string>();
+    const seqs = new Set<number>();
+    const duplicates: number[] = [];
+    batch.forEach(({ entry }, i) => {
+      if (log.keys.has(entry.key) || keys.has(entry.key)) duplicates.push(i);
+      else if (log.seqs.has(entry.seq) || seqs.has(entry.seq)) throw new Error(`seq ${entry.seq} already stored`);
+      keys.add(entry.key);
+      seqs.add(entry.seq);
+    });
+    return { log, duplicates };
+  }
+
+  function store(sessionId: string, log: SessionLog, batch: readonly PendingEntry[]): void {
+    for (const { entry, token } of batch) {
+      // A structured clone, so later changes to the caller's objects cannot change what was "stored".
+      log.entries.push(structuredClone(entry));
+      log.keys.add(entry.key);
+      log.seqs.add(entry.seq);
+      if (token) tokens.set(`${sessionId}:${token.tokenHash}`, token.participantId);
+    }
+  }
 
   return {
     createSession(session) {
       for (const s of sessions.values()) if (s.code === session.code) return Promise.reject(new DuplicateCodeError(session.code));
       sessions.set(session.id, { ...session });
-      logs.set(session.id, []);
+      logs.set(session.id, { entries: [], keys: new Set(), seqs: new Set() });
       return Promise.resolve();
     },
     findSessionByCode(code) {
@@ -20,18 +61,36 @@ export function createMemoryStore(): Store {
     listSessions() {
       return Promise.resolve([...sessions.values()].map((s) => ({ ...s })));
     },
-    append(sessionId: string, entry: LogEntry, token?: ParticipantToken): Promise<AppendResult> {
-      const log = logs.get(sessionId);
-      if (!log) return Promise.reject(new Error(`unknown session ${sessionId}`));
-      if (log.some((e) => e.key === entry.key)) return Promise.resolve('duplicate');
-      if (log.some((e) => e.seq === entry.seq)) return Promise.reject(new Error(`seq ${entry.seq} already stored`));
-      // A structured clone, so later changes to the caller's objects cannot change what was "stored".
-      log.push(structuredClone(entry));
-      if (token) tokens.set(`${sessionId}:${token.tokenHash}`, token.participantId);
-      return Promise.resolve('stored');
+    append(sessionId, entry, token) {
+      return settle((): AppendResult => {
+        const batch = [token ? { entry, token } : { entry }];
+        const { log, duplicates } = check(sessionId, batch);
+        if (duplicates.length > 0) return 'duplicate';
+        store(sessionId, log, batch);
+        return 'stored';
+      });
+    },
+    appendMany(sessionId, batch) {
+      return settle((): BatchResult => {
+        const { log, duplicates } = check(sessionId, batch);
+        if (duplicates.length > 0) return { stored: false, duplicates };
+        store(sessionId, log, batch);
+        return { stored: true };
+      });
     },
     readLog(sessionId) {
-      return Promise.resolve([...(logs.get(sessionId) ?? [])].sort((a, b) => a.seq - b.seq).map((e) => structuredClone(e)));
+      return Promise.resolve([...(logs.get(sessionId)?.entries ?? [])].sort((a, b) => a.seq - b.seq).map((e) => structuredClone(e)));
+    },
+    nextSeq(sessionId) {
+      let next = 0;
+      for (const seq of logs.get(sessionId)?.seqs ?? []) next = Math.max(next, seq + 1);
+      return Promise.resolve(next);
+    },
+    endSession(sessionId, at, reason) {
+      const session = sessions.get(sessionId);
+      if (!session) return Promise.reject(new Error(`unknown session ${sessionId}`));
+      if (session.endedAt === undefined) sessions.set(sessionId, { ...session, endedAt: at, endReason: reason });
+      return Promise.resolve();
     },
     findParticipantByToken(sessionId, tokenHash) {
       return Promise.resolve(tokens.get(`${sessionId}:${tokenHash}`) ?? null);

@@ -14,7 +14,13 @@ export interface SessionRecord {
   /** Seeds the core's PRNG, so a replay draws the same jitter. */
   seed: number;
   createdAt: number;
+  /** When the session ended (SEC6): an ended session is read-only, and stays ended across restarts. */
+  endedAt?: number;
+  endReason?: SessionEndReason;
 }
+
+/** Why a session ended: the instructor ended it, or nobody wrote for SESSION_IDLE_MINUTES. */
+export type SessionEndReason = 'instructor' | 'idle';
 
 /** One accepted command, with the server time it was accepted at. */
 export interface LogEntry {
@@ -34,6 +40,19 @@ export interface ParticipantToken {
 
 export type AppendResult = 'stored' | 'duplicate';
 
+/** One entry of a group commit, with the participant's token when it is a join. */
+export interface PendingEntry {
+  entry: LogEntry;
+  token?: ParticipantToken;
+}
+
+/**
+ * A group commit stores all its entries or none. It stores none when a key is already stored or
+ * repeats inside the batch: `duplicates` lists those entries' positions, and the caller retries
+ * the batch one entry at a time, where `append` answers each duplicate for itself.
+ */
+export type BatchResult = { stored: true } | { stored: false; duplicates: number[] };
+
 export interface Store {
   /** Fails with DuplicateCodeError when the join code is taken. */
   createSession(session: SessionRecord): Promise<void>;
@@ -46,8 +65,20 @@ export interface Store {
    * An entry whose key the session already has is not stored again: 'duplicate'.
    */
   append(sessionId: string, entry: LogEntry, token?: ParticipantToken): Promise<AppendResult>;
+  /**
+   * Group commit: every entry in one transaction, so a burst of writes costs one sync, not one
+   * each. Resolves only once they are durable (REL1). All or nothing, see BatchResult.
+   */
+  appendMany(sessionId: string, batch: readonly PendingEntry[]): Promise<BatchResult>;
   /** The session's log in `seq` order. */
   readLog(sessionId: string): Promise<LogEntry[]>;
+  /**
+   * The seq the next entry gets: the stored maximum + 1 (0 for an empty log). Not the log's
+   * length: an entry the core refuses on replay still holds its seq (REL4).
+   */
+  nextSeq(sessionId: string): Promise<number>;
+  /** Marks the session ended (SEC6); ending an ended session keeps the first end. */
+  endSession(sessionId: string, at: number, reason: SessionEndReason): Promise<void>;
   findParticipantByToken(sessionId: string, tokenHash: string): Promise<string | null>;
   close(): Promise<void>;
 }

@@ -101,6 +101,8 @@ export type ErrorCode =
   | 'no_conflict'
   | 'rate_limited'
   | 'invalid'
+  /** The session has ended (SEC6): it can be watched and re-joined, not changed. */
+  | 'ended'
   | 'internal';
 
 /** Every request is answered with an Ack: data, or an error a person can read. */
@@ -144,6 +146,7 @@ export const schemas = {
     })
     .strict(),
   adminReset: z.object({}).strict(),
+  adminEnd: z.object({}).strict(),
   adminPartition: z
     .object({ mode: z.enum(LINK_MODES), slowLatencyMs: z.number().int().min(500).max(LIMITS.maxLatencyMs).optional() })
     .strict(),
@@ -402,6 +405,12 @@ export interface DivergenceView {
   likesDiffer: number;
 }
 
+/** A session that has ended (SEC6): by the instructor, or after SESSION_IDLE_MINUTES without a write. */
+export interface SessionEndView {
+  at: number;
+  reason: 'instructor' | 'idle';
+}
+
 /** What a student sees: their own datacenter's copy only. */
 export interface StudentSnapshot {
   code: string;
@@ -420,6 +429,8 @@ export interface StudentSnapshot {
   lastHeal: HealReportView | null;
   /** Server time when the snapshot was made, so the page can show clocks. */
   serverNow: number;
+  /** Present once the session has ended: the page shows it read-only. */
+  ended?: SessionEndView;
 }
 
 /** What the board and the admin page see: both datacenters. */
@@ -435,6 +446,8 @@ export interface ClassSnapshot {
   timeline: TimelineView;
   lastHeal: HealReportView | null;
   serverNow: number;
+  /** Present once the session has ended: the page shows it read-only. */
+  ended?: SessionEndView;
 }
 
 export interface JoinResult {
@@ -466,6 +479,8 @@ export interface ClientToServerEvents {
   'post:unlike': (payload: PostTargetPayload, ack: AckFn<PostView>) => void;
   'admin:link': (payload: AdminLinkPayload, ack: AckFn<LinkView>) => void;
   'admin:reset': (payload: Record<string, never>, ack: AckFn<null>) => void;
+  /** SEC6: the instructor ends the session for good; it stays readable. */
+  'admin:end': (payload: Record<string, never>, ack: AckFn<SessionEndView>) => void;
   'admin:partition': (payload: AdminPartitionPayload, ack: AckFn<SettingsView>) => void;
   'admin:skew': (payload: AdminSkewPayload, ack: AckFn<SettingsView>) => void;
   'admin:consistency': (payload: AdminConsistencyPayload, ack: AckFn<SettingsView>) => void;
@@ -505,6 +520,8 @@ export interface ServerToClientEvents {
   'me:moved': (change: { to: Dc }) => void;
   /** The instructor reset the session: fetch a fresh snapshot. */
   'session:reset': () => void;
+  /** The session ended (SEC6): every page shows it read-only from now on. */
+  'session:ended': (end: SessionEndView) => void;
 }
 
 /** The handshake's `auth` field: the server refuses another protocol version. */

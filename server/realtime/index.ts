@@ -14,6 +14,7 @@ import {
   type ErrorCode,
   type PostView,
   type ServerToClientEvents,
+  type SessionEndView,
   type SettingsView,
   type StudentSnapshot,
 } from '../protocol/index.ts';
@@ -23,7 +24,7 @@ import { cutOfLinkMode } from '../sim/raft/index.ts';
 import { ConsensusRuntime } from './consensus.ts';
 import { DEFAULT_RATE_LIMIT, Guard, LogThrottle, clientAddress, defaultLimits, type Limits, type RateLimit, type Requester } from './guard.ts';
 import { LastReadable } from './readable.ts';
-import { SessionRuntime, type Clock, type Committed, type RuntimeHooks } from './session-runtime.ts';
+import { SessionRestoreError, SessionRuntime, type Clock, type Committed, type RuntimeHooks } from './session-runtime.ts';
 import { hashSecret, newJoinCode, newSecret, secretMatches } from './secrets.ts';
 import {
   classSnapshot,
@@ -66,12 +67,17 @@ export interface RealtimeDeps {
   limits?: Partial<Limits>;
   /** The client address comes from X-Forwarded-For (behind a trusted proxy). */
   trustProxy?: boolean;
+  /** Sessions with no write for this long end by themselves (SEC6); absent: never. */
+  idleMs?: number;
 }
 
 export interface Realtime {
-  /** Rebuilds every stored session by replaying its log (REL1). */
+  /** Rebuilds every stored session by replaying its log (REL1); one that cannot be replayed is reported and skipped (REL4). */
   restore(): Promise<void>;
-  close(): void;
+  /** Resolves once every command received so far is stored and answered (graceful shutdown, REL7). */
+  settle(): Promise<void>;
+  /** Settles, then stops every session's timers. */
+  close(): Promise<void>;
   /** The live session behind a join code, for tests and benchmarks. */
   session(code: string): SessionRuntime | undefined;
 }
@@ -89,7 +95,7 @@ function fail<T>(code: ErrorCode, message: string): Ack<T> {
   return { ok: false, error: { code, message } };
 }
 
-function refused<T>(rejection: Rejection): Ack<T> {
+function refused<T>(rejection: Rejection | { code: 'ended'; message: string }): Ack<T> {
   return fail(rejection.code, rejection.message);
 }
 
@@ -135,7 +141,16 @@ export function createRealtime(io: AppServer, deps: RealtimeDeps): Realtime {
   const hooks: RuntimeHooks = {
     onCommitted: broadcast,
     onError: (error) => log(`session error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
+    onEnded: (runtime) => {
+      const end = runtime.ended;
+      if (end) io.to(rooms.all(runtime.record.id)).emit('session:ended', end);
+    },
+    idleMs: deps.idleMs,
   };
+
+  /** A snapshot with the session's end, when it has ended (SEC6). */
+  const withEnd = <T extends object>(runtime: SessionRuntime, snapshot: T): T & { ended?: SessionEndView } =>
+    runtime.ended ? { ...snapshot, ended: runtime.ended } : snapshot;
 
   function register(runtime: SessionRuntime): void {
     byId.set(runtime.record.id, runtime);
@@ -344,7 +359,7 @@ export function createRealtime(io: AppServer, deps: RealtimeDeps): Realtime {
 
   /** A student's snapshot, holding back what their side cannot read (CAP4). */
   function snapshotFor(runtime: SessionRuntime, state: SimState, me: Participant): StudentSnapshot {
-    return studentSnapshot(runtime.code, state, me, clock(), readable.view(runtime.record.id, state, me.home));
+    return withEnd(runtime, studentSnapshot(runtime.code, state, me, clock(), readable.view(runtime.record.id, state, me.home)));
   }
 
   /** An instructor's command (SEC1): only from a socket that presented the session's secret. */
@@ -442,7 +457,7 @@ export function createRealtime(io: AppServer, deps: RealtimeDeps): Realtime {
       const runtime = byCode.get(code);
       if (!runtime) return wrongGuess(socket, fail('unknown_session', `No session has the code ${code}.`));
       attachClassView(socket, runtime, false);
-      return { ok: true, data: classSnapshot(runtime.code, runtime.state, runtime.timeline, (id) => runtime.isOnline(id), clock()) };
+      return { ok: true, data: withEnd(runtime, classSnapshot(runtime.code, runtime.state, runtime.timeline, (id) => runtime.isOnline(id), clock())) };
     });
 
     route(socket, 'admin:watch', schemas.adminWatch, async ({ code, secret }) => {
@@ -452,7 +467,7 @@ export function createRealtime(io: AppServer, deps: RealtimeDeps): Realtime {
         return wrongGuess(socket, fail('forbidden', 'That instructor link is not valid for this session.'));
       }
       attachClassView(socket, runtime, true);
-      return { ok: true, data: classSnapshot(runtime.code, runtime.state, runtime.timeline, (id) => runtime.isOnline(id), clock()) };
+      return { ok: true, data: withEnd(runtime, classSnapshot(runtime.code, runtime.state, runtime.timeline, (id) => runtime.isOnline(id), clock())) };
     });
 
     route(socket, 'post:create', schemas.postCreate, (p) =>
@@ -475,6 +490,12 @@ export function createRealtime(io: AppServer, deps: RealtimeDeps): Realtime {
       admin(socket, { type: 'link.configure', latencyMs, jitterMs }, (state) => ({ ok: true, data: linkView(state) })),
     );
     route(socket, 'admin:reset', schemas.adminReset, () => admin(socket, { type: 'session.reset' }, () => ({ ok: true, data: null })));
+    route(socket, 'admin:end', schemas.adminEnd, async () => {
+      const runtime = adminOf(socket);
+      if (!runtime) return fail('forbidden', 'Only the instructor can do that: open the admin link again.');
+      await runtime.end('instructor');
+      return runtime.ended ? { ok: true, data: runtime.ended } : fail('internal', 'The session could not be ended; please try again.');
+    });
     route(socket, 'admin:partition', schemas.adminPartition, ({ mode, slowLatencyMs }) =>
       admin(socket, { type: 'link.mode', mode, ...(slowLatencyMs === undefined ? {} : { slowLatencyMs }) }, settingsAck),
     );
@@ -544,14 +565,22 @@ export function createRealtime(io: AppServer, deps: RealtimeDeps): Realtime {
     async restore() {
       for (const record of await store.listSessions()) {
         if (byId.has(record.id)) continue;
-        const entries = await store.readLog(record.id);
-        const runtime = SessionRuntime.fromLog(record, entries, store, clock, hooks);
-        register(runtime);
-        // CAP4: a side that cannot read keeps the view it could last read, as before the restart.
-        if (DATACENTERS.some((dc) => !quorumStatus(runtime.state, dc).canRead)) readable.restore(record.id, record.seed, entries);
+        try {
+          const runtime = await SessionRuntime.load(record, store, clock, hooks);
+          register(runtime);
+          // CAP4: a side that cannot read keeps the view it could last read, as before the restart.
+          if (DATACENTERS.some((dc) => !quorumStatus(runtime.state, dc).canRead)) readable.restore(record.id, record.seed, await store.readLog(record.id));
+        } catch (error) {
+          if (!(error instanceof SessionRestoreError)) throw error;
+          log(error.message);
+        }
       }
     },
-    close() {
+    async settle() {
+      await Promise.all([...byId.values()].map((runtime) => runtime.settle()));
+    },
+    async close() {
+      await this.settle();
       for (const runtime of byId.values()) runtime.close();
       for (const view of consensus.values()) view.stop();
     },

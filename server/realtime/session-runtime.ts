@@ -1,9 +1,11 @@
 /**
  * One live session: the core's current state, the order commands are applied in, and the timer
- * that delivers replication messages when they are due. Every command goes
- * core -> store -> commit, one at a time, so what is acknowledged is what is stored (REL1).
+ * that delivers replication messages when they are due. Every command goes core -> store ->
+ * commit, in arrival order, so what is acknowledged is what is stored (REL1). Commands that queue
+ * up while the store is writing are stored together in one transaction (group commit): one sync
+ * for the burst instead of one per write, and still no ack before its entry is durable.
  */
-import type { LogEntry, ParticipantToken, SessionRecord, Store } from '../persistence/store.ts';
+import type { BatchResult, LogEntry, ParticipantToken, PendingEntry, SessionEndReason, SessionRecord, Store } from '../persistence/store.ts';
 import {
   EMPTY_TIMELINE,
   createInitialState,
@@ -20,8 +22,14 @@ import {
 
 export type Clock = () => number;
 
+/** A refusal of the runtime's own, not the core's: the session has ended and is read-only (SEC6). */
+export interface EndedRefusal {
+  readonly code: 'ended';
+  readonly message: string;
+}
+
 /** Outcome of one command: refused (nothing stored), or applied with the state after it. */
-export type Outcome = { ok: false; error: Rejection } | { ok: true; state: SimState; events: readonly SimEvent[] };
+export type Outcome = { ok: false; error: Rejection | EndedRefusal } | { ok: true; state: SimState; events: readonly SimEvent[] };
 
 /** One committed change: the state right after it, its events, and the timeline ops it touched. */
 export interface Committed {
@@ -39,12 +47,61 @@ export interface RuntimeHooks {
    */
   onCommitted(runtime: SessionRuntime, change: Committed): void;
   onError(error: unknown): void;
+  /** Told once when the session ends (SEC6), after the end is stored. */
+  onEnded?(runtime: SessionRuntime): void;
+  /** A session with no stored command for this long ends by itself (SEC6); absent: never. */
+  idleMs?: number;
 }
 
+/** When and why a session ended. */
+export interface SessionEnd {
+  at: number;
+  reason: SessionEndReason;
+}
+
+/** A session whose stored log cannot be replayed: one line with its join code (REL4). */
+export class SessionRestoreError extends Error {
+  constructor(
+    readonly code: string,
+    cause: unknown,
+  ) {
+    super(`session ${code} is not served: its stored log cannot be read or replayed (${(cause instanceof Error ? cause.message : String(cause)).replace(/\s+/g, ' ')})`);
+    this.name = 'SessionRestoreError';
+  }
+}
+
+/** The most commands one transaction stores; a longer queue is written in several. */
+const MAX_BATCH = 256;
+
+const ENDED: EndedRefusal = { code: 'ended', message: 'This session has ended: it can be read, but not changed.' };
+
+interface CommandJob {
+  kind: 'command';
+  command: Command;
+  key: string;
+  token: ParticipantToken | undefined;
+  resolve(outcome: Outcome): void;
+  reject(error: unknown): void;
+}
+
+interface TaskJob {
+  kind: 'task';
+  run(): Promise<void> | void;
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
+/** A command that changes something is stored; one whose only effects are deliveries (a retry, a repeated join) is not. */
+const changesSomething = (events: readonly SimEvent[]) => events.some((e) => !(e.type === 'op.applied' && !e.local));
+
 export class SessionRuntime {
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly jobs: (CommandJob | TaskJob)[] = [];
+  private draining = false;
+  private tickQueued = false;
   private timer: NodeJS.Timeout | null = null;
+  private idleTimer: NodeJS.Timeout | null = null;
   private closed = false;
+  private ending: SessionEnd | null;
   /** Sockets per participant: a person with two tabs is online until both close. */
   readonly presence = new Map<string, number>();
 
@@ -53,25 +110,55 @@ export class SessionRuntime {
     private current: SimState,
     private history: Timeline,
     private nextSeq: number,
+    /** Server time of the last stored command (or of creation): idle expiry counts from here. */
+    private lastActivity: number,
     private readonly store: Store,
     private readonly clock: Clock,
     private readonly hooks: RuntimeHooks,
-  ) {}
+  ) {
+    this.ending = record.endedAt === undefined ? null : { at: record.endedAt, reason: record.endReason ?? 'instructor' };
+  }
 
-  /** A new session, or one rebuilt from its stored log (restart recovery, REL1). */
-  static fromLog(record: SessionRecord, log: readonly LogEntry[], store: Store, clock: Clock, hooks: RuntimeHooks): SessionRuntime {
+  /**
+   * A new session, or one rebuilt from a log (restart recovery, REL1). `nextSeq` defaults to the
+   * log's highest seq + 1; a throw from the core escapes (see `load`).
+   */
+  static fromLog(record: SessionRecord, log: readonly LogEntry[], store: Store, clock: Clock, hooks: RuntimeHooks, nextSeq?: number): SessionRuntime {
     let state = createInitialState(record.seed);
     let timeline = EMPTY_TIMELINE;
+    let lastActivity = record.createdAt;
+    let maxSeq = -1;
     for (const entry of log) {
       const result = step(state, entry.command, { now: entry.at });
       if (result.ok) {
         state = result.state;
         timeline = recordTimeline(timeline, result.events, state).timeline;
       } else hooks.onError(new Error(`session ${record.code}: stored command ${entry.seq} no longer applies: ${result.error.message}`));
+      lastActivity = Math.max(lastActivity, entry.at);
+      maxSeq = Math.max(maxSeq, entry.seq);
     }
-    const runtime = new SessionRuntime(record, state, timeline, log.length, store, clock, hooks);
+    const runtime = new SessionRuntime(record, state, timeline, nextSeq ?? maxSeq + 1, lastActivity, store, clock, hooks);
     // Messages that were in flight when the server stopped are delivered now, or when due.
     runtime.tick();
+    runtime.armIdle();
+    return runtime;
+  }
+
+  /**
+   * Rebuilds a stored session: its log replayed, the next seq from the stored maximum (REL4), and
+   * ended at once if it has been idle too long (SEC6). A log that cannot be read, or that the core
+   * throws on, rejects with a SessionRestoreError, so the caller can report it and serve every
+   * other session.
+   */
+  static async load(record: SessionRecord, store: Store, clock: Clock, hooks: RuntimeHooks): Promise<SessionRuntime> {
+    let runtime: SessionRuntime;
+    try {
+      const [log, nextSeq] = await Promise.all([store.readLog(record.id), store.nextSeq(record.id)]);
+      runtime = SessionRuntime.fromLog(record, log, store, clock, hooks, nextSeq);
+    } catch (error) {
+      throw new SessionRestoreError(record.code, error);
+    }
+    if (runtime.idleExpired()) await runtime.end('idle');
     return runtime;
   }
 
@@ -88,46 +175,153 @@ export class SessionRuntime {
     return this.record.code;
   }
 
+  /** Set once the session has ended (SEC6): from then on it is read-only. */
+  get ended(): SessionEnd | null {
+    return this.ending;
+  }
+
   isOnline(participantId: string): boolean {
     return (this.presence.get(participantId) ?? 0) > 0;
   }
 
   /**
    * Applies a command: core, then store, then commit and broadcast. Resolves after the entry is
-   * durable. A command that changes nothing (a retried op id, a repeated join) is not stored.
+   * durable. A command that changes nothing (a retried op id, a repeated join) is not stored. A
+   * command the store already holds under `key` is the retry it is: answered with the current
+   * state, and the step's result is dropped, so nothing is applied or stored twice (REL4).
    */
   execute(command: Command, key: string, token?: ParticipantToken): Promise<Outcome> {
-    return this.enqueue(async () => {
-      const at = Math.max(this.clock(), this.current.now);
-      const result = step(this.current, command, { now: at });
-      if (!result.ok) return result;
-      const changed = result.events.some((e) => !(e.type === 'op.applied' && !e.local));
-      if (!changed) {
-        // Only deliveries happened: the command was a no-op (a retry, a repeated join). Keep them.
-        this.commit(result.state, result.events);
-        return result;
-      }
-      await this.store.append(this.record.id, { seq: this.nextSeq, key, at, command }, token);
-      this.nextSeq += 1;
-      this.commit(result.state, result.events);
-      return result;
+    return new Promise<Outcome>((resolve, reject) => {
+      this.push({ kind: 'command', command, key, token, resolve, reject });
+    });
+  }
+
+  /** Ends the session (SEC6), stored before it takes effect; ending an ended session changes nothing. */
+  end(reason: SessionEndReason): Promise<void> {
+    return this.run(async () => {
+      if (this.ending) return;
+      const at = this.clock();
+      await this.store.endSession(this.record.id, at, reason);
+      this.ending = { at, reason };
+      this.clearIdle();
+      this.hooks.onEnded?.(this);
     });
   }
 
   /** Delivers what is due now. Ticks are never stored: any later command re-derives them. */
   tick(): void {
-    void this.enqueue(() => {
+    if (this.tickQueued) return;
+    this.tickQueued = true;
+    void this.run(() => {
+      this.tickQueued = false;
       const result = step(this.current, { type: 'tick' }, { now: Math.max(this.clock(), this.current.now) });
       if (result.ok) this.commit(result.state, result.events);
-      else this.schedule();
-      return Promise.resolve();
-    });
+      this.schedule();
+    }).catch((error: unknown) => this.hooks.onError(error));
+  }
+
+  /** Resolves once every command queued so far is stored and answered (graceful shutdown). */
+  async settle(): Promise<void> {
+    while (this.draining || this.jobs.length > 0) await this.run(() => {});
   }
 
   close(): void {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    this.clearIdle();
+  }
+
+  private run(task: () => Promise<void> | void): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.push({ kind: 'task', run: task, resolve, reject });
+    });
+  }
+
+  private push(job: CommandJob | TaskJob): void {
+    this.jobs.push(job);
+    if (!this.draining) void this.drain();
+  }
+
+  /** Runs the queue in order; consecutive commands go to the store as one batch. */
+  private async drain(): Promise<void> {
+    this.draining = true;
+    try {
+      while (this.jobs.length > 0) {
+        const first = this.jobs[0]!;
+        if (first.kind === 'task') {
+          this.jobs.shift();
+          try {
+            await first.run();
+            first.resolve();
+          } catch (error) {
+            first.reject(error);
+          }
+          continue;
+        }
+        let n = 1;
+        while (n < this.jobs.length && n < MAX_BATCH && this.jobs[n]!.kind === 'command') n += 1;
+        await this.runBatch(this.jobs.splice(0, n) as CommandJob[]);
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  /**
+   * Steps each command on the state the previous one left, stores every change in one transaction,
+   * then commits and answers them in order. If the store fails, nothing is committed and every
+   * command of the batch fails: the state is as before, and no one is told "ok" (REL1).
+   */
+  private async runBatch(batch: readonly CommandJob[]): Promise<void> {
+    if (this.ending) {
+      for (const job of batch) job.resolve({ ok: false, error: ENDED });
+      return;
+    }
+    let state = this.current;
+    let seq = this.nextSeq;
+    const staged: PendingEntry[] = [];
+    const stepped: { job: CommandJob; outcome: Outcome }[] = [];
+    for (const job of batch) {
+      const at = Math.max(this.clock(), state.now);
+      let result;
+      try {
+        result = step(state, job.command, { now: at });
+      } catch (error) {
+        job.reject(error);
+        continue;
+      }
+      stepped.push({ job, outcome: result });
+      if (!result.ok) continue;
+      state = result.state;
+      if (changesSomething(result.events)) {
+        staged.push({ entry: { seq, key: job.key, at, command: job.command }, ...(job.token ? { token: job.token } : {}) });
+        seq += 1;
+      }
+    }
+    let answer: BatchResult;
+    try {
+      answer = await this.store.appendMany(this.record.id, staged);
+    } catch (error) {
+      for (const { job } of stepped) job.reject(error);
+      return;
+    }
+    if (!answer.stored) {
+      if (stepped.length === 1) {
+        // The store already holds this key: the command is in the log and in the state.
+        stepped[0]!.job.resolve({ ok: true, state: this.current, events: [] });
+        return;
+      }
+      // Each later command was stepped on a state that counted the duplicate: redo them one by one.
+      for (const { job } of stepped) await this.runBatch([job]);
+      return;
+    }
+    this.nextSeq = seq;
+    if (staged.length > 0) this.lastActivity = Math.max(this.lastActivity, ...staged.map((p) => p.entry.at));
+    for (const { outcome } of stepped) if (outcome.ok) this.commit(outcome.state, outcome.events);
+    this.schedule();
+    if (staged.length > 0) this.armIdle();
+    for (const { job, outcome } of stepped) job.resolve(outcome);
   }
 
   private commit(state: SimState, events: readonly SimEvent[]): void {
@@ -138,7 +332,6 @@ export class SessionRuntime {
       const change: Committed = { state, events, timeline: recorded.timeline, timelineChanged: recorded.changed };
       setImmediate(() => this.hooks.onCommitted(this, change));
     }
-    this.schedule();
   }
 
   /** Arms one timer for the next message due on the link. */
@@ -151,9 +344,26 @@ export class SessionRuntime {
     this.timer = setTimeout(() => this.tick(), Math.max(0, due - this.clock()));
   }
 
-  private enqueue<T>(task: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(task);
-    this.queue = run.catch((error: unknown) => this.hooks.onError(error));
-    return run;
+  private idleExpired(): boolean {
+    return this.hooks.idleMs !== undefined && !this.ending && this.clock() - this.lastActivity >= this.hooks.idleMs;
+  }
+
+  /** One timer per session for idle expiry; it never keeps the process alive. */
+  private armIdle(): void {
+    this.clearIdle();
+    const idleMs = this.hooks.idleMs;
+    if (idleMs === undefined || this.ending || this.closed) return;
+    const wait = Math.min(2 ** 31 - 1, Math.max(0, this.lastActivity + idleMs - this.clock()));
+    this.idleTimer = setTimeout(() => {
+      this.idleTimer = null;
+      if (this.idleExpired()) this.end('idle').catch((error: unknown) => this.hooks.onError(error));
+      else this.armIdle();
+    }, wait);
+    this.idleTimer.unref();
+  }
+
+  private clearIdle(): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
   }
 }

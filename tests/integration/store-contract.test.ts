@@ -9,7 +9,8 @@ import { engineAdapterFactory, loadSchemaEngine, readMigrations } from '../../pr
 import type { Command } from '../../server/sim/index.ts';
 import { createMemoryStore } from '../../server/persistence/memory-store.ts';
 import { MIGRATIONS_DIR, migrate } from '../../server/persistence/migrate.ts';
-import { createPrismaStore } from '../../server/persistence/prisma-store.ts';
+import { DatabaseInUseError } from '../../server/persistence/lock.ts';
+import { DatabaseOpenError, createPrismaStore } from '../../server/persistence/prisma-store.ts';
 import { DuplicateCodeError, type LogEntry, type SessionRecord, type Store } from '../../server/persistence/store.ts';
 
 let tmpDir = '';
@@ -122,6 +123,56 @@ function storeContract(name: string, factory: StoreFactory): void {
       await stop();
     });
 
+    it('[REL4] the next seq is the stored maximum + 1, not the number of entries', async () => {
+      await start();
+      await store.createSession(session());
+      await store.createSession(session({ id: 'sess-2', code: 'XYZ789' }));
+      expect(await store.nextSeq('sess-1')).toBe(0);
+      await store.append('sess-1', entry(0, 'op-1'));
+      await store.append('sess-1', entry(1, 'op-2'));
+      await store.append('sess-1', entry(5, 'op-3'));
+      expect(await store.nextSeq('sess-1')).toBe(6);
+      expect(await store.nextSeq('sess-2')).toBe(0);
+      await stop();
+    });
+
+    it('[REL1] appendMany stores a batch in one go, tokens included', async () => {
+      await start();
+      await store.createSession(session());
+      const batch = [{ entry: entry(0, 'join-p1', join), token: { participantId: 'p1', tokenHash: 'th-1' } }, { entry: entry(1, 'op-1') }, { entry: entry(2, 'op-2') }];
+      expect(await store.appendMany('sess-1', batch)).toEqual({ stored: true });
+      expect(await store.readLog('sess-1')).toEqual(batch.map((b) => b.entry));
+      expect(await store.findParticipantByToken('sess-1', 'th-1')).toBe('p1');
+      expect(await store.nextSeq('sess-1')).toBe(3);
+      expect(await store.appendMany('sess-1', [])).toEqual({ stored: true });
+      await stop();
+    });
+
+    it('[REL4] appendMany stores nothing when a key is already stored or repeats in the batch, and says which', async () => {
+      await start();
+      await store.createSession(session());
+      const first = entry(0, 'op-1');
+      await store.append('sess-1', first);
+      const tokenEntry = { entry: entry(1, 'join-p2', join), token: { participantId: 'p2', tokenHash: 'th-2' } };
+      expect(await store.appendMany('sess-1', [tokenEntry, { entry: entry(2, 'op-1') }, { entry: entry(3, 'op-3') }])).toEqual({ stored: false, duplicates: [1] });
+      expect(await store.appendMany('sess-1', [{ entry: entry(1, 'op-2') }, { entry: entry(2, 'op-2') }])).toEqual({ stored: false, duplicates: [1] });
+      expect(await store.readLog('sess-1')).toEqual([first]);
+      expect(await store.findParticipantByToken('sess-1', 'th-2')).toBeNull();
+      await expect(store.appendMany('sess-1', [{ entry: entry(0, 'op-9') }])).rejects.toThrow();
+      expect(await store.readLog('sess-1')).toEqual([first]);
+      await stop();
+    });
+
+    it('[SEC6] a session ends once: the first end is kept', async () => {
+      await start();
+      await store.createSession(session());
+      await store.endSession('sess-1', 1_767_225_700_000, 'instructor');
+      await store.endSession('sess-1', 1_767_225_800_000, 'idle');
+      expect(await store.findSessionByCode('ABC123')).toEqual({ ...session(), endedAt: 1_767_225_700_000, endReason: 'instructor' });
+      await expect(store.endSession('nope', 1, 'idle')).rejects.toThrow();
+      await stop();
+    });
+
     it.skipIf(!factory.reopen)('[REL1] everything survives closing and reopening', async () => {
       await start();
       await store.createSession(session());
@@ -133,6 +184,10 @@ function storeContract(name: string, factory: StoreFactory): void {
       expect(await store.readLog('sess-1')).toEqual(log);
       expect(await store.findParticipantByToken('sess-1', 'th-1')).toBe('p1');
       expect(await store.append('sess-1', entry(2, 'op-12345678'))).toBe('duplicate');
+      expect(await store.nextSeq('sess-1')).toBe(2);
+      await store.endSession('sess-1', 1_767_225_700_000, 'idle');
+      store = await factory.reopen!(store);
+      expect(await store.listSessions()).toEqual([{ ...session(), endedAt: 1_767_225_700_000, endReason: 'idle' }]);
       await stop();
     });
   });
@@ -155,6 +210,30 @@ storeContract('SQLite (Prisma)', {
     sqliteFiles.set(again, file);
     return again;
   },
+});
+
+describe('[REL8] one server process per database file', () => {
+  it('[REL8] a second store on the same file is refused until the first closes', async () => {
+    const file = tempDbFile();
+    const first = await createPrismaStore(file);
+    await expect(createPrismaStore(file)).rejects.toBeInstanceOf(DatabaseInUseError);
+    await expect(createPrismaStore(file)).rejects.toThrow(file);
+    await first.close();
+    const second = await createPrismaStore(file);
+    await second.close();
+  });
+});
+
+describe('[REL6] opening a bad database names the file and the reason', () => {
+  it('[REL6] a directory, and a file that is not SQLite', async () => {
+    const dirPath = fs.mkdtempSync(path.join(tmpDir, 'a-dir-'));
+    await expect(createPrismaStore(dirPath)).rejects.toThrow(`cannot open the SQLite database ${dirPath}: the path is a directory`);
+    const junk = tempDbFile();
+    fs.writeFileSync(junk, 'not a database, only text. '.repeat(40));
+    await expect(createPrismaStore(junk)).rejects.toThrow(new RegExp(`cannot open the SQLite database ${junk}: the file is not a SQLite database`));
+    // A refused open keeps no lock: the next try gets the same clear answer, not "in use".
+    await expect(createPrismaStore(junk)).rejects.toBeInstanceOf(DatabaseOpenError);
+  });
 });
 
 describe('migrate (SQLite)', () => {

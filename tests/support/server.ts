@@ -31,8 +31,14 @@ export function serverPerTest(): { readonly current: RunningServer } {
   return live;
 }
 
-/** The real server without pages on a free port; benchmarks pass `rateLimit: null` to post at full speed. */
-export async function startTestServer(store: Store = createMemoryStore(), options: Pick<ServerOptions, 'rateLimit'> = {}): Promise<RunningServer> {
+/**
+ * The real server without pages on a free port; benchmarks pass `rateLimit: null` to post at full
+ * speed, durability tests a clock, an idle limit or a log to read.
+ */
+export async function startTestServer(
+  store: Store = createMemoryStore(),
+  options: Partial<Pick<ServerOptions, 'rateLimit' | 'clock' | 'idleMs' | 'log'>> = {},
+): Promise<RunningServer> {
   return startServer({ port: 0, host: '127.0.0.1', store, log: () => {}, ...options });
 }
 

@@ -11,6 +11,7 @@ import { ResolutionControls } from '../../components/admin/ResolutionControls';
 import { StateBar } from '../../components/admin/StateBar';
 import { AlertRegion } from '../../components/AlertRegion';
 import { ConnectionLine } from '../../components/ConnectionLine';
+import { SessionEnded } from '../../components/SessionEnded';
 import { useAlert, useOrigin } from '../../lib/hooks';
 import { useClassWatch } from '../../lib/classState';
 import { request } from '../../lib/socket';
@@ -92,6 +93,7 @@ export function AdminView({ code }: { code: string }) {
     <main className="admin">
       <AdminHeader code={code} />
       <ConnectionLine />
+      <SessionEnded ended={ready?.snapshot.ended} />
       <AlertRegion message={alert.message} onDismiss={alert.clear} />
       {!ready ? (
         <p className="muted">Loading session {code}…</p>

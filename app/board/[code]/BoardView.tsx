@@ -6,6 +6,7 @@ import { DC_IDS, DC_LABEL, type ClassSnapshot, type Dc, type LinkMode, type Part
 import { ClusterNodes } from '../../components/board/ClusterNodes';
 import { newestThreads } from '../../components/board/feedWindow';
 import { DivergenceMeter } from '../../components/board/DivergenceMeter';
+import { SessionEnded } from '../../components/SessionEnded';
 import { HealReportPanel, PreviewGrid, postLabeler } from '../../components/board/HealReports';
 import { across, holdsFrom, isCutMode, linkLook } from '../../components/board/link';
 import { DcClock, LinkStateWords } from '../../components/board/LiveState';
@@ -72,6 +73,7 @@ export function BoardView({ code }: { code: string }) {
           )}
         </div>
       </header>
+      <SessionEnded ended={snapshot?.ended} />
 
       {snapshot ? <DivergenceMeter divergence={snapshot.divergence} layout="board" /> : <div className="board-div-meter board-div-meter-board" />}
 

@@ -31,7 +31,20 @@ export function ClassControls({ snapshot, update, onError, joinUrl }: SectionPro
       <h3>Participants ({snapshot.participants.length})</h3>
       <Participants snapshot={snapshot} update={update} onError={onError} />
       <LockSwitch snapshot={snapshot} update={update} onError={onError} />
-      <ResetControl onError={onError} />
+      <TwoStepAction
+        confirmKey="reset"
+        label="Reset session"
+        question="Erase every post in both datacenters? People stay joined."
+        act={() => request('admin:reset', {})}
+        onError={onError}
+      />
+      <TwoStepAction
+        confirmKey="end"
+        label="End session"
+        question="End the session for good? Everyone can still read it; nobody can post, join or change anything."
+        act={() => request('admin:end', {})}
+        onError={onError}
+      />
     </>
   );
 }
@@ -122,13 +135,25 @@ function LockSwitch({ snapshot, update, onError }: Props) {
   );
 }
 
-/** Two steps: the first click asks, the second resets. */
-function ResetControl({ onError }: { onError: (message: string) => void }) {
-  const { armed, arm, disarm } = useConfirmKey('reset');
+/** Two steps: the first click asks, the second acts. For what cannot be undone. */
+function TwoStepAction({
+  confirmKey,
+  label,
+  question,
+  act,
+  onError,
+}: {
+  confirmKey: string;
+  label: string;
+  question: string;
+  act: () => Promise<{ ok: true } | { ok: false; error: { message: string } }>;
+  onError: (message: string) => void;
+}) {
+  const { armed, arm, disarm } = useConfirmKey(confirmKey);
   const [busy, setBusy] = useState(false);
-  const reset = async () => {
+  const run = async () => {
     setBusy(true);
-    const result = await request('admin:reset', {});
+    const result = await act();
     setBusy(false);
     disarm();
     if (!result.ok) onError(result.error.message);
@@ -137,9 +162,9 @@ function ResetControl({ onError }: { onError: (message: string) => void }) {
     <div className="danger-zone">
       {armed ? (
         <div className="confirm-row">
-          <span className="confirm-text">Erase every post in both datacenters? People stay joined.</span>
-          <button type="button" className="btn btn-danger" disabled={busy} onClick={() => void reset()}>
-            Reset session
+          <span className="confirm-text">{question}</span>
+          <button type="button" className="btn btn-danger" disabled={busy} onClick={() => void run()}>
+            {label}
           </button>
           <button type="button" className="btn btn-quiet" disabled={busy} onClick={disarm}>
             Cancel
@@ -147,7 +172,7 @@ function ResetControl({ onError }: { onError: (message: string) => void }) {
         </div>
       ) : (
         <button type="button" className="btn btn-danger-quiet" onClick={arm}>
-          Reset session
+          {label}
         </button>
       )}
     </div>

@@ -4,6 +4,7 @@ import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } fro
 import { DC_LABEL, holdsFrom, LIMITS, type Ack, type HealReportView, type PostView, type StudentSnapshot } from '../../../server/protocol';
 import { AlertRegion } from '../../components/AlertRegion';
 import { ConnectionLine } from '../../components/ConnectionLine';
+import { SessionEnded } from '../../components/SessionEnded';
 import { Feed } from '../../components/Feed';
 import type { PostActions } from '../../components/PostCard';
 import { DcIdentity } from '../../components/student/DcIdentity';
@@ -118,6 +119,7 @@ export function StudentView({ code }: { code: string }) {
     };
     socket.on('connect', rejoin);
     socket.on('session:reset', rejoin);
+    socket.on('session:ended', rejoin);
     // Moved to the other datacenter (failover or roaming): the new side's view comes with a re-join.
     socket.on('me:moved', rejoin);
     socket.on('post:changed', onPostChanged);
@@ -131,6 +133,7 @@ export function StudentView({ code }: { code: string }) {
       rejoinRef.current = () => {};
       socket.off('connect', rejoin);
       socket.off('session:reset', rejoin);
+      socket.off('session:ended', rejoin);
       socket.off('me:moved', rejoin);
       socket.off('post:changed', onPostChanged);
       socket.off('link:configured', onLink);
@@ -226,6 +229,7 @@ export function StudentView({ code }: { code: string }) {
         </span>
       </header>
       <ConnectionLine />
+      <SessionEnded ended={snapshot?.ended} />
       <AlertRegion message={alert.message} onDismiss={alert.clear} />
 
       {phase.kind === 'joining' && <p className="muted center">Joining class {code}…</p>}
