@@ -1,6 +1,8 @@
 import type { Metadata, Viewport } from 'next';
 import type { ReactNode } from 'react';
-import './globals.css';
+import './styles/tokens.css';
+import './styles/base.css';
+import './styles/controls.css';
 
 export const metadata: Metadata = {
   title: 'Split-Brain Lab',

@@ -5,6 +5,7 @@ import type { Dc, PostView } from '../../server/protocol';
 import { buildThreads, duplicatesByOriginal, type ThreadNode } from '../lib/feed';
 import { PostCard, type PostActions } from './PostCard';
 import type { ConflictChooser } from './student/ConflictBanner';
+import './Feed.css';
 
 export interface FeedProps {
   posts: readonly PostView[];

@@ -3,10 +3,11 @@
 import { useState } from 'react';
 import { DC_LABEL, type ClassSnapshot, type ParticipantView } from '../../../server/protocol';
 import { DcBadge } from '../DcBadge';
-import { across } from '../board/link';
+import { across } from '../shared/link';
 import { request } from '../../lib/socket';
 import { ConfirmPrompt, useConfirmKey } from './Confirm';
 import { withSettings, type SectionProps } from './types';
+import './ClassControls.css';
 
 /** Class: how to join, who is here and where (with failover, FO1), the switching lock, and reset. */
 export function ClassControls({ snapshot, update, onError, joinUrl }: SectionProps & { joinUrl: string }) {

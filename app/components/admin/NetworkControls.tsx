@@ -2,11 +2,12 @@
 
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { DC_IDS, DC_LABEL, LIMITS, STRATEGY_LABEL, type LinkMode, type LinkView } from '../../../server/protocol';
-import { across } from '../board/link';
-import { LinkStateWords } from '../board/LiveState';
+import { across } from '../shared/link';
+import { LinkStateWords } from '../shared/LiveState';
 import { request } from '../../lib/socket';
 import { ConfirmPrompt, useArmed } from './Confirm';
 import { withSettings, type SectionProps } from './types';
+import './NetworkControls.css';
 
 const SLOW_MIN_MS = 500;
 

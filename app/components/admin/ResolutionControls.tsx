@@ -1,11 +1,13 @@
 'use client';
 
 import { useMemo, useState } from 'react';
-import { DC_LABEL, STRATEGIES, STRATEGY_LABEL, type Dc, type HealReportView, type Strategy } from '../../../server/protocol';
-import { openConflicts, postLabeler, PreviewGrid, StrategyReport } from '../board/HealReports';
-import { formatClock } from '../board/time';
+import { STRATEGIES, STRATEGY_LABEL, type Dc, type HealReportView, type Strategy } from '../../../server/protocol';
+import { openConflicts, postLabeler, PreviewGrid, StrategyReport } from '../shared/HealReports';
+import { formatClock } from '../shared/time';
 import { newOpId, request } from '../../lib/socket';
+import { DcName } from '../DcBadge';
 import { withSettings, type SectionProps } from './types';
+import './ResolutionControls.css';
 
 type Keep = Dc | 'both';
 
@@ -100,9 +102,9 @@ export function ResolutionControls({ snapshot, update, onError }: SectionProps) 
                   </p>
                   <div className="admin-siblings">
                     {(post.siblings ?? []).map((s) => (
-                      <div key={s.dc} className={`admin-sibling admin-sibling-${s.dc}`}>
+                      <div key={s.dc} className="admin-sibling" data-dc={s.dc}>
                         <span className="admin-sibling-head">
-                          <span className={`dc-text-${s.dc}`}>{DC_LABEL[s.dc]}</span> · {s.byName} · {formatClock(s.wall)} ·{' '}
+                          <DcName dc={s.dc} /> · {s.byName} · {formatClock(s.wall)} ·{' '}
                           <span className="mono">{`{W:${s.vv.west}, E:${s.vv.east}}`}</span>
                         </span>
                         <span className="admin-sibling-text">{s.deleted ? <em>deleted</em> : s.text}</span>

@@ -3,6 +3,7 @@
 import { DC_LABEL, holdsFrom, LINK_MODE_LABEL, type Dc, type LinkMode, type PostView, type StudentSnapshot } from '../../../server/protocol';
 import { formatDuration, otherDc, postAnchor } from '../../lib/feed';
 import { useServerNow } from './useNow';
+import './StatusBanners.css';
 
 function shorten(text: string): string {
   return text.length > 40 ? `${text.slice(0, 39)}…` : text;

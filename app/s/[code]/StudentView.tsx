@@ -15,6 +15,7 @@ import { otherDc, replacePost } from '../../lib/feed';
 import { useAlert } from '../../lib/hooks';
 import { joinClass, joinClassAs, type JoinOutcome } from '../../lib/join';
 import { getSocket, newOpId, request, setSessionReady, write } from '../../lib/socket';
+import './StudentView.css';
 
 type Joined = {
   kind: 'joined';
@@ -215,7 +216,7 @@ export function StudentView({ code }: { code: string }) {
   const noteCount = storyShown && storyShown.strategy !== 'lww' ? storyShown.notes.length : 0;
 
   return (
-    <main className={snapshot ? `student student-${snapshot.dc}` : 'student'}>
+    <main className="student" data-dc={snapshot?.dc}>
       <header className="student-top">
         <span className="brand">Split-Brain Lab</span>
         <span className="student-code">

@@ -5,8 +5,10 @@
  * which is read off the posts the server sent.
  */
 import type { ReactNode } from 'react';
-import { DC_IDS, DC_LABEL, STRATEGIES, STRATEGY_LABEL, type Dc, type HealReportView, type PostView, type SiblingView, type Strategy, type WriteView } from '../../../server/protocol';
+import { DC_IDS, STRATEGIES, STRATEGY_LABEL, type Dc, type HealReportView, type PostView, type SiblingView, type Strategy, type WriteView } from '../../../server/protocol';
+import { DcName } from '../DcBadge';
 import { formatClock } from './time';
+import './HealReports.css';
 
 /** Names posts in sentences: their first words, or "the class post". */
 export interface PostLabeler {
@@ -60,10 +62,6 @@ const KIND_NOUN: Record<WriteView['kind'], string> = {
   resolve: 'choice',
 };
 
-function Side({ dc }: { dc: Dc }) {
-  return <span className={`dc-text-${dc}`}>{DC_LABEL[dc]}</span>;
-}
-
 function Stat({ value, label, testId, tone = 'plain' }: { value: number; label: string; testId?: string; tone?: 'plain' | 'bad' | 'warn' | 'ok' }) {
   return (
     <div className={`board-heal-stat board-heal-stat-${value === 0 ? 'zero' : tone}`}>
@@ -84,8 +82,8 @@ function Versions({ siblings }: { siblings: readonly SiblingView[] }) {
   return (
     <span className="board-heal-versions">
       {siblings.map((s) => (
-        <span key={s.dc} className={`board-heal-version board-heal-version-${s.dc}`}>
-          <Side dc={s.dc} />: {s.deleted ? <em>deleted</em> : `“${s.text.length > 28 ? `${s.text.slice(0, 26)}…` : s.text}”`} ({s.byName})
+        <span key={s.dc} className="board-heal-version" data-dc={s.dc}>
+          <DcName dc={s.dc} />: {s.deleted ? <em>deleted</em> : `“${s.text.length > 28 ? `${s.text.slice(0, 26)}…` : s.text}”`} ({s.byName})
         </span>
       ))}
     </span>
@@ -101,8 +99,8 @@ function reportItems(report: HealReportView, posts: PostLabeler, conflicts: read
       report.lost.forEach((l, i) => {
         items.push(
           <li key={`lost-${i}`} className="board-heal-item board-heal-item-lost">
-            <strong>{l.lost.byName}</strong>’s {KIND_NOUN[l.lost.kind]} in <Side dc={l.lost.dc} /> ({formatClock(l.lost.wall)}) on {label(l.postId)} lost to{' '}
-            {l.winner.byName}’s {KIND_NOUN[l.winner.kind]} in <Side dc={l.winner.dc} /> ({formatClock(l.winner.wall)}). <span className="board-heal-reason">{l.reason}</span>
+            <strong>{l.lost.byName}</strong>’s {KIND_NOUN[l.lost.kind]} in <DcName dc={l.lost.dc} /> ({formatClock(l.lost.wall)}) on {label(l.postId)} lost to{' '}
+            {l.winner.byName}’s {KIND_NOUN[l.winner.kind]} in <DcName dc={l.winner.dc} /> ({formatClock(l.winner.wall)}). <span className="board-heal-reason">{l.reason}</span>
             {l.skewNote !== null && <span className="board-heal-skew"> {l.skewNote}</span>}
           </li>,
         );
@@ -245,7 +243,7 @@ export function PreviewGrid({ preview, current, label }: { preview: Record<Strat
   return (
     <div className="board-heal-preview" data-testid="heal-preview">
       <p className="board-heal-preview-held">
-        If the link healed now: <Side dc="west" /> would send {held.west}, <Side dc="east" /> {held.east} held {held.west + held.east === 1 ? 'message' : 'messages'}.
+        If the link healed now: <DcName dc="west" /> would send {held.west}, <DcName dc="east" /> {held.east} held {held.west + held.east === 1 ? 'message' : 'messages'}.
       </p>
       <div className="board-heal-preview-grid">
         {STRATEGIES.map((s) => (
@@ -317,7 +315,7 @@ export function HealReportPanel({ report, posts, label }: { report: HealReportVi
     <div className="board-heal-panel" data-testid="heal-report" data-strategy={report.strategy}>
       <div className="board-heal-panel-main">
         <p className="board-heal-panel-title">
-          Healed with <strong>{STRATEGY_LABEL[report.strategy]}</strong> at {formatClock(report.at)}: <Side dc="west" /> sent {report.held.west}, <Side dc="east" />{' '}
+          Healed with <strong>{STRATEGY_LABEL[report.strategy]}</strong> at {formatClock(report.at)}: <DcName dc="west" /> sent {report.held.west}, <DcName dc="east" />{' '}
           {report.held.east} held {report.held.west + report.held.east === 1 ? 'message' : 'messages'}.
         </p>
         {report.strategy === 'human' && (
