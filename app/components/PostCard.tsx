@@ -2,9 +2,11 @@
 
 import { useState, type ReactNode } from 'react';
 import { DC_LABEL, type Dc, type PostView } from '../../server/protocol';
-import { formatTime, otherDc, postAnchor } from '../lib/feed';
 import { ConflictBanner, type ConflictChooser, type Keep } from './student/ConflictBanner';
 import { TextComposer } from './TextComposer';
+import { formatTime } from '../lib/format';
+import { otherDc } from '../lib/dc';
+import { postAnchor } from '../lib/feed';
 import './PostCard.css';
 
 /** What a person can do to posts; absent on the board, which only watches. */

@@ -4,10 +4,8 @@ import { QRCodeSVG } from 'qrcode.react';
 import { memo, useCallback, useMemo } from 'react';
 import { DC_IDS, DC_LABEL, type ClassSnapshot, type Dc, type LinkMode, type ParticipantView, type PostView } from '../../../server/protocol';
 import { ClusterNodes } from '../../components/shared/ClusterNodes';
-import { newestThreads } from '../../components/shared/feedWindow';
 import { DivergenceMeter } from '../../components/shared/DivergenceMeter';
 import { HealReportPanel, PreviewGrid, postLabeler } from '../../components/shared/HealReports';
-import { across, holdsFrom, isCutMode, linkLook } from '../../components/shared/link';
 import { DcClock, LinkStateWords } from '../../components/shared/LiveState';
 import { QuorumTable } from '../../components/shared/QuorumTable';
 import { Timeline } from '../../components/shared/Timeline';
@@ -15,10 +13,12 @@ import { useHealPreview } from '../../components/shared/usePreview';
 import { ConnectionLine } from '../../components/ConnectionLine';
 import { Feed } from '../../components/Feed';
 import { ParticipantList } from '../../components/ParticipantList';
-import { countPosts } from '../../lib/feed';
 import { useOrigin } from '../../lib/hooks';
 import { useClassWatch } from '../../lib/classState';
 import { request } from '../../lib/socket';
+import { holdsFrom, isCutMode, linkLook, otherDc } from '../../lib/dc';
+import { newestThreads } from '../../lib/feedWindow';
+import { countPosts } from '../../lib/feed';
 import './BoardView.css';
 
 /**
@@ -153,7 +153,7 @@ function LinkColumn({ snapshot }: { snapshot: ClassSnapshot | null }) {
               return (
                 <div key={from} className={classes.join(' ')} data-dc={from} data-testid={`inflight-${from}`}>
                   <span className="wire-label">
-                    {DC_LABEL[from]} → {DC_LABEL[across(from)]}
+                    {DC_LABEL[from]} → {DC_LABEL[otherDc(from)]}
                   </span>
                   <span className="wire-arrow" aria-hidden="true">
                     <span className="wire-dot" />

@@ -2,8 +2,8 @@
 
 import { CONSISTENCY_PRESETS, DC_IDS, STRATEGY_LABEL, type ClassSnapshot } from '../../../server/protocol';
 import { openConflicts } from '../shared/HealReports';
-import { linkLook } from '../shared/link';
 import { DcClock, LinkStateWords } from '../shared/LiveState';
+import { linkLook } from '../../lib/dc';
 import './StateBar.css';
 
 /**

@@ -1,5 +1,5 @@
 import { DC_IDS, DC_LABEL, LINK_MODE_LABEL, NODE_HOME, NODE_IDS, type LinkMode } from '../../../server/protocol';
-import { holdsFrom, linkLook } from './link';
+import { holdsFrom, linkLook } from '../../lib/dc';
 import './ClusterNodes.css';
 
 const WEST_NODES = NODE_IDS.filter((n) => NODE_HOME[n] === 'west');

@@ -7,7 +7,7 @@
 import type { ReactNode } from 'react';
 import { DC_IDS, STRATEGIES, STRATEGY_LABEL, type Dc, type HealReportView, type PostView, type SiblingView, type Strategy, type WriteView } from '../../../server/protocol';
 import { DcName } from '../DcBadge';
-import { formatClock } from './time';
+import { formatTime, quote } from '../../lib/format';
 import './HealReports.css';
 
 /** Names posts in sentences: their first words, or "the class post". */
@@ -25,9 +25,7 @@ export function postLabeler(posts: Readonly<Record<Dc, readonly PostView[]>>): P
       const post = byId.get(postId);
       if (!post) return 'a post';
       if (post.pinned) return 'the class post';
-      const text = post.siblings?.[0]?.text ?? post.text;
-      const short = text.length > 36 ? `${text.slice(0, 34)}…` : text;
-      return `“${short}”`;
+      return quote(post.siblings?.[0]?.text ?? post.text);
     },
     pinned: (postId) => byId.get(postId)?.pinned ?? false,
   };
@@ -83,7 +81,7 @@ function Versions({ siblings }: { siblings: readonly SiblingView[] }) {
     <span className="board-heal-versions">
       {siblings.map((s) => (
         <span key={s.dc} className="board-heal-version" data-dc={s.dc}>
-          <DcName dc={s.dc} />: {s.deleted ? <em>deleted</em> : `“${s.text.length > 28 ? `${s.text.slice(0, 26)}…` : s.text}”`} ({s.byName})
+          <DcName dc={s.dc} />: {s.deleted ? <em>deleted</em> : quote(s.text, 28)} ({s.byName})
         </span>
       ))}
     </span>
@@ -99,8 +97,8 @@ function reportItems(report: HealReportView, posts: PostLabeler, conflicts: read
       report.lost.forEach((l, i) => {
         items.push(
           <li key={`lost-${i}`} className="board-heal-item board-heal-item-lost">
-            <strong>{l.lost.byName}</strong>’s {KIND_NOUN[l.lost.kind]} in <DcName dc={l.lost.dc} /> ({formatClock(l.lost.wall)}) on {label(l.postId)} lost to{' '}
-            {l.winner.byName}’s {KIND_NOUN[l.winner.kind]} in <DcName dc={l.winner.dc} /> ({formatClock(l.winner.wall)}). <span className="board-heal-reason">{l.reason}</span>
+            <strong>{l.lost.byName}</strong>’s {KIND_NOUN[l.lost.kind]} in <DcName dc={l.lost.dc} /> ({formatTime(l.lost.wall)}) on {label(l.postId)} lost to{' '}
+            {l.winner.byName}’s {KIND_NOUN[l.winner.kind]} in <DcName dc={l.winner.dc} /> ({formatTime(l.winner.wall)}). <span className="board-heal-reason">{l.reason}</span>
             {l.skewNote !== null && <span className="board-heal-skew"> {l.skewNote}</span>}
           </li>,
         );
@@ -315,7 +313,7 @@ export function HealReportPanel({ report, posts, label }: { report: HealReportVi
     <div className="board-heal-panel" data-testid="heal-report" data-strategy={report.strategy}>
       <div className="board-heal-panel-main">
         <p className="board-heal-panel-title">
-          Healed with <strong>{STRATEGY_LABEL[report.strategy]}</strong> at {formatClock(report.at)}: <DcName dc="west" /> sent {report.held.west}, <DcName dc="east" />{' '}
+          Healed with <strong>{STRATEGY_LABEL[report.strategy]}</strong> at {formatTime(report.at)}: <DcName dc="west" /> sent {report.held.west}, <DcName dc="east" />{' '}
           {report.held.east} held {report.held.west + report.held.east === 1 ? 'message' : 'messages'}.
         </p>
         {report.strategy === 'human' && (

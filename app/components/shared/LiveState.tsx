@@ -1,9 +1,9 @@
 'use client';
 
 import { DC_LABEL, LINK_MODE_LABEL, type Dc, type LinkView } from '../../../server/protocol';
-import { formatDuration } from '../../lib/feed';
-import { formatClock, formatSkew, useTicker } from './time';
-import { linkLook } from './link';
+import { formatClock, formatDuration, formatSkew } from '../../lib/format';
+import { linkLook } from '../../lib/dc';
+import { useTicker } from '../../lib/hooks';
 import './LiveState.css';
 
 /**

@@ -2,9 +2,10 @@
 
 import { useEffect, useMemo, useRef, useState, type RefObject } from 'react';
 import { DC_LABEL, type Dc, type LinkMode, type TimelineBandView, type TimelineOpView } from '../../../server/protocol';
-import { across, holdsFrom, linkLook, shortModeLabel } from './link';
 import { DcName } from '../DcBadge';
-import { formatClockMs, useReducedMotion, useTicker } from './time';
+import { formatTime } from '../../lib/format';
+import { holdsFrom, linkLook, otherDc, shortModeLabel } from '../../lib/dc';
+import { useReducedMotion, useTicker } from '../../lib/hooks';
 import './Timeline.css';
 
 /** The diagram shows the last minute, and at most this many ops, so it stays readable. */
@@ -72,11 +73,11 @@ function Mark({ op, x, y }: { op: TimelineOpView; x: number; y: number }) {
 function describe(op: TimelineOpView, held: boolean): string {
   const travel =
     op.deliveredAt !== null
-      ? `reached ${DC_LABEL[across(op.origin)]} ${((op.deliveredAt - op.at) / 1000).toFixed(1)} s later`
+      ? `reached ${DC_LABEL[otherDc(op.origin)]} ${((op.deliveredAt - op.at) / 1000).toFixed(1)} s later`
       : held
-        ? `held at the cut: ${DC_LABEL[across(op.origin)]} has not seen it`
-        : `on its way to ${DC_LABEL[across(op.origin)]}`;
-  return `${KIND_LABEL[op.kind]} by ${op.authorName} in ${DC_LABEL[op.origin]} · ${DC_LABEL[op.origin]} clock ${formatClockMs(op.wall)} · Lamport ${op.lamport} · {W:${op.vv.west}, E:${op.vv.east}} · ${travel}`;
+        ? `held at the cut: ${DC_LABEL[otherDc(op.origin)]} has not seen it`
+        : `on its way to ${DC_LABEL[otherDc(op.origin)]}`;
+  return `${KIND_LABEL[op.kind]} by ${op.authorName} in ${DC_LABEL[op.origin]} · ${DC_LABEL[op.origin]} clock ${formatTime(op.wall)} · Lamport ${op.lamport} · {W:${op.vv.west}, E:${op.vv.east}} · ${travel}`;
 }
 
 interface Focus {
@@ -219,7 +220,7 @@ export function Timeline({ ops, bands, mode, clockOffset }: { ops: readonly Time
                       x1={x1}
                       y1={y1 + toward * 8}
                       x2={picture.x(op.deliveredAt)}
-                      y2={LANE[across(op.origin)] - toward * 4}
+                      y2={LANE[otherDc(op.origin)] - toward * 4}
                       className={late ? 'board-tl-msg board-tl-msg-late' : 'board-tl-msg'}
                       data-dc={op.origin}
                       markerEnd={`url(#tl-head-${op.origin})`}
@@ -298,14 +299,14 @@ export function Timeline({ ops, bands, mode, clockOffset }: { ops: readonly Time
             </strong>{' '}
             (<DcName dc={focused.origin} />)
             <br />
-            {DC_LABEL[focused.origin]} clock {formatClockMs(focused.wall)} · Lamport {focused.lamport} ·{' '}
+            {DC_LABEL[focused.origin]} clock {formatTime(focused.wall)} · Lamport {focused.lamport} ·{' '}
             <span className="mono">{`{W:${focused.vv.west}, E:${focused.vv.east}}`}</span>
             <br />
             {focused.deliveredAt !== null
-              ? `Reached ${DC_LABEL[across(focused.origin)]} ${((focused.deliveredAt - focused.at) / 1000).toFixed(1)} s later`
+              ? `Reached ${DC_LABEL[otherDc(focused.origin)]} ${((focused.deliveredAt - focused.at) / 1000).toFixed(1)} s later`
               : held(focused)
-                ? `Held at the cut: ${DC_LABEL[across(focused.origin)]} has not seen it`
-                : `On its way to ${DC_LABEL[across(focused.origin)]}`}
+                ? `Held at the cut: ${DC_LABEL[otherDc(focused.origin)]} has not seen it`
+                : `On its way to ${DC_LABEL[otherDc(focused.origin)]}`}
           </p>
         )}
       </div>

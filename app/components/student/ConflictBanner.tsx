@@ -2,8 +2,8 @@
 
 import { useId, useState } from 'react';
 import { DC_LABEL, type PostView, type SiblingView } from '../../../server/protocol';
-import { formatTime } from '../../lib/feed';
 import { DcBadge } from '../DcBadge';
+import { formatTime } from '../../lib/format';
 import './ConflictBanner.css';
 
 /** What a choice keeps: one side's version, or both (East's then becomes a post of its own). */

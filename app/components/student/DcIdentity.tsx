@@ -2,9 +2,10 @@
 
 import { useState } from 'react';
 import { DC_LABEL, type StudentSnapshot } from '../../../server/protocol';
-import { formatSkew, formatTime, otherDc } from '../../lib/feed';
 import { DcBadge } from '../DcBadge';
-import { useServerNow } from './useNow';
+import { formatClock, formatSkew } from '../../lib/format';
+import { otherDc } from '../../lib/dc';
+import { useServerNow } from '../../lib/hooks';
 import './DcIdentity.css';
 
 /**
@@ -46,7 +47,7 @@ export function DcIdentity({ snapshot, offsetMs, onSwitch }: { snapshot: Student
       </p>
       <p className="student-clock" data-testid="dc-clock">
         <time className="student-clock-time" dateTime={new Date(now + skew).toISOString()} aria-live="off">
-          {formatTime(now + skew)}
+          {formatClock(now + skew)}
         </time>
         <span className="student-clock-skew" title="Against real (server) time">
           {DC_LABEL[dc]} clock, {formatSkew(skew)}

@@ -11,10 +11,11 @@ import { HealLedger } from '../../components/student/HealLedger';
 import { conflictsToChoose, healStory } from '../../components/student/healStory';
 import { StatusBanners } from '../../components/student/StatusBanners';
 import { TextComposer } from '../../components/TextComposer';
-import { otherDc, replacePost } from '../../lib/feed';
 import { useAlert } from '../../lib/hooks';
 import { joinClass, joinClassAs, type JoinOutcome } from '../../lib/join';
 import { getSocket, newOpId, request, setSessionReady, write } from '../../lib/socket';
+import { otherDc } from '../../lib/dc';
+import { replacePost } from '../../lib/feed';
 import './StudentView.css';
 
 type Joined = {
