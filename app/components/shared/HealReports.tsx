@@ -60,7 +60,17 @@ const KIND_NOUN: Record<WriteView['kind'], string> = {
   resolve: 'choice',
 };
 
-function Stat({ value, label, testId, tone = 'plain' }: { value: number; label: string; testId?: string; tone?: 'plain' | 'bad' | 'warn' | 'ok' }) {
+type Tone = 'plain' | 'bad' | 'warn' | 'ok';
+
+/** One headline number of a report: the value, what it counts, its colour, and a test id. */
+export interface StatLine {
+  value: number;
+  label: string;
+  tone: Tone;
+  testId?: string;
+}
+
+function Stat({ value, label, testId, tone }: StatLine) {
   return (
     <div className={`board-heal-stat board-heal-stat-${value === 0 ? 'zero' : tone}`}>
       <span className="board-heal-stat-value" data-testid={testId}>
@@ -88,152 +98,144 @@ function Versions({ siblings }: { siblings: readonly SiblingView[] }) {
   );
 }
 
-/** The lines of one report, as list items: what was lost, duplicated, broken or left to choose. */
-function reportItems(report: HealReportView, posts: PostLabeler, conflicts: readonly OpenConflict[] | null): ReactNode[] {
-  const label = posts.label;
-  const items: ReactNode[] = [];
-  switch (report.strategy) {
-    case 'lww':
-      report.lost.forEach((l, i) => {
-        items.push(
-          <li key={`lost-${i}`} className="board-heal-item board-heal-item-lost">
-            <strong>{l.lost.byName}</strong>’s {KIND_NOUN[l.lost.kind]} in <DcName dc={l.lost.dc} /> ({formatTime(l.lost.wall)}) on {label(l.postId)} lost to{' '}
-            {l.winner.byName}’s {KIND_NOUN[l.winner.kind]} in <DcName dc={l.winner.dc} /> ({formatTime(l.winner.wall)}). <span className="board-heal-reason">{l.reason}</span>
-            {l.skewNote !== null && <span className="board-heal-skew"> {l.skewNote}</span>}
-          </li>,
-        );
-      });
-      break;
-    case 'merge':
-      report.duplicates.forEach((d, i) =>
-        items.push(
-          <li key={`dup-${i}`} className="board-heal-item">
-            Duplicate: {label(d.postId)} now exists twice ({d.byName}’s other version became its own post).
-          </li>,
-        ),
-      );
-      report.resurrected.forEach((r, i) =>
-        items.push(
-          <li key={`res-${i}`} className="board-heal-item">
-            Resurrected: {label(r.postId)} was deleted by {r.deletedByName} and edited by {r.editedByName}: it is back.
-          </li>,
-        ),
-      );
-      report.phantomLikes.forEach((p, i) =>
-        items.push(
-          <li key={`ph-${i}`} className="board-heal-item">
-            Phantom like: {p.byName} liked {label(p.postId)}, deleted on the other side.
-          </li>,
-        ),
-      );
-      break;
-    case 'human':
-      if (conflicts !== null) {
-        conflicts.forEach((c) =>
-          items.push(
+/** Counts what happened to whom: `tally(items, whose, what)` adds "2 lost edits" to a person's lines. */
+type Tally = <T>(items: readonly T[], nameOf: (t: T) => string, what: (t: T) => string) => void;
+
+/**
+ * How one strategy's report is shown: its headline numbers, its list, the words when the list is
+ * empty, the verb of the preview, and what it did to each person. A new strategy adds one entry.
+ */
+export interface StrategyPresenter {
+  previewVerb: string;
+  nothing: string;
+  /** `conflictsLeft` is null in a preview (nobody can choose yet) and the live count after a heal. */
+  stats: (report: HealReportView, prefix: string, conflictsLeft: number | null) => StatLine[];
+  items: (report: HealReportView, posts: PostLabeler, conflicts: readonly OpenConflict[] | null) => ReactNode[];
+  tallyPeople: (report: HealReportView, conflicts: readonly OpenConflict[], tally: Tally) => void;
+}
+
+/** What merge-everything and human choice both report: threads broken by a delete, likes added up. */
+function mergedItems(report: HealReportView, label: (postId: string) => string): ReactNode[] {
+  return [
+    ...report.brokenThreads.map((b, i) => (
+      <li key={`bt-${i}`} className="board-heal-item">
+        Broken thread: {b.byName}’s reply {label(b.postId)} hangs under a deleted post.
+      </li>
+    )),
+    ...report.likeMerges.map((m) => (
+      <li key={`lm-${m.postId}`} className="board-heal-item">
+        Likes on {label(m.postId)}: {likeMergeText(m)}
+      </li>
+    )),
+  ];
+}
+
+const isLike = (w: WriteView) => w.kind === 'like' || w.kind === 'unlike';
+
+/** Every strategy's presenter: the board, the admin page's preview and its last heal all read these. */
+export const PRESENTERS: Record<Strategy, StrategyPresenter> = {
+  lww: {
+    previewVerb: 'would lose',
+    nothing: 'Nothing would be lost.',
+    stats: (report, prefix) => {
+      const likes = report.lost.filter((l) => isLike(l.lost)).length;
+      return [
+        { value: report.lost.length - likes, label: 'edits and deletes lost', testId: `${prefix}-lost`, tone: 'bad' },
+        { value: likes, label: 'likes lost', testId: `${prefix}-lost-likes`, tone: 'bad' },
+        { value: report.lost.filter((l) => l.skewNote !== null).length, label: 'decided by a skewed clock', tone: 'warn' },
+      ];
+    },
+    items: (report, { label }) =>
+      report.lost.map((l, i) => (
+        <li key={`lost-${i}`} className="board-heal-item board-heal-item-lost">
+          <strong>{l.lost.byName}</strong>’s {KIND_NOUN[l.lost.kind]} in <DcName dc={l.lost.dc} /> ({formatTime(l.lost.wall)}) on {label(l.postId)} lost to{' '}
+          {l.winner.byName}’s {KIND_NOUN[l.winner.kind]} in <DcName dc={l.winner.dc} /> ({formatTime(l.winner.wall)}). <span className="board-heal-reason">{l.reason}</span>
+          {l.skewNote !== null && <span className="board-heal-skew"> {l.skewNote}</span>}
+        </li>
+      )),
+    tallyPeople: (report, _conflicts, tally) => tally(report.lost, (l) => l.lost.byName, (l) => `lost ${KIND_NOUN[l.lost.kind]}`),
+  },
+  merge: {
+    previewVerb: 'would duplicate',
+    nothing: 'Nothing duplicated or broken.',
+    stats: (report, prefix) => [
+      { value: report.duplicates.length, label: 'duplicates', testId: `${prefix}-duplicates`, tone: 'warn' },
+      { value: report.brokenThreads.length, label: 'broken threads', tone: 'warn' },
+      { value: report.phantomLikes.length, label: 'phantom likes', tone: 'warn' },
+      { value: report.resurrected.length, label: 'resurrected', tone: 'warn' },
+      { value: report.likeMerges.length, label: 'like counts merged', tone: 'ok' },
+    ],
+    items: (report, { label }) => [
+      ...report.duplicates.map((d, i) => (
+        <li key={`dup-${i}`} className="board-heal-item">
+          Duplicate: {label(d.postId)} now exists twice ({d.byName}’s other version became its own post).
+        </li>
+      )),
+      ...report.resurrected.map((r, i) => (
+        <li key={`res-${i}`} className="board-heal-item">
+          Resurrected: {label(r.postId)} was deleted by {r.deletedByName} and edited by {r.editedByName}: it is back.
+        </li>
+      )),
+      ...report.phantomLikes.map((p, i) => (
+        <li key={`ph-${i}`} className="board-heal-item">
+          Phantom like: {p.byName} liked {label(p.postId)}, deleted on the other side.
+        </li>
+      )),
+      ...mergedItems(report, label),
+    ],
+    tallyPeople: (report, _conflicts, tally) => {
+      tally(report.duplicates, (d) => d.byName, () => 'duplicate');
+      tally(report.resurrected, (r) => r.editedByName, () => 'resurrected post');
+      tally(report.phantomLikes, (p) => p.byName, () => 'phantom like');
+      tally(report.brokenThreads, (b) => b.byName, () => 'broken thread');
+    },
+  },
+  human: {
+    previewVerb: 'would leave to choose',
+    nothing: 'Nothing to choose.',
+    stats: (report, prefix, conflictsLeft) => [
+      conflictsLeft !== null
+        ? { value: conflictsLeft, label: `of ${report.conflicts.length} conflicts remaining`, testId: `${prefix}-conflicts`, tone: 'warn' }
+        : { value: report.conflicts.length, label: 'conflicts to choose', testId: `${prefix}-conflicts`, tone: 'warn' },
+      { value: report.likeMerges.length, label: 'like counts merged', tone: 'ok' },
+      { value: report.brokenThreads.length, label: 'broken threads', tone: 'warn' },
+    ],
+    items: (report, posts, conflicts) => [
+      ...(conflicts !== null
+        ? conflicts.map((c) => (
             <li key={`c-${c.post.id}`} className="board-heal-item board-heal-item-conflict">
-              {label(c.post.id)}: waiting for <strong>{c.waitingFor}</strong>. <Versions siblings={c.post.siblings ?? []} />
-            </li>,
-          ),
-        );
-      } else {
-        report.conflicts.forEach((c) =>
-          items.push(
+              {posts.label(c.post.id)}: waiting for <strong>{c.waitingFor}</strong>. <Versions siblings={c.post.siblings ?? []} />
+            </li>
+          ))
+        : report.conflicts.map((c) => (
             <li key={`c-${c.postId}`} className="board-heal-item board-heal-item-conflict">
-              {label(c.postId)}: {posts.pinned(c.postId) ? 'anyone' : c.authorName} would choose. <Versions siblings={c.siblings} />
-            </li>,
-          ),
-        );
-      }
-      break;
-    default: {
-      const unknown: never = report.strategy;
-      throw new Error(`unknown strategy ${String(unknown)}`);
-    }
-  }
-  if (report.strategy !== 'lww') {
-    report.brokenThreads.forEach((b, i) =>
-      items.push(
-        <li key={`bt-${i}`} className="board-heal-item">
-          Broken thread: {b.byName}’s reply {label(b.postId)} hangs under a deleted post.
-        </li>,
-      ),
-    );
-    report.likeMerges.forEach((m) =>
-      items.push(
-        <li key={`lm-${m.postId}`} className="board-heal-item">
-          Likes on {label(m.postId)}: {likeMergeText(m)}
-        </li>,
-      ),
-    );
-  }
-  return items;
-}
-
-/** The headline numbers of one report. */
-function Stats({ report, conflictsLeft, testPrefix }: { report: HealReportView; conflictsLeft: number | null; testPrefix: string }) {
-  switch (report.strategy) {
-    case 'lww': {
-      const likes = report.lost.filter((l) => l.lost.kind === 'like' || l.lost.kind === 'unlike').length;
-      return (
-        <div className="board-heal-stats">
-          <Stat value={report.lost.length - likes} label="edits and deletes lost" testId={`${testPrefix}-lost`} tone="bad" />
-          <Stat value={likes} label="likes lost" testId={`${testPrefix}-lost-likes`} tone="bad" />
-          <Stat value={report.lost.filter((l) => l.skewNote !== null).length} label="decided by a skewed clock" tone="warn" />
-        </div>
-      );
-    }
-    case 'merge':
-      return (
-        <div className="board-heal-stats">
-          <Stat value={report.duplicates.length} label="duplicates" testId={`${testPrefix}-duplicates`} tone="warn" />
-          <Stat value={report.brokenThreads.length} label="broken threads" tone="warn" />
-          <Stat value={report.phantomLikes.length} label="phantom likes" tone="warn" />
-          <Stat value={report.resurrected.length} label="resurrected" tone="warn" />
-          <Stat value={report.likeMerges.length} label="like counts merged" tone="ok" />
-        </div>
-      );
-    case 'human':
-      return (
-        <div className="board-heal-stats">
-          {conflictsLeft !== null ? (
-            <Stat value={conflictsLeft} label={`of ${report.conflicts.length} conflicts remaining`} testId={`${testPrefix}-conflicts`} tone="warn" />
-          ) : (
-            <Stat value={report.conflicts.length} label="conflicts to choose" testId={`${testPrefix}-conflicts`} tone="warn" />
-          )}
-          <Stat value={report.likeMerges.length} label="like counts merged" tone="ok" />
-          <Stat value={report.brokenThreads.length} label="broken threads" tone="warn" />
-        </div>
-      );
-    default: {
-      const unknown: never = report.strategy;
-      throw new Error(`unknown strategy ${String(unknown)}`);
-    }
-  }
-}
-
-const NOTHING: Record<Strategy, string> = {
-  lww: 'Nothing would be lost.',
-  merge: 'Nothing duplicated or broken.',
-  human: 'Nothing to choose.',
+              {posts.label(c.postId)}: {posts.pinned(c.postId) ? 'anyone' : c.authorName} would choose. <Versions siblings={c.siblings} />
+            </li>
+          ))),
+      ...mergedItems(report, posts.label),
+    ],
+    tallyPeople: (report, conflicts, tally) => {
+      tally(conflicts, (c) => c.waitingFor, () => 'conflict to choose');
+      tally(report.brokenThreads, (b) => b.byName, () => 'broken thread');
+    },
+  },
 };
 
 /** One strategy's report: headline numbers, then the list. */
 export function StrategyReport({ report, label, conflicts = null, testPrefix }: { report: HealReportView; label: PostLabeler; conflicts?: readonly OpenConflict[] | null; testPrefix: string }) {
-  const items = reportItems(report, label, conflicts);
+  const presenter = PRESENTERS[report.strategy];
+  const items = presenter.items(report, label, conflicts);
   return (
     <div className="board-heal-report-body">
-      <Stats report={report} conflictsLeft={conflicts === null ? null : conflicts.length} testPrefix={testPrefix} />
-      {items.length === 0 ? <p className="board-heal-nothing">{NOTHING[report.strategy]}</p> : <ul className="board-heal-list">{items}</ul>}
+      <div className="board-heal-stats">
+        {presenter.stats(report, testPrefix, conflicts === null ? null : conflicts.length).map((stat) => (
+          <Stat key={stat.label} {...stat} />
+        ))}
+      </div>
+      {items.length === 0 ? <p className="board-heal-nothing">{presenter.nothing}</p> : <ul className="board-heal-list">{items}</ul>}
     </div>
   );
 }
-
-const PREVIEW_VERB: Record<Strategy, string> = {
-  lww: 'would lose',
-  merge: 'would duplicate',
-  human: 'would leave to choose',
-};
 
 /** PRE1: the three strategies on the current divergent state, side by side. */
 export function PreviewGrid({ preview, current, label }: { preview: Record<Strategy, HealReportView>; current: Strategy; label: PostLabeler }) {
@@ -245,7 +247,7 @@ export function PreviewGrid({ preview, current, label }: { preview: Record<Strat
       </p>
       <div className="board-heal-preview-grid">
         {STRATEGIES.map((s) => (
-          <section key={s} className={s === current ? 'board-heal-col board-heal-col-current' : 'board-heal-col'} data-testid={`preview-${s}`} aria-label={`${STRATEGY_LABEL[s]} ${PREVIEW_VERB[s]}`}>
+          <section key={s} className={s === current ? 'board-heal-col board-heal-col-current' : 'board-heal-col'} data-testid={`preview-${s}`} aria-label={`${STRATEGY_LABEL[s]} ${PRESENTERS[s].previewVerb}`}>
             <h3 className="board-heal-col-title">
               {STRATEGY_LABEL[s]}
               {s === current && <span className="board-heal-current"> · chosen</span>}
@@ -279,24 +281,7 @@ export function personSummary(report: HealReportView, conflicts: readonly OpenCo
     }
     for (const [name, counts] of byName) counted(name, counts);
   };
-  switch (report.strategy) {
-    case 'lww':
-      tally(report.lost, (l) => l.lost.byName, (l) => `lost ${KIND_NOUN[l.lost.kind]}`);
-      break;
-    case 'merge':
-      tally(report.duplicates, (d) => d.byName, () => 'duplicate');
-      tally(report.resurrected, (r) => r.editedByName, () => 'resurrected post');
-      tally(report.phantomLikes, (p) => p.byName, () => 'phantom like');
-      break;
-    case 'human':
-      tally(conflicts, (c) => c.waitingFor, () => 'conflict to choose');
-      break;
-    default: {
-      const unknown: never = report.strategy;
-      throw new Error(`unknown strategy ${String(unknown)}`);
-    }
-  }
-  if (report.strategy !== 'lww') tally(report.brokenThreads, (b) => b.byName, () => 'broken thread');
+  PRESENTERS[report.strategy].tallyPeople(report, conflicts, tally);
   return [...people.entries()].map(([name, lines]) => ({ name, lines })).sort((a, b) => a.name.localeCompare(b.name));
 }
 
