@@ -4,10 +4,12 @@ import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
 import { JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, LIMITS } from '../server/protocol';
 import { AlertRegion } from './components/AlertRegion';
+import { DcName } from './components/DcBadge';
 import { ConnectionLine } from './components/ConnectionLine';
 import { useAlert } from './lib/hooks';
 import { request } from './lib/socket';
 import { storageKeys, writeStored } from './lib/storage';
+import './HomeView.css';
 
 const CODE_PATTERN = new RegExp(`^[${JOIN_CODE_ALPHABET}]{${JOIN_CODE_LENGTH}}$`);
 
@@ -54,12 +56,12 @@ export function HomeView() {
     <main className="home">
       <header className="home-head">
         <div className="split-bar" aria-hidden="true">
-          <span className="split-bar-west" />
-          <span className="split-bar-east" />
+          <span className="split-bar-half" data-dc="west" />
+          <span className="split-bar-half" data-dc="east" />
         </div>
         <h1>Split-Brain Lab</h1>
         <p className="home-tagline">
-          Two datacenters, <span className="dc-text-west">West</span> and <span className="dc-text-east">East</span>. Cut the link between them
+          Two datacenters, <DcName dc="west" /> and <DcName dc="east" />. Cut the link between them
           and watch the truth split in two.
         </p>
       </header>

@@ -1,6 +1,8 @@
 import type { Metadata, Viewport } from 'next';
 import type { ReactNode } from 'react';
-import './globals.css';
+import './styles/tokens.css';
+import './styles/base.css';
+import './styles/controls.css';
 
 // SEC8: every page is rendered per request, so Next.js can put that response's CSP nonce on its
 // scripts (server/app.ts sets it); a prerendered page would carry none and be blocked.

@@ -1,6 +1,7 @@
 'use client';
 
 import { useConnection } from '../lib/hooks';
+import './ConnectionLine.css';
 
 /** A quiet status line: says so when the socket is down, says nothing when all is well. */
 export function ConnectionLine() {

@@ -2,9 +2,10 @@
 
 import { useMemo } from 'react';
 import type { Dc, PostView } from '../../server/protocol';
-import { buildThreads, duplicatesByOriginal, type ThreadNode } from '../lib/feed';
 import { PostCard, type PostActions } from './PostCard';
 import type { ConflictChooser } from './student/ConflictBanner';
+import { buildThreads, duplicatesByOriginal, type ThreadNode } from '../lib/feed';
+import './Feed.css';
 
 export interface FeedProps {
   posts: readonly PostView[];

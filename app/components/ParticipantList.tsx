@@ -1,4 +1,5 @@
 import type { Dc, ParticipantView } from '../../server/protocol';
+import './ParticipantList.css';
 
 /** Who is in a datacenter; offline people are dimmed and say so. Long lists are capped. */
 export function ParticipantList({ people, dc, max = 40 }: { people: readonly ParticipantView[]; dc: Dc; max?: number }) {
@@ -10,7 +11,7 @@ export function ParticipantList({ people, dc, max = 40 }: { people: readonly Par
       </span>
       <ul className="people-list">
         {shown.map((p) => (
-          <li key={p.id} className={p.online ? `person person-${dc}` : `person person-${dc} person-offline`} title={p.online ? 'online' : 'offline'}>
+          <li key={p.id} className={p.online ? 'person' : 'person person-offline'} data-dc={dc} title={p.online ? 'online' : 'offline'}>
             {p.name}
             {!p.online && <span className="visually-hidden"> (offline)</span>}
           </li>

@@ -2,9 +2,12 @@
 
 import { useState, type ReactNode } from 'react';
 import { DC_LABEL, type Dc, type PostView } from '../../server/protocol';
-import { formatTime, otherDc, postAnchor } from '../lib/feed';
 import { ConflictBanner, type ConflictChooser, type Keep } from './student/ConflictBanner';
 import { TextComposer } from './TextComposer';
+import { formatTime } from '../lib/format';
+import { otherDc } from '../lib/dc';
+import { postAnchor } from '../lib/feed';
+import './PostCard.css';
 
 /** What a person can do to posts; absent on the board, which only watches. */
 export interface PostActions {
@@ -75,14 +78,14 @@ export function PostCard(props: PostCardProps) {
     if (ok) after?.();
   };
 
-  const classes = ['post', `post-from-${post.createdIn}`];
+  const classes = ['post'];
   if (post.pinned) classes.push('post-pinned');
   if (post.deleted) classes.push('post-deleted');
   if (post.pending) classes.push('post-pending');
   if (siblings) classes.push('conflict-post');
 
   return (
-    <article id={postAnchor(dc, post.id)} className={classes.join(' ')} data-testid="post" data-post-id={post.id} data-dc={dc} aria-busy={busy}>
+    <article id={postAnchor(dc, post.id)} className={classes.join(' ')} data-testid="post" data-post-id={post.id} data-dc={post.createdIn} aria-busy={busy}>
       <header className="post-head">
         {post.pinned ? (
           <span className="post-pin">Pinned class post</span>
@@ -97,7 +100,7 @@ export function PostCard(props: PostCardProps) {
             {formatTime(post.createdAt)}
           </time>
         )}
-        {post.createdIn !== dc && !post.pinned && <span className={`post-origin dc-text-${post.createdIn}`}>from {DC_LABEL[post.createdIn]}</span>}
+        {post.createdIn !== dc && !post.pinned && <span className="post-origin dc-text" data-dc={post.createdIn}>from {DC_LABEL[post.createdIn]}</span>}
         {post.pending &&
           (linkHeld ? (
             <span className="pending-badge student-held-badge" data-testid="pending" title={`The link is cut: ${DC_LABEL[otherDc(dc)]} gets this version when it heals`}>

@@ -2,6 +2,7 @@
 
 import { useId, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { LIMITS } from '../../server/protocol';
+import './TextComposer.css';
 
 interface TextComposerProps {
   /** The textarea's label, e.g. "Write a post". */

@@ -2,12 +2,7 @@
  * Pure helpers that arrange posts for display. They never decide what is true: the server's
  * view of each post replaces the old one by id, and the page only sorts and nests.
  */
-import { DC_IDS, type Dc, type PostView } from '../../server/protocol';
-
-/** The other datacenter: where a pending post has not arrived yet. */
-export function otherDc(dc: Dc): Dc {
-  return DC_IDS.find((d) => d !== dc) ?? dc;
-}
+import type { Dc, PostView } from '../../server/protocol';
 
 /** Replaces a post by id (or adds it): the server's copy is the truth, nothing is merged. */
 export function replacePost(posts: readonly PostView[], post: PostView): PostView[] {
@@ -84,36 +79,9 @@ export function countPosts(posts: readonly PostView[]): number {
   return posts.filter((p) => !p.deleted && !p.pinned).length;
 }
 
-/** A wall-clock time as the room reads it. */
-export function formatTime(ms: number): string {
-  return new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
-}
-
 /** The element id of a post in one datacenter's feed, so a banner or a ledger can link to it. */
 export function postAnchor(dc: Dc, postId: string): string {
   return `post-${dc}-${postId}`;
-}
-
-/** A length of time as a person says it: "45 s", "1 min 20 s", "1 h 5 min". */
-export function formatDuration(ms: number): string {
-  const total = Math.max(0, Math.floor(ms / 1000));
-  const h = Math.floor(total / 3600);
-  const min = Math.floor((total % 3600) / 60);
-  const s = total % 60;
-  if (h > 0) return `${h} h ${min} min`;
-  if (min > 0) return `${min} min ${s} s`;
-  return `${s} s`;
-}
-
-/** Seconds with one decimal, as the heal report writes them ("4.0 s"). */
-export function formatSeconds(ms: number): string {
-  return `${(Math.abs(ms) / 1000).toFixed(1)} s`;
-}
-
-/** A clock's skew against real (server) time: "4.0 s behind", "2.5 s ahead", "on time". */
-export function formatSkew(skewMs: number): string {
-  if (Math.abs(skewMs) < 50) return 'on time';
-  return `${formatSeconds(skewMs)} ${skewMs < 0 ? 'behind' : 'ahead'}`;
 }
 
 /** Merge-all's duplicates (MRG1), by the post they were made from: so the original can link to its twin. */

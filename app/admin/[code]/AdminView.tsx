@@ -16,6 +16,7 @@ import { useAlert, useOrigin } from '../../lib/hooks';
 import { useClassWatch } from '../../lib/classState';
 import { request } from '../../lib/socket';
 import { readStored, storageKeys, writeStored } from '../../lib/storage';
+import './AdminView.css';
 
 function subscribeHash(listener: () => void): () => void {
   window.addEventListener('hashchange', listener);

@@ -3,23 +3,24 @@
 import { QRCodeSVG } from 'qrcode.react';
 import { memo, useCallback, useMemo } from 'react';
 import { DC_IDS, DC_LABEL, type ClassSnapshot, type Dc, type LinkMode, type ParticipantView, type PostView } from '../../../server/protocol';
-import { ClusterNodes } from '../../components/board/ClusterNodes';
-import { newestThreads } from '../../components/board/feedWindow';
-import { DivergenceMeter } from '../../components/board/DivergenceMeter';
+import { ClusterNodes } from '../../components/shared/ClusterNodes';
+import { DivergenceMeter } from '../../components/shared/DivergenceMeter';
+import { HealReportPanel, PreviewGrid, postLabeler } from '../../components/shared/HealReports';
+import { DcClock, LinkStateWords } from '../../components/shared/LiveState';
+import { QuorumTable } from '../../components/shared/QuorumTable';
+import { Timeline } from '../../components/shared/Timeline';
+import { useHealPreview } from '../../components/shared/usePreview';
 import { SessionEnded } from '../../components/SessionEnded';
-import { HealReportPanel, PreviewGrid, postLabeler } from '../../components/board/HealReports';
-import { across, holdsFrom, isCutMode, linkLook } from '../../components/board/link';
-import { DcClock, LinkStateWords } from '../../components/board/LiveState';
-import { QuorumTable } from '../../components/board/QuorumTable';
-import { Timeline } from '../../components/board/Timeline';
-import { useHealPreview } from '../../components/board/usePreview';
 import { ConnectionLine } from '../../components/ConnectionLine';
 import { Feed } from '../../components/Feed';
 import { ParticipantList } from '../../components/ParticipantList';
-import { countPosts } from '../../lib/feed';
 import { useOrigin } from '../../lib/hooks';
 import { useClassWatch } from '../../lib/classState';
 import { request } from '../../lib/socket';
+import { holdsFrom, isCutMode, linkLook, otherDc } from '../../lib/dc';
+import { newestThreads } from '../../lib/feedWindow';
+import { countPosts } from '../../lib/feed';
+import './BoardView.css';
 
 /**
  * The projector (1920x1080, read from the back of the room): the link's state and both clocks
@@ -110,7 +111,7 @@ const DcColumn = memo(function DcColumn({
   const nameOf = useCallback((id: string) => names.get(id) ?? id, [names]);
   const shown = useMemo(() => (posts ? newestThreads(posts) : null), [posts]);
   return (
-    <section className={`board-col board-col-${dc}`} data-testid={`column-${dc}`} aria-labelledby={`col-${dc}-title`}>
+    <section className="board-col" data-dc={dc} data-testid={`column-${dc}`} aria-labelledby={`col-${dc}-title`}>
       <header className="board-col-head">
         <h2 id={`col-${dc}-title`}>{DC_LABEL[dc]}</h2>
         <span className="board-count" data-testid={`post-count-${dc}`}>
@@ -148,13 +149,13 @@ function LinkColumn({ snapshot }: { snapshot: ClassSnapshot | null }) {
             {DC_IDS.map((from) => {
               const n = snapshot.inFlight[from];
               const blocked = holdsFrom(mode, from);
-              const classes = ['wire', `wire-${from}`];
+              const classes = ['wire'];
               if (n > 0) classes.push('wire-busy');
               if (blocked) classes.push('wire-held');
               return (
-                <div key={from} className={classes.join(' ')} data-testid={`inflight-${from}`}>
+                <div key={from} className={classes.join(' ')} data-dc={from} data-testid={`inflight-${from}`}>
                   <span className="wire-label">
-                    {DC_LABEL[from]} → {DC_LABEL[across(from)]}
+                    {DC_LABEL[from]} → {DC_LABEL[otherDc(from)]}
                   </span>
                   <span className="wire-arrow" aria-hidden="true">
                     <span className="wire-dot" />

@@ -3,10 +3,11 @@
 import { useState } from 'react';
 import { DC_LABEL, type ClassSnapshot, type ParticipantView } from '../../../server/protocol';
 import { DcBadge } from '../DcBadge';
-import { across } from '../board/link';
 import { request } from '../../lib/socket';
 import { ConfirmPrompt, useConfirmKey } from './Confirm';
 import { withSettings, type SectionProps } from './types';
+import { otherDc } from '../../lib/dc';
+import './ClassControls.css';
 
 /** Class: how to join, who is here and where (with failover, FO1), the switching lock, and reset. */
 export function ClassControls({ snapshot, update, onError, joinUrl }: SectionProps & { joinUrl: string }) {
@@ -75,7 +76,7 @@ function Participants({ snapshot, update, onError }: Props) {
 function ParticipantRow({ person, update, onError }: { person: ParticipantView } & Omit<Props, 'snapshot'>) {
   const { armed, arm, disarm } = useConfirmKey(`move:${person.id}`);
   const [busy, setBusy] = useState(false);
-  const to = across(person.home);
+  const to = otherDc(person.home);
   const move = async () => {
     setBusy(true);
     const result = await request('admin:move', { participantId: person.id, to });

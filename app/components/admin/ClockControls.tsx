@@ -2,9 +2,10 @@
 
 import { useState, type FormEvent } from 'react';
 import { DC_IDS, DC_LABEL, LIMITS, type Dc } from '../../../server/protocol';
-import { DcClock } from '../board/LiveState';
+import { DcClock } from '../shared/LiveState';
 import { request } from '../../lib/socket';
 import { withSettings, type SectionProps } from './types';
+import './ClockControls.css';
 
 const MAX_S = LIMITS.maxSkewMs / 1000;
 

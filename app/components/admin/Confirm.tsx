@@ -1,6 +1,7 @@
 'use client';
 
 import { createContext, useContext, useMemo, useState, type ReactNode } from 'react';
+import './Confirm.css';
 
 interface ConfirmState {
   armed: string | null;

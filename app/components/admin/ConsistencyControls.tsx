@@ -2,7 +2,7 @@
 
 import { useState, type FormEvent } from 'react';
 import { CONSISTENCY_PRESETS, LIMITS } from '../../../server/protocol';
-import { QuorumTable } from '../board/QuorumTable';
+import { QuorumTable } from '../shared/QuorumTable';
 import { request } from '../../lib/socket';
 import { withSettings, type SectionProps } from './types';
 

@@ -2,11 +2,12 @@
 
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { DC_IDS, DC_LABEL, LIMITS, STRATEGY_LABEL, type LinkMode, type LinkView } from '../../../server/protocol';
-import { across } from '../board/link';
-import { LinkStateWords } from '../board/LiveState';
+import { LinkStateWords } from '../shared/LiveState';
 import { request } from '../../lib/socket';
 import { ConfirmPrompt, useArmed } from './Confirm';
 import { withSettings, type SectionProps } from './types';
+import { otherDc } from '../../lib/dc';
+import './NetworkControls.css';
 
 const SLOW_MIN_MS = 500;
 
@@ -129,7 +130,7 @@ export function NetworkControls({ snapshot, clockOffset, update, onError }: Sect
         {DC_IDS.map((from) => (
           <div key={from} className="facts-pair">
             <dt>
-              {DC_LABEL[from]} → {DC_LABEL[across(from)]}
+              {DC_LABEL[from]} → {DC_LABEL[otherDc(from)]}
             </dt>
             <dd data-testid={`admin-inflight-${from}`}>{snapshot.inFlight[from]} on the link</dd>
           </div>

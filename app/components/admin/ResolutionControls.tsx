@@ -1,11 +1,13 @@
 'use client';
 
 import { useMemo, useState } from 'react';
-import { DC_LABEL, STRATEGIES, STRATEGY_LABEL, type Dc, type HealReportView, type Strategy } from '../../../server/protocol';
-import { openConflicts, postLabeler, PreviewGrid, StrategyReport } from '../board/HealReports';
-import { formatClock } from '../board/time';
+import { STRATEGIES, STRATEGY_LABEL, type Dc, type HealReportView, type Strategy } from '../../../server/protocol';
+import { openConflicts, postLabeler, PreviewGrid, StrategyReport } from '../shared/HealReports';
 import { newOpId, request } from '../../lib/socket';
+import { DcName } from '../DcBadge';
 import { withSettings, type SectionProps } from './types';
+import { formatTime } from '../../lib/format';
+import './ResolutionControls.css';
 
 type Keep = Dc | 'both';
 
@@ -79,7 +81,7 @@ export function ResolutionControls({ snapshot, update, onError }: SectionProps) 
 
       {preview && (
         <div className="admin-preview">
-          <p className="muted admin-hint">Preview of the divergence at {formatClock(preview.at)}: nothing has been healed.</p>
+          <p className="muted admin-hint">Preview of the divergence at {formatTime(preview.at)}: nothing has been healed.</p>
           <PreviewGrid preview={preview.data} current={snapshot.settings.strategy} label={label} />
         </div>
       )}
@@ -100,9 +102,9 @@ export function ResolutionControls({ snapshot, update, onError }: SectionProps) 
                   </p>
                   <div className="admin-siblings">
                     {(post.siblings ?? []).map((s) => (
-                      <div key={s.dc} className={`admin-sibling admin-sibling-${s.dc}`}>
+                      <div key={s.dc} className="admin-sibling" data-dc={s.dc}>
                         <span className="admin-sibling-head">
-                          <span className={`dc-text-${s.dc}`}>{DC_LABEL[s.dc]}</span> · {s.byName} · {formatClock(s.wall)} ·{' '}
+                          <DcName dc={s.dc} /> · {s.byName} · {formatTime(s.wall)} ·{' '}
                           <span className="mono">{`{W:${s.vv.west}, E:${s.vv.east}}`}</span>
                         </span>
                         <span className="admin-sibling-text">{s.deleted ? <em>deleted</em> : s.text}</span>
@@ -126,7 +128,7 @@ export function ResolutionControls({ snapshot, update, onError }: SectionProps) 
           {snapshot.lastHeal ? (
             <>
               <p className="muted">
-                {STRATEGY_LABEL[snapshot.lastHeal.strategy]} at {formatClock(snapshot.lastHeal.at)}; the link held {snapshot.lastHeal.held.west} from West and{' '}
+                {STRATEGY_LABEL[snapshot.lastHeal.strategy]} at {formatTime(snapshot.lastHeal.at)}; the link held {snapshot.lastHeal.held.west} from West and{' '}
                 {snapshot.lastHeal.held.east} from East.
               </p>
               <StrategyReport report={snapshot.lastHeal} label={label} conflicts={snapshot.lastHeal.strategy === 'human' ? conflicts : null} testPrefix="admin-heal" />

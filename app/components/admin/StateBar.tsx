@@ -1,9 +1,10 @@
 'use client';
 
 import { CONSISTENCY_PRESETS, DC_IDS, STRATEGY_LABEL, type ClassSnapshot } from '../../../server/protocol';
-import { openConflicts } from '../board/HealReports';
-import { linkLook } from '../board/link';
-import { DcClock, LinkStateWords } from '../board/LiveState';
+import { openConflicts } from '../shared/HealReports';
+import { DcClock, LinkStateWords } from '../shared/LiveState';
+import { linkLook } from '../../lib/dc';
+import './StateBar.css';
 
 /**
  * The current state, always in view at the top of the panel: the link and since when, both

@@ -2,6 +2,7 @@
 
 import { DC_LABEL, type Dc, type MessageFrame, type NodeId } from '../../../server/protocol';
 import { blocks, MESSAGE_GLYPH, type Cut } from './words';
+import './ClusterDiagram.css';
 
 interface Point {
   x: number;
@@ -70,7 +71,7 @@ function NodeGlyph({ node, layout }: { node: DiagramNode; layout: DiagramLayout 
   const top = y - ((lines.length - 1) * LINE) / 2 + 8;
   const data = Object.fromEntries(Object.entries(node.data ?? {}).map(([k, v]) => [`data-${k}`, String(v)]));
   return (
-    <g className={`consensus-node consensus-node-${node.dc} consensus-node-${node.shape}`} data-testid={node.testId} {...data}>
+    <g className={`consensus-node consensus-node-${node.shape}`} data-dc={node.dc} data-testid={node.testId} {...data}>
       {node.ring !== null && (
         <g transform={`translate(${x} ${y}) rotate(-90)`}>
           <circle r={r + 10} className="consensus-ring-track" />
@@ -155,7 +156,8 @@ function MessageDot({ layout, m, fromDc }: { layout: DiagramLayout; m: MessageFr
   const { x, y } = messagePoint(layout, m);
   return (
     <g
-      className={`consensus-msg consensus-msg-${fromDc}${m.blocked ? ' consensus-msg-blocked' : ''}`}
+      className={m.blocked ? 'consensus-msg consensus-msg-blocked' : 'consensus-msg'}
+      data-dc={fromDc}
       style={{ transform: `translate(${x.toFixed(1)}px, ${y.toFixed(1)}px)` }}
       data-testid="raft-message"
       data-kind={m.kind}
@@ -238,12 +240,12 @@ export function ClusterDiagram({
           <path d="M0,0 L10,5 L0,10 z" className="consensus-arrowhead-cut" />
         </marker>
       </defs>
-      <rect x={layout.west.x} y={GROUP_Y} width={layout.west.w} height={h} rx={18} className="consensus-group consensus-group-west" />
-      <rect x={layout.east.x} y={GROUP_Y} width={layout.east.w} height={h} rx={18} className="consensus-group consensus-group-east" />
-      <text x={layout.west.x + 16} y={GROUP_Y + 34} className="consensus-group-label consensus-group-label-west" id={`${idPrefix}-west`}>
+      <rect x={layout.west.x} y={GROUP_Y} width={layout.west.w} height={h} rx={18} className="consensus-group" data-dc="west" />
+      <rect x={layout.east.x} y={GROUP_Y} width={layout.east.w} height={h} rx={18} className="consensus-group" data-dc="east" />
+      <text x={layout.west.x + 16} y={GROUP_Y + 34} className="consensus-group-label" data-dc="west" id={`${idPrefix}-west`}>
         {DC_LABEL.west}
       </text>
-      <text x={layout.east.x + layout.east.w - 16} y={GROUP_Y + 34} textAnchor="end" className="consensus-group-label consensus-group-label-east" id={`${idPrefix}-east`}>
+      <text x={layout.east.x + layout.east.w - 16} y={GROUP_Y + 34} textAnchor="end" className="consensus-group-label" data-dc="east" id={`${idPrefix}-east`}>
         {DC_LABEL.east}
       </text>
       <CutMark layout={layout} cut={cut} idPrefix={idPrefix} />

@@ -9,7 +9,7 @@ import { ConsensusControlsView } from './ConsensusControls';
 import { EventLog, NaivePanel, ProtocolCard, RaftPanel, ToyDiagnosis } from './Panels';
 import { useConsensus } from './useConsensus';
 import { byTermDesc, cutWords, isStale, simTime, speedWords } from './words';
-import './consensus.css';
+import './ConsensusBoard.css';
 
 const noSubscribe = () => () => {};
 
@@ -39,7 +39,7 @@ export function ConsensusBoard({ code }: { code: string }) {
   const { frame, analysis, error } = useConsensus(join);
 
   return (
-    <main className={`consensus-board consensus-board-cut-${frame?.cut ?? 'none'}`}>
+    <main className="consensus-board" data-cut={frame?.cut ?? 'none'}>
       <header className="consensus-head">
         <div className="consensus-brand">
           <h1>Consensus on the same partition</h1>
@@ -98,7 +98,7 @@ function HeadState({ frame }: { frame: ConsensusFrame }) {
             <>
               {leaders.length === 1 ? 'Raft leader: ' : 'Raft leaders: '}
               {leaders.map((l, i) => (
-                <span key={l.id} className={`consensus-leader consensus-leader-${NODE_HOME[l.id]}`} data-testid="raft-leader" data-node={l.id} data-term={l.term} data-dc={NODE_HOME[l.id]}>
+                <span key={l.id} className="consensus-leader" data-testid="raft-leader" data-node={l.id} data-term={l.term} data-dc={NODE_HOME[l.id]}>
                   {i > 0 && ' · '}
                   {l.id}, term {l.term}
                   {isStale(l, leaders) && <span className="consensus-leaders-note"> (stale: cannot commit)</span>}
@@ -111,7 +111,7 @@ function HeadState({ frame }: { frame: ConsensusFrame }) {
           Naive: {primaries.length === 1 ? '1 primary' : `${primaries.length} primaries`} ({primaries.map((p) => `${p} in ${DC_LABEL[NODE_HOME[p]]}`).join(', ')})
         </p>
       </div>
-      <p className={`consensus-cut-words consensus-cut-words-${frame.cut}`} data-testid="consensus-cut" data-cut={frame.cut}>
+      <p className="consensus-cut-words" data-testid="consensus-cut" data-cut={frame.cut}>
         {frame.cut !== 'none' && <span aria-hidden="true">✂ </span>}
         {cutWords(frame.cut)}
       </p>

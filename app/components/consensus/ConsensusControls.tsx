@@ -5,7 +5,7 @@ import { NODE_IDS, type AdminConsensusPayload, type ConsensusFrame } from '../..
 import { request } from '../../lib/socket';
 import { useConsensus } from './useConsensus';
 import { cutWords, leaderSentence, primariesSentence, simTime, speedWords, SPEEDS } from './words';
-import './consensus.css';
+import './ConsensusControls.css';
 
 /** Sends one instructor command; the frame it makes comes back to every screen as a broadcast. */
 async function send(payload: AdminConsensusPayload, onError: (message: string) => void): Promise<boolean> {

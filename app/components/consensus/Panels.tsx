@@ -4,6 +4,7 @@ import { memo } from 'react';
 import { DC_LABEL, NODE_HOME, type ConsensusAnalysis, type ConsensusFrame, type NaiveNodeFrame, type RaftNodeFrame } from '../../../server/protocol';
 import { ClusterDiagram, NAIVE_LAYOUT, RAFT_LAYOUT, type DiagramNode } from './ClusterDiagram';
 import { cutWords, MESSAGE_GLYPH, MESSAGE_LEGEND, verdictTone, verdictWords } from './words';
+import './Panels.css';
 
 function raftNode(n: RaftNodeFrame): DiagramNode {
   return {

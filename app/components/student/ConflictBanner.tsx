@@ -2,8 +2,9 @@
 
 import { useId, useState } from 'react';
 import { DC_LABEL, type PostView, type SiblingView } from '../../../server/protocol';
-import { formatTime } from '../../lib/feed';
 import { DcBadge } from '../DcBadge';
+import { formatTime } from '../../lib/format';
+import './ConflictBanner.css';
 
 /** What a choice keeps: one side's version, or both (East's then becomes a post of its own). */
 export type Keep = 'west' | 'east' | 'both';
@@ -41,7 +42,7 @@ export function ConflictBanner({ post, chooser }: { post: PostView & { siblings:
       </p>
       <div className="conflict-versions">
         {post.siblings.map((s, i) => (
-          <div key={`${s.dc}-${i}`} className={`conflict-version conflict-version-${s.dc}`} data-testid={`conflict-version-${s.dc}`}>
+          <div key={`${s.dc}-${i}`} className="conflict-version" data-dc={s.dc} data-testid={`conflict-version-${s.dc}`}>
             <p className="conflict-side">
               <DcBadge dc={s.dc} /> <span>version</span>
             </p>
@@ -54,7 +55,7 @@ export function ConflictBanner({ post, chooser }: { post: PostView & { siblings:
               <span className="conflict-vv" title="Version vector: writes made in West and in East">{`{W:${s.vv.west}, E:${s.vv.east}}`}</span>
             </p>
             {may && (
-              <button type="button" className={`btn conflict-keep conflict-keep-${s.dc}`} disabled={busy} onClick={() => void choose(s.dc)}>
+              <button type="button" className="btn conflict-keep" data-dc={s.dc} disabled={busy} onClick={() => void choose(s.dc)}>
                 Keep {DC_LABEL[s.dc]} version
               </button>
             )}

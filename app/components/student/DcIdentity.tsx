@@ -2,9 +2,11 @@
 
 import { useState } from 'react';
 import { DC_LABEL, type StudentSnapshot } from '../../../server/protocol';
-import { formatSkew, formatTime, otherDc } from '../../lib/feed';
 import { DcBadge } from '../DcBadge';
-import { useServerNow } from './useNow';
+import { formatClock, formatSkew } from '../../lib/format';
+import { otherDc } from '../../lib/dc';
+import { useServerNow } from '../../lib/hooks';
+import './DcIdentity.css';
 
 /**
  * Who I am and where: my name, my datacenter, its live clock (server time plus my side's skew,
@@ -35,7 +37,7 @@ export function DcIdentity({ snapshot, offsetMs, onSwitch }: { snapshot: Student
   };
 
   return (
-    <section className={`identity identity-${dc}`} aria-label="You">
+    <section className="identity" data-dc={dc} aria-label="You">
       <p className="identity-line">
         <span className="identity-name" data-testid="my-name">
           {snapshot.me.name}
@@ -43,9 +45,9 @@ export function DcIdentity({ snapshot, offsetMs, onSwitch }: { snapshot: Student
         <span className="identity-in">in</span>
         <DcBadge dc={dc} testId="my-dc" size="large" />
       </p>
-      <p className={`student-clock student-clock-${dc}`} data-testid="dc-clock">
+      <p className="student-clock" data-testid="dc-clock">
         <time className="student-clock-time" dateTime={new Date(now + skew).toISOString()} aria-live="off">
-          {formatTime(now + skew)}
+          {formatClock(now + skew)}
         </time>
         <span className="student-clock-skew" title="Against real (server) time">
           {DC_LABEL[dc]} clock, {formatSkew(skew)}

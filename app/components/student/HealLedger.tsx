@@ -1,8 +1,10 @@
 'use client';
 
 import { STRATEGY_LABEL, type Dc } from '../../../server/protocol';
-import { formatTime, postAnchor } from '../../lib/feed';
 import type { HealStory } from './healStory';
+import { formatTime } from '../../lib/format';
+import { postAnchor } from '../../lib/feed';
+import './HealLedger.css';
 
 /**
  * "What I lost" after a last-write-wins heal (LWW3): each of my writes that lost, what it was,

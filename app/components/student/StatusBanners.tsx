@@ -1,12 +1,12 @@
 'use client';
 
 import { DC_LABEL, holdsFrom, LINK_MODE_LABEL, type Dc, type LinkMode, type PostView, type StudentSnapshot } from '../../../server/protocol';
-import { formatDuration, otherDc, postAnchor } from '../../lib/feed';
-import { useServerNow } from './useNow';
+import { formatDuration, quote } from '../../lib/format';
+import { otherDc } from '../../lib/dc';
+import { useServerNow } from '../../lib/hooks';
+import { postAnchor } from '../../lib/feed';
+import './StatusBanners.css';
 
-function shorten(text: string): string {
-  return text.length > 40 ? `${text.slice(0, 39)}…` : text;
-}
 
 /** What the link's state means for me, in one line. */
 export function partitionMeaning(mode: LinkMode, me: Dc, slowLatencyMs: number): string {
@@ -101,7 +101,7 @@ export function StatusBanners(props: {
           <ul className="student-banner-links">
             {toChoose.map((p) => (
               <li key={p.id}>
-                <a href={`#${postAnchor(dc, p.id)}`}>{p.pinned ? 'The class post' : `Your post “${shorten(p.text)}”`}</a>
+                <a href={`#${postAnchor(dc, p.id)}`}>{p.pinned ? 'The class post' : `Your post ${quote(p.text)}`}</a>
               </li>
             ))}
           </ul>

@@ -4,7 +4,7 @@
  * rephrases what the server reported; it never decides what is true.
  */
 import { DC_LABEL, type HealReportView, type PostView, type Strategy, type WriteView } from '../../../server/protocol';
-import { formatSeconds, formatTime } from '../../lib/feed';
+import { formatSeconds, formatTime, quote } from '../../lib/format';
 
 /** One of my writes that a heal discarded. */
 export interface LostEntry {
@@ -45,12 +45,6 @@ export interface HealStory {
   notes: StoryNote[];
 }
 
-const QUOTE_CHARS = 40;
-
-function quote(text: string): string {
-  const t = text.trim().replace(/\s+/g, ' ');
-  return `“${t.length > QUOTE_CHARS ? `${t.slice(0, QUOTE_CHARS - 1)}…` : t}”`;
-}
 
 /**
  * How a post is named to me: "the class post", "your post “…”", "Ed's post “…”". `bare` leaves

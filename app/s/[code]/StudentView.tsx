@@ -1,7 +1,7 @@
 'use client';
 
-import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
-import { DC_LABEL, holdsFrom, LIMITS, type Ack, type HealReportView, type PostView, type StudentSnapshot } from '../../../server/protocol';
+import { useCallback, useMemo, useState, type FormEvent } from 'react';
+import { DC_LABEL, holdsFrom, LIMITS, type PostView, type StudentSnapshot } from '../../../server/protocol';
 import { AlertRegion } from '../../components/AlertRegion';
 import { ConnectionLine } from '../../components/ConnectionLine';
 import { SessionEnded } from '../../components/SessionEnded';
@@ -12,35 +12,12 @@ import { HealLedger } from '../../components/student/HealLedger';
 import { conflictsToChoose, healStory } from '../../components/student/healStory';
 import { StatusBanners } from '../../components/student/StatusBanners';
 import { TextComposer } from '../../components/TextComposer';
-import { formatTime, otherDc, replacePost } from '../../lib/feed';
 import { useAlert } from '../../lib/hooks';
-import { joinClass, joinClassAs, type JoinOutcome } from '../../lib/join';
-import { getSocket, newOpId, request, setSessionReady, write } from '../../lib/socket';
-
-type Joined = {
-  kind: 'joined';
-  snapshot: StudentSnapshot;
-  /** Server time minus this browser's time when the snapshot arrived: the clocks run on server time. */
-  offsetMs: number;
-  /** Writes accepted while reads were refused: said in the banner, shown after the re-join. */
-  blindWrites: number;
-};
-
-type Phase = { kind: 'joining' } | { kind: 'need-name' } | { kind: 'failed'; message: string } | Joined;
-
-function joinedWith(snapshot: StudentSnapshot): Joined {
-  return { kind: 'joined', snapshot, offsetMs: snapshot.serverNow - Date.now(), blindWrites: 0 };
-}
-
-/** Whether my datacenter can reach a read quorum: while it cannot, the feed is frozen (CAP1–CAP3). */
-function canRead(snapshot: StudentSnapshot): boolean {
-  return snapshot.settings.quorum[snapshot.dc].canRead;
-}
-
-/** Applies a change to a joined page's snapshot; any other phase stays as it is. */
-function withSnapshot(p: Phase, change: (s: StudentSnapshot) => StudentSnapshot): Phase {
-  return p.kind === 'joined' ? { ...p, snapshot: change(p.snapshot) } : p;
-}
+import { canRead, useStudentSession } from '../../lib/useStudentSession';
+import { newOpId, write } from '../../lib/socket';
+import { otherDc } from '../../lib/dc';
+import { formatTime } from '../../lib/format';
+import './StudentView.css';
 
 /**
  * A student's page: who I am, my datacenter and its clock, the banner of the moment, and my
@@ -50,132 +27,15 @@ function withSnapshot(p: Phase, change: (s: StudentSnapshot) => StudentSnapshot)
  * the feed is frozen as it was last seen (greyed), since a refused read shows nothing new.
  */
 export function StudentView({ code }: { code: string }) {
-  const [phase, setPhase] = useState<Phase>({ kind: 'joining' });
   const [showVectors, setShowVectors] = useState(false);
   /** The heal whose ledger was hidden (by its time), so the next heal shows again. */
   const [hiddenHeal, setHiddenHeal] = useState<number | null>(null);
   const alert = useAlert();
   const showError = alert.show;
-  const rejoinRef = useRef<() => void>(() => {});
-
-  const applyOutcome = useCallback(
-    (outcome: JoinOutcome) => {
-      switch (outcome.kind) {
-        case 'joined': {
-          const fresh = joinedWith(outcome.result.snapshot);
-          // Re-joined while reads stay refused: the writes not shown yet are still not shown.
-          setPhase((p) => (p.kind === 'joined' && !canRead(fresh.snapshot) ? { ...fresh, blindWrites: p.blindWrites } : fresh));
-          setSessionReady(true);
-          return;
-        }
-        case 'need-name':
-          setPhase({ kind: 'need-name' });
-          return;
-        case 'error':
-          if (outcome.code === 'unknown_session') {
-            setPhase({ kind: 'failed', message: outcome.message });
-          } else {
-            showError(outcome.message);
-            // No answer: keep waiting (a retry or the next connect re-joins); a refusal: ask again.
-            const next: Phase = outcome.code === 'internal' ? { kind: 'joining' } : { kind: 'need-name' };
-            setPhase((p) => (p.kind === 'joined' ? p : next));
-          }
-          return;
-        default: {
-          const unknown: never = outcome;
-          throw new Error(`unexpected join outcome ${JSON.stringify(unknown)}`);
-        }
-      }
-    },
-    [showError],
-  );
-
-  useEffect(() => {
-    const socket = getSocket();
-    let live = true;
-    let retry: ReturnType<typeof setTimeout> | undefined;
-    const rejoin = () => {
-      clearTimeout(retry);
-      void joinClass(code).then((outcome) => {
-        if (!live) return;
-        applyOutcome(outcome);
-        // An unanswered join while still connected: try again, or writes would wait forever.
-        if (outcome.kind === 'error' && outcome.code === 'internal' && socket.connected) retry = setTimeout(rejoin, 2000);
-      });
-    };
-    rejoinRef.current = rejoin;
-    const onPostChanged = ({ dc, post }: { dc: StudentSnapshot['dc']; post: PostView }) => {
-      // A refused read shows nothing new: the feed stays as last seen until reads come back.
-      setPhase((p) => withSnapshot(p, (s) => (s.dc === dc && canRead(s) ? { ...s, posts: replacePost(s.posts, post) } : s)));
-    };
-    const onLink = (link: StudentSnapshot['link']) => {
-      setPhase((p) => withSnapshot(p, (s) => ({ ...s, link, settings: { ...s.settings, link } })));
-    };
-    const onSettings = (settings: StudentSnapshot['settings']) => {
-      setPhase((p) => withSnapshot(p, (s) => ({ ...s, settings, link: settings.link })));
-    };
-    const onHeal = (report: HealReportView) => {
-      setPhase((p) => withSnapshot(p, (s) => ({ ...s, lastHeal: report })));
-    };
-    socket.on('connect', rejoin);
-    socket.on('session:reset', rejoin);
-    socket.on('session:ended', rejoin);
-    // Moved to the other datacenter (failover or roaming): the new side's view comes with a re-join.
-    socket.on('me:moved', rejoin);
-    socket.on('post:changed', onPostChanged);
-    socket.on('link:configured', onLink);
-    socket.on('settings:changed', onSettings);
-    socket.on('heal:reported', onHeal);
-    if (socket.connected) rejoin();
-    return () => {
-      live = false;
-      clearTimeout(retry);
-      rejoinRef.current = () => {};
-      socket.off('connect', rejoin);
-      socket.off('session:reset', rejoin);
-      socket.off('session:ended', rejoin);
-      socket.off('me:moved', rejoin);
-      socket.off('post:changed', onPostChanged);
-      socket.off('link:configured', onLink);
-      socket.off('settings:changed', onSettings);
-      socket.off('heal:reported', onHeal);
-      setSessionReady(false);
-    };
-  }, [code, applyOutcome]);
-
-  const submitName = (name: string) => {
-    setPhase({ kind: 'joining' });
-    void joinClassAs(code, name).then(applyOutcome);
-  };
-
+  const { phase, submitName, acceptPost, switchDc } = useStudentSession(code, showError);
   const joined = phase.kind === 'joined' ? phase : null;
   const snapshot = joined?.snapshot ?? null;
   const reading = snapshot ? canRead(snapshot) : true;
-
-  // Reads stopped or came back: the server decides what may be read (CAP4), so ask it again.
-  const wasReading = useRef(reading);
-  useEffect(() => {
-    if (reading !== wasReading.current) rejoinRef.current();
-    wasReading.current = reading;
-  }, [reading]);
-
-  /** The server's answer to a write replaces the post: its view is the truth (unless reads are refused). */
-  const acceptPost = useCallback(
-    (result: Ack<PostView>): boolean => {
-      if (!result.ok) {
-        showError(result.error.message);
-        return false;
-      }
-      const post = result.data;
-      setPhase((p) => {
-        if (p.kind !== 'joined') return p;
-        if (!canRead(p.snapshot)) return { ...p, blindWrites: p.blindWrites + 1 };
-        return { ...p, snapshot: { ...p.snapshot, posts: replacePost(p.snapshot.posts, post) } };
-      });
-      return true;
-    },
-    [showError],
-  );
 
   /** Every write gets a fresh op id; `write` resends it with that same id if unanswered. */
   const meId = snapshot?.me.id;
@@ -196,16 +56,6 @@ export function StudentView({ code }: { code: string }) {
 
   const createPost = async (text: string) => acceptPost(await write('post:create', { opId: newOpId(), text, parentId: null }));
 
-  /** Roaming (FO1): the answer is my snapshot in the other datacenter. */
-  const switchDc = async () => {
-    const result = await request('me:switch', {});
-    if (!result.ok) {
-      showError(result.error.message);
-      return;
-    }
-    setPhase(joinedWith(result.data));
-  };
-
   const names = useMemo(() => {
     const map = new Map<string, string>();
     for (const p of snapshot?.posts ?? []) map.set(p.authorId, p.authorName);
@@ -221,7 +71,7 @@ export function StudentView({ code }: { code: string }) {
   const noteCount = storyShown && storyShown.strategy !== 'lww' ? storyShown.notes.length : 0;
 
   return (
-    <main className={snapshot ? `student student-${snapshot.dc}` : 'student'}>
+    <main className="student" data-dc={snapshot?.dc}>
       <header className="student-top">
         <span className="brand">Split-Brain Lab</span>
         <span className="student-code">

@@ -1,9 +1,10 @@
 'use client';
 
 import { DC_LABEL, LINK_MODE_LABEL, type Dc, type LinkView } from '../../../server/protocol';
-import { formatDuration } from '../../lib/feed';
-import { formatClock, formatSkew, useTicker } from './time';
-import { linkLook } from './link';
+import { formatClock, formatDuration, formatSkew } from '../../lib/format';
+import { linkLook } from '../../lib/dc';
+import { useTicker } from '../../lib/hooks';
+import './LiveState.css';
 
 /**
  * The link's state in words, and since when: "Link cut: split-brain · since 14:03:07 (1 min 20 s)".
@@ -51,7 +52,7 @@ export function DcClock({
 }) {
   const now = useTicker(250);
   return (
-    <div className={`board-clock board-clock-${dc} board-clock-${size}`} data-testid={withTestIds ? `clock-${dc}` : undefined} aria-label={`${DC_LABEL[dc]} clock`}>
+    <div className={`board-clock board-clock-${size}`} data-dc={dc} data-testid={withTestIds ? `clock-${dc}` : undefined} aria-label={`${DC_LABEL[dc]} clock`}>
       <span className="board-clock-name">{DC_LABEL[dc]}</span>
       <time className="board-clock-time">{now === null ? '--:--:--' : formatClock(now + clockOffset + skewMs)}</time>
       <span className={skewMs === 0 ? 'board-clock-skew' : 'board-clock-skew board-clock-skewed'} data-testid={withTestIds ? `skew-${dc}` : undefined}>

@@ -1,9 +1,14 @@
-/** What a link mode means for the pictures: which directions it holds, and what kind of line it is. */
-import { DC_LABEL, type Dc, type LinkMode } from '../../../server/protocol';
+/** Datacenters and the link between them, as the pictures and sentences need them. */
+import { DC_LABEL, type Dc, type LinkMode } from '../../server/protocol';
 
-export { holdsFrom, isCutMode } from '../../../server/protocol';
+export { holdsFrom, isCutMode } from '../../server/protocol';
 
-/** The class a mode gives to pictures of the link: one look for cut, one-way, slow and up. */
+/** The other datacenter: across the link, where a pending post has not arrived yet. */
+export function otherDc(dc: Dc): Dc {
+  return dc === 'west' ? 'east' : 'west';
+}
+
+/** The look a mode gives to pictures of the link: one for cut, one-way, slow and up. */
 export function linkLook(mode: LinkMode): 'up' | 'slow' | 'cut' | 'one-way' {
   if (mode === 'cut') return 'cut';
   if (mode === 'up' || mode === 'slow') return mode;
@@ -28,9 +33,4 @@ export function shortModeLabel(mode: LinkMode): string {
       throw new Error(`unknown link mode ${String(unknown)}`);
     }
   }
-}
-
-/** The other datacenter. */
-export function across(dc: Dc): Dc {
-  return dc === 'west' ? 'east' : 'west';
 }

@@ -2,8 +2,11 @@
 
 import { useEffect, useMemo, useRef, useState, type RefObject } from 'react';
 import { DC_LABEL, type Dc, type LinkMode, type TimelineBandView, type TimelineOpView } from '../../../server/protocol';
-import { across, holdsFrom, linkLook, shortModeLabel } from './link';
-import { formatClockMs, useReducedMotion, useTicker } from './time';
+import { DcName } from '../DcBadge';
+import { formatTime } from '../../lib/format';
+import { holdsFrom, linkLook, otherDc, shortModeLabel } from '../../lib/dc';
+import { useReducedMotion, useTicker } from '../../lib/hooks';
+import './Timeline.css';
 
 /** The diagram shows the last minute, and at most this many ops, so it stays readable. */
 export const TIMELINE_WINDOW_MS = 60_000;
@@ -70,11 +73,11 @@ function Mark({ op, x, y }: { op: TimelineOpView; x: number; y: number }) {
 function describe(op: TimelineOpView, held: boolean): string {
   const travel =
     op.deliveredAt !== null
-      ? `reached ${DC_LABEL[across(op.origin)]} ${((op.deliveredAt - op.at) / 1000).toFixed(1)} s later`
+      ? `reached ${DC_LABEL[otherDc(op.origin)]} ${((op.deliveredAt - op.at) / 1000).toFixed(1)} s later`
       : held
-        ? `held at the cut: ${DC_LABEL[across(op.origin)]} has not seen it`
-        : `on its way to ${DC_LABEL[across(op.origin)]}`;
-  return `${KIND_LABEL[op.kind]} by ${op.authorName} in ${DC_LABEL[op.origin]} · ${DC_LABEL[op.origin]} clock ${formatClockMs(op.wall)} · Lamport ${op.lamport} · {W:${op.vv.west}, E:${op.vv.east}} · ${travel}`;
+        ? `held at the cut: ${DC_LABEL[otherDc(op.origin)]} has not seen it`
+        : `on its way to ${DC_LABEL[otherDc(op.origin)]}`;
+  return `${KIND_LABEL[op.kind]} by ${op.authorName} in ${DC_LABEL[op.origin]} · ${DC_LABEL[op.origin]} clock ${formatTime(op.wall)} · Lamport ${op.lamport} · {W:${op.vv.west}, E:${op.vv.east}} · ${travel}`;
 }
 
 interface Focus {
@@ -157,10 +160,10 @@ export function Timeline({ ops, bands, mode, clockOffset }: { ops: readonly Time
           >
             <defs>
               <marker id="tl-head-west" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto">
-                <path d="M0,0 L10,5 L0,10 z" className="board-tl-head-west" />
+                <path d="M0,0 L10,5 L0,10 z" className="board-tl-head" data-dc="west" />
               </marker>
               <marker id="tl-head-east" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto">
-                <path d="M0,0 L10,5 L0,10 z" className="board-tl-head-east" />
+                <path d="M0,0 L10,5 L0,10 z" className="board-tl-head" data-dc="east" />
               </marker>
             </defs>
 
@@ -188,7 +191,7 @@ export function Timeline({ ops, bands, mode, clockOffset }: { ops: readonly Time
             ))}
 
             {(['west', 'east'] as const).map((dc) => (
-              <g key={dc} className={`board-tl-lane board-tl-lane-${dc}`}>
+              <g key={dc} className="board-tl-lane" data-dc={dc}>
                 <line x1={GUTTER - 6} y1={LANE[dc]} x2={width - RIGHT} y2={LANE[dc]} />
                 <text x={GUTTER - 14} y={LANE[dc] + 7} textAnchor="end">
                   {DC_LABEL[dc]}
@@ -217,15 +220,16 @@ export function Timeline({ ops, bands, mode, clockOffset }: { ops: readonly Time
                       x1={x1}
                       y1={y1 + toward * 8}
                       x2={picture.x(op.deliveredAt)}
-                      y2={LANE[across(op.origin)] - toward * 4}
-                      className={`board-tl-msg board-tl-msg-${op.origin}${late ? ' board-tl-msg-late' : ''}`}
+                      y2={LANE[otherDc(op.origin)] - toward * 4}
+                      className={late ? 'board-tl-msg board-tl-msg-late' : 'board-tl-msg'}
+                      data-dc={op.origin}
                       markerEnd={`url(#tl-head-${op.origin})`}
                     />
                   );
                 }
                 const blocked = held(op);
                 return (
-                  <g key={op.opId} className={blocked ? `board-tl-held board-tl-held-${op.origin}` : `board-tl-inflight board-tl-inflight-${op.origin}`}>
+                  <g key={op.opId} className={blocked ? 'board-tl-held' : 'board-tl-inflight'} data-dc={op.origin}>
                     <line x1={x1} y1={y1 + toward * 8} x2={x1 + 8} y2={MID - toward * 5} />
                     {blocked && <line x1={x1 + 2} y1={MID - toward * 5} x2={x1 + 14} y2={MID - toward * 5} className="board-tl-held-stop" />}
                   </g>
@@ -241,7 +245,8 @@ export function Timeline({ ops, bands, mode, clockOffset }: { ops: readonly Time
                 return (
                   <g
                     key={op.opId}
-                    className={`board-tl-dot board-tl-dot-${op.origin}${focus?.opId === op.opId ? ' board-tl-dot-focus' : ''}`}
+                    className={focus?.opId === op.opId ? 'board-tl-dot board-tl-dot-focus' : 'board-tl-dot'}
+                    data-dc={op.origin}
                     data-testid="timeline-op"
                     data-op-id={op.opId}
                     data-held={isHeld ? 'true' : 'false'}
@@ -280,7 +285,8 @@ export function Timeline({ ops, bands, mode, clockOffset }: { ops: readonly Time
         )}
         {focused && picture && (
           <p
-            className={`board-timeline-tip board-timeline-tip-${focused.origin}`}
+            className="board-timeline-tip"
+            data-dc={focused.origin}
             role="status"
             data-testid="timeline-tip"
             style={{
@@ -291,16 +297,16 @@ export function Timeline({ ops, bands, mode, clockOffset }: { ops: readonly Time
             <strong>
               {KIND_LABEL[focused.kind]} by {focused.authorName}
             </strong>{' '}
-            <span className={`dc-text-${focused.origin}`}>({DC_LABEL[focused.origin]})</span>
+            (<DcName dc={focused.origin} />)
             <br />
-            {DC_LABEL[focused.origin]} clock {formatClockMs(focused.wall)} · Lamport {focused.lamport} ·{' '}
+            {DC_LABEL[focused.origin]} clock {formatTime(focused.wall)} · Lamport {focused.lamport} ·{' '}
             <span className="mono">{`{W:${focused.vv.west}, E:${focused.vv.east}}`}</span>
             <br />
             {focused.deliveredAt !== null
-              ? `Reached ${DC_LABEL[across(focused.origin)]} ${((focused.deliveredAt - focused.at) / 1000).toFixed(1)} s later`
+              ? `Reached ${DC_LABEL[otherDc(focused.origin)]} ${((focused.deliveredAt - focused.at) / 1000).toFixed(1)} s later`
               : held(focused)
-                ? `Held at the cut: ${DC_LABEL[across(focused.origin)]} has not seen it`
-                : `On its way to ${DC_LABEL[across(focused.origin)]}`}
+                ? `Held at the cut: ${DC_LABEL[otherDc(focused.origin)]} has not seen it`
+                : `On its way to ${DC_LABEL[otherDc(focused.origin)]}`}
           </p>
         )}
       </div>

@@ -1,5 +1,6 @@
-import { DC_LABEL, LINK_MODE_LABEL, NODE_HOME, NODE_IDS, type LinkMode } from '../../../server/protocol';
-import { holdsFrom, linkLook } from './link';
+import { DC_IDS, DC_LABEL, LINK_MODE_LABEL, NODE_HOME, NODE_IDS, type LinkMode } from '../../../server/protocol';
+import { holdsFrom, linkLook } from '../../lib/dc';
+import './ClusterNodes.css';
 
 const WEST_NODES = NODE_IDS.filter((n) => NODE_HOME[n] === 'west');
 const EAST_NODES = NODE_IDS.filter((n) => NODE_HOME[n] === 'east');
@@ -53,30 +54,26 @@ export function ClusterNodes({ mode, caption }: { mode: LinkMode; caption?: stri
             <path d="M0,0 L10,5 L0,10 z" className="board-nodes-head-cut" />
           </marker>
         </defs>
-        <rect x={WEST_X} y={14} width={westW} height={76} rx={14} className="board-nodes-group board-nodes-group-west" />
-        <rect x={eastX} y={14} width={eastW} height={76} rx={14} className="board-nodes-group board-nodes-group-east" />
-        {WEST_NODES.map((n, i) => (
-          <g key={n} className="board-node board-node-west">
-            <circle cx={WEST_X + 8 + GAP / 2 + i * GAP} cy={Y} r={R} />
-            <text x={WEST_X + 8 + GAP / 2 + i * GAP} y={Y + 7} textAnchor="middle">
-              {n}
-            </text>
-          </g>
-        ))}
-        {EAST_NODES.map((n, i) => (
-          <g key={n} className="board-node board-node-east">
-            <circle cx={eastX + 8 + GAP / 2 + i * GAP} cy={Y} r={R} />
-            <text x={eastX + 8 + GAP / 2 + i * GAP} y={Y + 7} textAnchor="middle">
-              {n}
-            </text>
-          </g>
-        ))}
-        <text x={WEST_X + westW / 2} y={112} textAnchor="middle" className="board-nodes-label board-nodes-label-west">
-          {DC_LABEL.west}
-        </text>
-        <text x={eastX + eastW / 2} y={112} textAnchor="middle" className="board-nodes-label board-nodes-label-east">
-          {DC_LABEL.east}
-        </text>
+        {DC_IDS.map((dc) => {
+          const x = dc === 'west' ? WEST_X : eastX;
+          const w = dc === 'west' ? westW : eastW;
+          return (
+            <g key={dc} data-dc={dc}>
+              <rect x={x} y={14} width={w} height={76} rx={14} className="board-nodes-group" />
+              {(dc === 'west' ? WEST_NODES : EAST_NODES).map((n, i) => (
+                <g key={n} className="board-node">
+                  <circle cx={x + 8 + GAP / 2 + i * GAP} cy={Y} r={R} />
+                  <text x={x + 8 + GAP / 2 + i * GAP} y={Y + 7} textAnchor="middle">
+                    {n}
+                  </text>
+                </g>
+              ))}
+              <text x={x + w / 2} y={112} textAnchor="middle" className="board-nodes-label">
+                {DC_LABEL[dc]}
+              </text>
+            </g>
+          );
+        })}
         {caption !== undefined && (
           <text x={mid} y={112} textAnchor="middle" className="board-nodes-caption">
             {caption}

@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { DC_IDS, DC_LABEL, LIMITS, NODE_HOME, NODE_IDS, type Dc, type QuorumView, type SettingsView } from '../../../server/protocol';
+import './QuorumTable.css';
 
 function YesNo({ value, testId }: { value: boolean; testId: string }) {
   return (
@@ -47,7 +48,7 @@ export function QuorumTable({ settings, layout }: { settings: SettingsView; layo
           <tr>
             <td />
             {DC_IDS.map((dc) => (
-              <th key={dc} scope="col" className={`board-quorum-head board-quorum-head-${dc}`}>
+              <th key={dc} scope="col" className="board-quorum-head" data-dc={dc}>
                 {DC_LABEL[dc]}
               </th>
             ))}
@@ -58,7 +59,7 @@ export function QuorumTable({ settings, layout }: { settings: SettingsView; layo
             <tr key={row.key}>
               <th scope="row">{row.label}</th>
               {DC_IDS.map((dc) => (
-                <td key={dc} className={`board-quorum-cell board-quorum-cell-${dc}`}>
+                <td key={dc} className="board-quorum-cell" data-dc={dc}>
                   {row.cell(settings.quorum[dc], dc)}
                 </td>
               ))}

@@ -1,4 +1,5 @@
 import type { DivergenceView } from '../../../server/protocol';
+import './DivergenceMeter.css';
 
 function Count({ value, label, testId, tone }: { value: number; label: string; testId: string; tone: 'west' | 'east' | 'both' }) {
   return (
@@ -20,7 +21,7 @@ export function DivergenceMeter({ divergence, layout }: { divergence: Divergence
   const total = divergence.onlyWest + divergence.onlyEast + divergence.changedOnBoth + divergence.likesDiffer;
   return (
     <section className={`board-div-meter board-div-meter-${layout}`} data-testid="divergence" aria-label="Divergence between West and East">
-      <div className="board-div-side board-div-side-west">
+      <div className="board-div-side" data-dc="west">
         <Count value={divergence.onlyWest} label="only in West" testId="divergence-only-west" tone="west" />
       </div>
       <div className="board-div-side board-div-side-both">
@@ -32,7 +33,7 @@ export function DivergenceMeter({ divergence, layout }: { divergence: Divergence
           <Count value={divergence.likesDiffer} label="like counts differ" testId="divergence-likes" tone="both" />
         </div>
       </div>
-      <div className="board-div-side board-div-side-east">
+      <div className="board-div-side" data-dc="east">
         <Count value={divergence.onlyEast} label="only in East" testId="divergence-only-east" tone="east" />
       </div>
     </section>

@@ -1,0 +1,184 @@
+/**
+ * A student's place in a class, kept by the server: join (or re-join with the stored token) on
+ * every connect, after a reset, after a move to the other datacenter and when reads come back,
+ * and apply the broadcasts to the snapshot in between. The student page's counterpart of the
+ * board's useClassWatch: components subscribe here, and React only renders what it holds.
+ */
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { Ack, HealReportView, PostView, StudentSnapshot } from '../../server/protocol';
+import { replacePost } from './feed';
+import { joinClass, joinClassAs, type JoinOutcome } from './join';
+import { getSocket, request, setSessionReady } from './socket';
+
+export type Joined = {
+  kind: 'joined';
+  snapshot: StudentSnapshot;
+  /** Server time minus this browser's time when the snapshot arrived: the clocks run on server time. */
+  offsetMs: number;
+  /** Writes accepted while reads were refused: said in the banner, shown after the re-join. */
+  blindWrites: number;
+};
+
+export type Phase = { kind: 'joining' } | { kind: 'need-name' } | { kind: 'failed'; message: string } | Joined;
+
+function joinedWith(snapshot: StudentSnapshot): Joined {
+  return { kind: 'joined', snapshot, offsetMs: snapshot.serverNow - Date.now(), blindWrites: 0 };
+}
+
+/** Whether my datacenter can reach a read quorum: while it cannot, the feed is frozen (CAP1–CAP3). */
+export function canRead(snapshot: StudentSnapshot): boolean {
+  return snapshot.settings.quorum[snapshot.dc].canRead;
+}
+
+/** Applies a change to a joined page's snapshot; any other phase stays as it is. */
+function withSnapshot(p: Phase, change: (s: StudentSnapshot) => StudentSnapshot): Phase {
+  return p.kind === 'joined' ? { ...p, snapshot: change(p.snapshot) } : p;
+}
+
+export interface StudentSession {
+  phase: Phase;
+  /** Joins with the name the student typed (the first visit, or after a refused token). */
+  submitName: (name: string) => void;
+  /** Takes the server's answer to a write: its post replaces mine (false, and the error shown, if refused). */
+  acceptPost: (result: Ack<PostView>) => boolean;
+  /** Roams to the other datacenter (FO1): the answer is my snapshot there. */
+  switchDc: () => Promise<void>;
+}
+
+/** Joins class `code` and keeps this student's snapshot current; `showError` says a failed Ack. */
+export function useStudentSession(code: string, showError: (message: string) => void): StudentSession {
+  const [phase, setPhase] = useState<Phase>({ kind: 'joining' });
+  const rejoinRef = useRef<() => void>(() => {});
+
+  const applyOutcome = useCallback(
+    (outcome: JoinOutcome) => {
+      switch (outcome.kind) {
+        case 'joined': {
+          const fresh = joinedWith(outcome.result.snapshot);
+          // Re-joined while reads stay refused: the writes not shown yet are still not shown.
+          setPhase((p) => (p.kind === 'joined' && !canRead(fresh.snapshot) ? { ...fresh, blindWrites: p.blindWrites } : fresh));
+          setSessionReady(true);
+          return;
+        }
+        case 'need-name':
+          setPhase({ kind: 'need-name' });
+          return;
+        case 'error':
+          if (outcome.code === 'unknown_session') {
+            setPhase({ kind: 'failed', message: outcome.message });
+          } else {
+            showError(outcome.message);
+            // No answer: keep waiting (a retry or the next connect re-joins); a refusal: ask again.
+            const next: Phase = outcome.code === 'internal' ? { kind: 'joining' } : { kind: 'need-name' };
+            setPhase((p) => (p.kind === 'joined' ? p : next));
+          }
+          return;
+        default: {
+          const unknown: never = outcome;
+          throw new Error(`unexpected join outcome ${JSON.stringify(unknown)}`);
+        }
+      }
+    },
+    [showError],
+  );
+
+  useEffect(() => {
+    const socket = getSocket();
+    let live = true;
+    let retry: ReturnType<typeof setTimeout> | undefined;
+    const rejoin = () => {
+      clearTimeout(retry);
+      void joinClass(code).then((outcome) => {
+        if (!live) return;
+        applyOutcome(outcome);
+        // An unanswered join while still connected: try again, or writes would wait forever.
+        if (outcome.kind === 'error' && outcome.code === 'internal' && socket.connected) retry = setTimeout(rejoin, 2000);
+      });
+    };
+    rejoinRef.current = rejoin;
+    const onPostChanged = ({ dc, post }: { dc: StudentSnapshot['dc']; post: PostView }) => {
+      // A refused read shows nothing new: the feed stays as last seen until reads come back.
+      setPhase((p) => withSnapshot(p, (s) => (s.dc === dc && canRead(s) ? { ...s, posts: replacePost(s.posts, post) } : s)));
+    };
+    const onLink = (link: StudentSnapshot['link']) => {
+      setPhase((p) => withSnapshot(p, (s) => ({ ...s, link, settings: { ...s.settings, link } })));
+    };
+    const onSettings = (settings: StudentSnapshot['settings']) => {
+      setPhase((p) => withSnapshot(p, (s) => ({ ...s, settings, link: settings.link })));
+    };
+    const onHeal = (report: HealReportView) => {
+      setPhase((p) => withSnapshot(p, (s) => ({ ...s, lastHeal: report })));
+    };
+    socket.on('connect', rejoin);
+    socket.on('session:reset', rejoin);
+    socket.on('session:ended', rejoin);
+    // Moved to the other datacenter (failover or roaming): the new side's view comes with a re-join.
+    socket.on('me:moved', rejoin);
+    socket.on('post:changed', onPostChanged);
+    socket.on('link:configured', onLink);
+    socket.on('settings:changed', onSettings);
+    socket.on('heal:reported', onHeal);
+    if (socket.connected) rejoin();
+    return () => {
+      live = false;
+      clearTimeout(retry);
+      rejoinRef.current = () => {};
+      socket.off('connect', rejoin);
+      socket.off('session:reset', rejoin);
+      socket.off('session:ended', rejoin);
+      socket.off('me:moved', rejoin);
+      socket.off('post:changed', onPostChanged);
+      socket.off('link:configured', onLink);
+      socket.off('settings:changed', onSettings);
+      socket.off('heal:reported', onHeal);
+      setSessionReady(false);
+    };
+  }, [code, applyOutcome]);
+
+  const submitName = useCallback(
+    (name: string) => {
+      setPhase({ kind: 'joining' });
+      void joinClassAs(code, name).then(applyOutcome);
+    },
+    [code, applyOutcome],
+  );
+
+  const reading = phase.kind === 'joined' ? canRead(phase.snapshot) : true;
+
+  // Reads stopped or came back: the server decides what may be read (CAP4), so ask it again.
+  const wasReading = useRef(reading);
+  useEffect(() => {
+    if (reading !== wasReading.current) rejoinRef.current();
+    wasReading.current = reading;
+  }, [reading]);
+
+  /** The server's answer to a write replaces the post: its view is the truth (unless reads are refused). */
+  const acceptPost = useCallback(
+    (result: Ack<PostView>): boolean => {
+      if (!result.ok) {
+        showError(result.error.message);
+        return false;
+      }
+      const post = result.data;
+      setPhase((p) => {
+        if (p.kind !== 'joined') return p;
+        if (!canRead(p.snapshot)) return { ...p, blindWrites: p.blindWrites + 1 };
+        return { ...p, snapshot: { ...p.snapshot, posts: replacePost(p.snapshot.posts, post) } };
+      });
+      return true;
+    },
+    [showError],
+  );
+
+  /** Roaming (FO1): the answer is my snapshot in the other datacenter. */
+  const switchDc = useCallback(async () => {
+    const result = await request('me:switch', {});
+    if (!result.ok) {
+      showError(result.error.message);
+      return;
+    }
+    setPhase(joinedWith(result.data));
+  }, [showError]);
+
+  return { phase, submitName, acceptPost, switchDc };
+}
