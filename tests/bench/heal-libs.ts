@@ -350,10 +350,12 @@ function automergeContent(doc: Automerge.Doc<AmDoc>, conflicted: ReadonlySet<str
  * `Automerge.merge` both ways on fresh clones, median of RUNS runs. May run out of memory at
  * large sizes: the benchmark calls `mergeWithAutomerge`, which runs this in a capped child.
  */
-export function mergeWithAutomergeHere(history: DivergentHistory, strings: AutomergeStrings = 'text', runs = RUNS): LibraryMerge {
+export function mergeWithAutomergeHere(history: DivergentHistory, strings: AutomergeStrings = 'text', runs = RUNS, onPhase: (phase: string) => void = () => {}): LibraryMerge {
   const t0 = performance.now();
+  onPhase('building the docs');
   const sides = automergeSides(history, strings);
   const buildMs = performance.now() - t0;
+  onPhase(`merging (docs built in ${(buildMs / 1000).toFixed(0)} s)`);
   const runsMs: number[] = [];
   let last: { west: Automerge.Doc<AmDoc>; east: Automerge.Doc<AmDoc> } | null = null;
   for (let run = 0; run < runs; run += 1) {
@@ -414,13 +416,17 @@ export async function mergeWithAutomerge(
   const output = join(dir, 'merge.json');
   writeFileSync(input, JSON.stringify(history));
   try {
-    const child = spawn(process.execPath, ['--import', 'tsx', THIS_FILE, WORKER_FLAG, input, output, strings], { stdio: ['ignore', 'inherit', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', THIS_FILE, WORKER_FLAG, input, output, strings], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let phase = 'starting';
+    child.stdout.on('data', (chunk: Buffer) => {
+      phase = lastLine(chunk.toString()) || phase;
+    });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => {
       stderr = (stderr + chunk.toString()).slice(-4000);
     });
     let peakRssMb = 0;
-    let killedFor: string | null = null;
+    let killedFor = null as string | null; // set by the watch timer: no narrowing to null
     const started = performance.now();
     const watch = setInterval(() => {
       if (child.pid === undefined) return;
@@ -431,7 +437,7 @@ export async function mergeWithAutomerge(
     }, 100);
     const code = await new Promise<number | null>((done) => child.on('exit', (exitCode) => done(exitCode)));
     clearInterval(watch);
-    if (killedFor) return { ok: false, reason: killedFor, peakRssMb };
+    if (killedFor) return { ok: false, reason: `${killedFor} while ${phase}`, peakRssMb };
     if (code !== 0 || !existsSync(output)) {
       const oom = /memory|allocation|unreachable/i.test(stderr);
       return { ok: false, reason: oom ? `out of memory (${lastLine(stderr)})` : `failed (exit ${String(code)}): ${lastLine(stderr)}`, peakRssMb };
@@ -455,7 +461,7 @@ function lastLine(text: string): string {
 
 function automergeWorker(input: string, output: string, strings: AutomergeStrings): void {
   const history = JSON.parse(readFileSync(input, 'utf8')) as DivergentHistory;
-  const result = mergeWithAutomergeHere(history, strings);
+  const result = mergeWithAutomergeHere(history, strings, RUNS, (phase) => console.log(phase));
   const wire: WireMerge = { ...result, merged: [...result.merged] };
   writeFileSync(output, JSON.stringify(wire));
 }
