@@ -95,6 +95,7 @@ export type ErrorCode =
   | 'locked'
   | 'in_conflict'
   | 'no_conflict'
+  | 'op_id_reused'
   | 'rate_limited'
   | 'invalid'
   | 'internal';

@@ -251,7 +251,7 @@ export function createRealtime(io: AppServer, deps: RealtimeDeps): Realtime {
   function studentOf(socket: AppSocket): { runtime: SessionRuntime; participant: Participant } | null {
     const { sessionId, participantId } = socket.data;
     const runtime = sessionId ? byId.get(sessionId) : undefined;
-    const participant = participantId ? runtime?.state.participants[participantId] : undefined;
+    const participant = participantId ? runtime?.state.participants.get(participantId) : undefined;
     return runtime && participant ? { runtime, participant } : null;
   }
 
@@ -278,7 +278,7 @@ export function createRealtime(io: AppServer, deps: RealtimeDeps): Realtime {
     const command = makeCommand(who.participant.id);
     const outcome = await who.runtime.execute(command, command.opId);
     if (!outcome.ok) return refused(outcome.error);
-    const home = outcome.state.participants[who.participant.id]?.home ?? who.participant.home;
+    const home = outcome.state.participants.get(who.participant.id)?.home ?? who.participant.home;
     const view = postViewIn(outcome.state, home, postId);
     return view ? { ok: true, data: view } : fail('unknown_post', 'That post is not in your datacenter.');
   }
@@ -327,7 +327,7 @@ export function createRealtime(io: AppServer, deps: RealtimeDeps): Realtime {
       let participantId: string | null = null;
       if (token) {
         const found = await store.findParticipantByToken(runtime.record.id, hashSecret(token));
-        if (found && runtime.state.participants[found]) participantId = found;
+        if (found && runtime.state.participants.has(found)) participantId = found;
       }
       let keptToken = token;
       if (!participantId) {
@@ -340,7 +340,7 @@ export function createRealtime(io: AppServer, deps: RealtimeDeps): Realtime {
         });
         if (!outcome.ok) return refused(outcome.error);
       }
-      const participant = runtime.state.participants[participantId];
+      const participant = runtime.state.participants.get(participantId);
       if (!participant || !keptToken) return fail('internal', 'Joining failed; please try again.');
       attachStudent(socket, runtime, participant);
       return { ok: true, data: { token: keptToken, snapshot: studentSnapshot(runtime.code, runtime.state, participant, clock()) } };
@@ -392,7 +392,7 @@ export function createRealtime(io: AppServer, deps: RealtimeDeps): Realtime {
     );
     route(socket, 'admin:move', schemas.adminMove, ({ participantId, to }) =>
       admin(socket, { type: 'participant.move', participantId, to }, (state) => {
-        const moved = state.participants[participantId];
+        const moved = state.participants.get(participantId);
         return moved ? { ok: true, data: participantView(moved, adminOf(socket)?.isOnline(participantId) ?? false) } : fail('unknown_participant', 'No such participant.');
       }),
     );
@@ -438,7 +438,7 @@ export function createRealtime(io: AppServer, deps: RealtimeDeps): Realtime {
       if (!who) return fail('not_joined', 'Join the session first.');
       const outcome = await who.runtime.execute({ type: 'participant.switch', participantId: who.participant.id }, `switch-${randomUUID()}`);
       if (!outcome.ok) return refused(outcome.error);
-      const me = outcome.state.participants[who.participant.id];
+      const me = outcome.state.participants.get(who.participant.id);
       if (!me) return fail('internal', 'Switching failed; please try again.');
       attachStudent(socket, who.runtime, me);
       return { ok: true, data: studentSnapshot(who.runtime.code, outcome.state, me, clock()) };
