@@ -6,7 +6,7 @@
  */
 import { List, Map as IMap } from 'immutable';
 import { NO_DIVERGENCE } from './divergence.ts';
-import { EMPTY_LINK, otherDc } from './network.ts';
+import { EMPTY_LINK, indexedLane, otherDc } from './network.ts';
 import { NO_LIKES, applyOps, likeCount } from './replica.ts';
 import {
   DATACENTERS,
@@ -345,8 +345,10 @@ function prepare(state: SimState, now: number): Prepared {
   const held = { west: state.inFlight.west.messages.map((m) => m.op).toArray(), east: state.inFlight.east.messages.map((m) => m.op).toArray() };
   const west = applyOps(state.replicas.west, held.east, false);
   const east = applyOps(state.replicas.east, held.west, false);
-  const byPost = { west: state.inFlight.west.byPost, east: state.inFlight.east.byPost };
-  const replies = { west: state.inFlight.west.replies, east: state.inFlight.east.replies };
+  // A lane the cut held is indexed already; one a working link carried holds a few in-flight messages.
+  const lanes = { west: indexedLane(state.inFlight.west), east: indexedLane(state.inFlight.east) };
+  const byPost = { west: lanes.west.byPost, east: lanes.east.byPost };
+  const replies = { west: lanes.west.replies, east: lanes.east.replies };
   // In the order West first wrote them, so a report lists posts the same way on every run.
   const both = new Set<PostId>();
   for (const { postId: id } of held.west) {

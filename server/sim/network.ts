@@ -38,7 +38,7 @@ export function currentLatency(link: LinkSettings): number {
 }
 
 /** A lane with nothing on it. */
-export const EMPTY_LANE: Lane = { messages: List(), earliest: null, byPost: IMap(), replies: IMap() };
+export const EMPTY_LANE: Lane = { messages: List(), earliest: null, byPost: IMap(), replies: IMap(), indexed: false };
 
 /** Both directions empty: a new session, a reset, a heal. */
 export const EMPTY_LINK: Readonly<Record<DcId, Lane>> = { west: EMPTY_LANE, east: EMPTY_LANE };
@@ -47,47 +47,46 @@ function indexed(index: IMap<PostId, List<Op>>, key: PostId, op: Op): IMap<PostI
   return index.update(key, (ops) => (ops ?? List<Op>()).push(op));
 }
 
-function unindexed(index: IMap<PostId, List<Op>>, key: PostId, op: Op): IMap<PostId, List<Op>> {
-  const ops = index.get(key);
-  if (!ops) return index;
-  // Deliveries come roughly in send order, so the op is near the front of its post's list.
-  const at = ops.indexOf(op);
-  if (at < 0) return index;
-  return ops.size === 1 ? index.delete(key) : index.set(key, ops.delete(at));
-}
-
-/** One more message at the end of a lane, indexes included: O(log n). */
-export function laneWith(lane: Lane, message: Message): Lane {
+/** One more message at the end of a lane: O(log n), its indexes too when the lane keeps them. */
+export function laneWith(lane: Lane, message: Message, index = lane.indexed): Lane {
   const { op } = message;
+  const earliest = lane.earliest === null ? message.deliverAt : Math.min(lane.earliest, message.deliverAt);
+  if (!index) return { ...lane, messages: lane.messages.push(message), earliest };
+  const base = lane.indexed ? lane : indexedLane(lane);
   return {
-    messages: lane.messages.push(message),
-    earliest: lane.earliest === null ? message.deliverAt : Math.min(lane.earliest, message.deliverAt),
-    byPost: indexed(lane.byPost, op.postId, op),
-    replies: op.kind === 'create' && op.parentId ? indexed(lane.replies, op.parentId, op) : lane.replies,
+    messages: base.messages.push(message),
+    earliest,
+    byPost: indexed(base.byPost, op.postId, op),
+    replies: op.kind === 'create' && op.parentId ? indexed(base.replies, op.parentId, op) : base.replies,
+    indexed: true,
   };
 }
 
-/** A lane holding `messages` (in send order), indexes rebuilt: O(k log k) for k messages. */
-export function laneOf(messages: Iterable<Message>): Lane {
-  let lane = EMPTY_LANE;
+/** A lane holding `messages` (in send order), indexed or not: O(k log k) for k messages. */
+export function laneOf(messages: Iterable<Message>, index: boolean): Lane {
+  let lane: Lane = { ...EMPTY_LANE, indexed: index };
   for (const message of messages) lane = laneWith(lane, message);
   return lane;
 }
 
-/** What stays on a lane once `gone` (a subset of it) is delivered. */
-function laneWithout(lane: Lane, gone: readonly Message[], kept: readonly Message[]): Lane {
+/** The lane with its indexes: itself when it keeps them already, else built once, O(k log k). */
+export function indexedLane(lane: Lane): Lane {
+  return lane.indexed ? lane : laneOf(lane.messages, true);
+}
+
+/** Cutting the link starts indexing what each blocked lane holds (a handful of in-flight messages). */
+export function indexBlocked(inFlight: Readonly<Record<DcId, Lane>>, mode: LinkMode): Readonly<Record<DcId, Lane>> {
+  const west = isBlocked(mode, 'west') ? indexedLane(inFlight.west) : inFlight.west;
+  const east = isBlocked(mode, 'east') ? indexedLane(inFlight.east) : inFlight.east;
+  return west === inFlight.west && east === inFlight.east ? inFlight : { west, east };
+}
+
+/** What stays on a lane once the rest is delivered: only a working link delivers, so no index. */
+function laneWithout(kept: readonly Message[]): Lane {
   if (kept.length === 0) return EMPTY_LANE;
-  // Rebuilding costs the kept messages, removing costs the delivered ones: do the cheaper.
-  if (kept.length <= gone.length) return laneOf(kept);
-  let byPost = lane.byPost.asMutable();
-  let replies = lane.replies.asMutable();
-  for (const { op } of gone) {
-    byPost = unindexed(byPost, op.postId, op);
-    if (op.kind === 'create' && op.parentId) replies = unindexed(replies, op.parentId, op);
-  }
   let earliest = Infinity;
   for (const m of kept) earliest = Math.min(earliest, m.deliverAt);
-  return { messages: List(kept), earliest, byPost: byPost.asImmutable(), replies: replies.asImmutable() };
+  return { ...EMPTY_LANE, messages: List(kept), earliest };
 }
 
 /** Every message on the link, in send order: for tests and small views, O(messages). */
@@ -119,7 +118,8 @@ export function send(state: SimState, op: Op, now: number): SimState {
     ...state,
     rng: draw.state,
     nextMessageSeq: state.nextMessageSeq + 1,
-    inFlight: { ...state.inFlight, [op.origin]: laneWith(state.inFlight[op.origin], message) },
+    // A lane a cut holds is indexed as it fills, for the heal.
+    inFlight: { ...state.inFlight, [op.origin]: laneWith(state.inFlight[op.origin], message, state.inFlight[op.origin].indexed || isBlocked(state.link.mode, op.origin)) },
   };
 }
 
@@ -144,7 +144,7 @@ export function deliverDue(state: SimState, now: number, releasedAt?: number): {
     const gone: Message[] = [];
     const kept: Message[] = [];
     for (const m of lane.messages) (m.deliverAt <= now ? gone : kept).push(m);
-    inFlight = { ...inFlight, [from]: laneWithout(lane, gone, kept) };
+    inFlight = { ...inFlight, [from]: laneWithout(kept) };
     due.push(...gone);
   }
   if (due.length === 0) return { state, events: [] };

@@ -1,7 +1,7 @@
 import { Map as IMap } from 'immutable';
 import { NO_DIVERGENCE, applyTracked } from './divergence.ts';
 import { heal } from './heal.ts';
-import { EMPTY_LINK, deliverDue, isCut, otherDc, send } from './network.ts';
+import { EMPTY_LINK, deliverDue, indexBlocked, isCut, otherDc, send } from './network.ts';
 import { quorumStatus } from './quorum.ts';
 import { emptyReplica } from './replica.ts';
 import {
@@ -229,6 +229,7 @@ function move(state: SimState, participantId: ParticipantId, to: DcId): StepResu
  */
 function changeLinkMode(state: SimState, mode: LinkSettings['mode'], slowLatencyMs: number | undefined, now: number): StepResult {
   if (slowLatencyMs !== undefined && !(slowLatencyMs >= 0)) return reject('invalid', 'The slow link needs a latency of 0 ms or more.');
+  const cutNow = { ...state, inFlight: indexBlocked(state.inFlight, mode) };
   const link: LinkSettings = {
     ...state.link,
     mode,
@@ -239,10 +240,10 @@ function changeLinkMode(state: SimState, mode: LinkSettings['mode'], slowLatency
   // A cut that only changes direction lets one side's messages through with the usual merge rule.
   const healed =
     isCut(state.link.mode) && !isCut(mode)
-      ? heal({ ...state, link }, now)
+      ? heal({ ...cutNow, link }, now)
       : isCut(state.link.mode)
-        ? deliverDue({ ...state, link }, now, now)
-        : { state: { ...state, link }, events: [] };
+        ? deliverDue({ ...cutNow, link }, now, now)
+        : { state: { ...cutNow, link }, events: [] };
   return { ok: true, state: healed.state, events: [{ type: 'settings.changed' }, ...healed.events] };
 }
 

@@ -179,10 +179,11 @@ export interface ClassSettings {
 }
 
 /**
- * The messages one datacenter has sent and the other has not yet received, with the indexes a
- * step and a heal need, kept up to date as messages are sent and delivered: a blocked lane is
- * never scanned, one whose `earliest` is in the future is skipped, and a heal finds the ops of a
- * post, or the replies to it, without grouping everything held.
+ * The messages one datacenter has sent and the other has not yet received, with what a step and a
+ * heal need: a blocked lane is never scanned, one whose `earliest` is in the future is skipped,
+ * and while a cut holds the lane its ops are indexed by post as they are sent, so a heal finds the
+ * ops of a post, or the replies to it, without grouping everything held. On a working link the
+ * lane holds only what is in flight, and is not indexed.
  */
 export interface Lane {
   /** In send order (increasing `seq`). */
@@ -193,6 +194,8 @@ export interface Lane {
   readonly byPost: IMap<PostId, List<Op>>;
   /** The `create` ops of replies, grouped by the post they reply to, in send order (HUM4, MRG3). */
   readonly replies: IMap<PostId, List<Op>>;
+  /** Whether `byPost` and `replies` cover every message: from the moment a cut holds the lane. */
+  readonly indexed: boolean;
 }
 
 /** How far apart the two datacenters are: the board's divergence meter, kept up to date per op. */
