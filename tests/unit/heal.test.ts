@@ -10,22 +10,9 @@ import {
   type Command,
   type Post,
   type SimState,
-  type Strategy,
   inFlightMessages,
 } from '../../server/sim/index.ts';
-import { SimDriver, plainPosts } from '../support/sim.ts';
-
-/** Wendy and Walt in West, Ed and Eve in East, a shared post by Wendy, then the link is cut. */
-function splitClass(strategy: Strategy, seed = 1) {
-  const sim = new SimDriver(seed);
-  for (const id of ['wendy', 'ed', 'walt', 'eve']) sim.join(id);
-  sim.run({ type: 'link.configure', latencyMs: 100, jitterMs: 0 });
-  sim.run({ type: 'strategy.set', strategy });
-  const shared = sim.post('wendy', 'original');
-  sim.flush();
-  sim.run({ type: 'link.mode', mode: 'cut' });
-  return { sim, shared };
-}
+import { SimDriver, plainPosts, splitClass } from '../support/sim.ts';
 
 function heal(sim: SimDriver) {
   const events = sim.run({ type: 'link.mode', mode: 'up' });
