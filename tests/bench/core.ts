@@ -142,14 +142,15 @@ export function msPerOp(core: CoreApi, posts: number, ops: number): { posts: num
 
 /**
  * A log of `ops` accepted commands (a class writing, a split in the middle, a heal), the way the
- * server stores them: every ~20th op is a split or heal so the log holds both.
+ * server stores them: in every period of 20,000 ops (less for a short log), the link is cut for a quarter.
  */
 export function longLog(ops: number, seed = 11): Workload {
   const workload = new Workload(sim, seed);
+  const period = Math.min(20_000, Math.max(100, Math.floor(ops / 2)));
   while (workload.log.length < ops) {
-    const phase = workload.log.length % 20_000;
-    if (phase === 10_000) workload.apply({ type: 'link.mode', mode: 'cut' });
-    else if (phase === 15_000) workload.apply({ type: 'link.mode', mode: 'up' });
+    const phase = workload.log.length % period;
+    if (phase === Math.floor(period / 2)) workload.apply({ type: 'link.mode', mode: 'cut' });
+    else if (phase === Math.floor((period * 3) / 4)) workload.apply({ type: 'link.mode', mode: 'up' });
     else workload.mixed();
   }
   return workload;
