@@ -111,29 +111,39 @@ function mergeIntoPost(post: Post, op: Op): Post {
 
 function mergeRegisters(post: Post, op: Op): Post {
   const stamp = stampOf(op);
-  const base: Post = { ...post, vv: mergeVV(post.vv, op.vv), lamport: Math.max(post.lamport, op.lamport) };
+  const vv = mergeVV(post.vv, op.vv);
+  const lamport = Math.max(post.lamport, op.lamport);
+  // One new object per op on the hot paths (create, edit, like): a replay makes hundreds of thousands.
   switch (op.kind) {
     case 'create': {
-      const created: Post = {
-        ...base,
+      const wins = laterStamp(post.textStamp, stamp);
+      return {
+        ...post,
+        vv,
+        lamport,
         created: true,
         author: op.author,
         parentId: op.parentId ?? null,
         createdAt: op.wall,
         createdIn: op.origin,
+        text: wins ? (op.text ?? '') : post.text,
+        textStamp: wins ? stamp : post.textStamp,
       };
-      return laterStamp(post.textStamp, stamp) ? { ...created, text: op.text ?? '', textStamp: stamp } : created;
     }
-    case 'edit':
-      return laterStamp(post.textStamp, stamp) ? { ...base, text: op.text ?? '', textStamp: stamp } : base;
+    case 'edit': {
+      const wins = laterStamp(post.textStamp, stamp);
+      return { ...post, vv, lamport, text: wins ? (op.text ?? '') : post.text, textStamp: wins ? stamp : post.textStamp };
+    }
     case 'delete':
       // A delete concurrent with an edit wins (remove-wins): an edit never clears it, only a restore.
-      return { ...base, deleteStamp: later(post.deleteStamp, stamp) };
+      return { ...post, vv, lamport, deleteStamp: later(post.deleteStamp, stamp) };
     case 'resolve': {
       // A person's choice dominates the versions it chose between (HUM2): they are settled.
       const siblings = post.siblings?.filter((s) => !vvCovers(op.vv, s.vv)) ?? [];
       const chosen: Post = {
-        ...base,
+        ...post,
+        vv,
+        lamport,
         siblings: siblings.length > 0 ? siblings : null,
         ...(op.deleted ? { deleteStamp: later(post.deleteStamp, stamp) } : { restoreStamp: later(post.restoreStamp, stamp) }),
       };
@@ -141,11 +151,12 @@ function mergeRegisters(post: Post, op: Op): Post {
     }
     case 'like':
     case 'unlike': {
-      const mark: LikeMark = { ...stamp, on: op.kind === 'like' };
+      const on = op.kind === 'like';
       const current = post.likes.get(op.author) ?? null;
-      if (!laterStamp(current, mark)) return base;
-      const likeTotal = post.likeTotal + (mark.on ? 1 : 0) - (current?.on ? 1 : 0);
-      return { ...base, likes: post.likes.set(op.author, mark), likeTotal };
+      if (!laterStamp(current, stamp)) return { ...post, vv, lamport };
+      const mark: LikeMark = { lamport: op.lamport, wall: op.wall, origin: op.origin, opId: op.opId, by: op.author, on };
+      const likeTotal = post.likeTotal + (on ? 1 : 0) - (current?.on ? 1 : 0);
+      return { ...post, vv, lamport, likes: post.likes.set(op.author, mark), likeTotal };
     }
     default: {
       const unknown: never = op.kind;
@@ -168,10 +179,12 @@ export function applyOps(replica: Replica, ops: Iterable<Op>, local: boolean, on
   let applied: ISet<string> | null = null;
   let lamport = replica.lamport;
   let conflicts = replica.conflicts;
+  // A transient (owned, changed in place) copy only for a batch: one op is a plain persistent set.
+  const batch = !Array.isArray(ops) || ops.length > 1;
   for (const op of ops) {
     if ((applied ?? replica.applied).has(op.opId)) continue;
-    posts ??= replica.posts.asMutable();
-    applied ??= replica.applied.asMutable();
+    posts ??= batch ? replica.posts.asMutable() : replica.posts;
+    applied ??= batch ? replica.applied.asMutable() : replica.applied;
     const before = posts.get(op.postId);
     const after = mergeIntoPost(before ?? placeholder(op), op);
     posts = posts.set(op.postId, after);

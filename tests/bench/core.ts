@@ -9,6 +9,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
@@ -157,7 +158,7 @@ export function longLog(ops: number, seed = 11): Workload {
 }
 
 /** Writes the log into a fresh SQLite file (one transaction), then times reading it back through the Prisma store and replaying it. */
-export async function replayFromSqlite(workload: Workload, dir: string): Promise<{ ops: number; writeMs: number; readMs: number; replayMs: number; state: SimState }> {
+export async function replayFromSqlite(workload: Workload, dir: string): Promise<{ ops: number; writeMs: number; readMs: number; replayMs: number; replayCpuMs: number; state: SimState }> {
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `core-bench-${process.pid}.db`);
   for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
@@ -191,9 +192,12 @@ export async function replayFromSqlite(workload: Workload, dir: string): Promise
     await store.close();
     if (log.length !== workload.log.length) throw new Error(`read back ${log.length} entries of ${workload.log.length}`);
     const t2 = performance.now();
+    const cpu = process.cpuUsage();
     const state = sim.replay(workload.seed, log);
     const replayMs = performance.now() - t2;
-    return { ops: log.length, writeMs, readMs, replayMs, state };
+    const used = process.cpuUsage(cpu);
+    // CPU time too: on a shared machine the wall clock also counts other processes' turns.
+    return { ops: log.length, writeMs, readMs, replayMs, replayCpuMs: (used.user + used.system) / 1000, state };
   } finally {
     for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
   }
@@ -228,6 +232,7 @@ async function main(): Promise<void> {
     rows.push({ core: label, posts, buildS: r.buildMs / 1000, median: r.median, p95: r.p95, mean: r.mean });
     console.log(`${label.padEnd(4)} ${String(posts).padStart(7)} posts | build ${(r.buildMs / 1000).toFixed(1).padStart(5)} s | ms/op median ${r.median.toFixed(4)} p95 ${r.p95.toFixed(4)} mean ${r.mean.toFixed(4)} (${batch} mixed ops)`);
   };
+  console.log(`load average ${os.loadavg()[0]?.toFixed(1) ?? '?'} on ${os.cpus().length} CPUs (wall times below include other processes' turns)`);
   console.log('core posts      | build     | cost of one op in a session of that size');
   for (const posts of sizes) run('new', sim, posts);
   if (oldRef) {
@@ -241,7 +246,7 @@ async function main(): Promise<void> {
   const live = workload.state as SimState;
   const same = JSON.stringify(sim.snapshotOf(replayed.state)) === JSON.stringify(sim.snapshotOf(live));
   console.log(
-    `replay: ${replayed.ops} ops (generated live in ${(generateMs / 1000).toFixed(1)} s) | written in ${(replayed.writeMs / 1000).toFixed(1)} s | read back in ${(replayed.readMs / 1000).toFixed(2)} s | replayed in ${(replayed.replayMs / 1000).toFixed(2)} s | equals the live state: ${same ? 'yes' : 'NO'}`,
+    `replay: ${replayed.ops} ops (generated live in ${(generateMs / 1000).toFixed(1)} s) | written in ${(replayed.writeMs / 1000).toFixed(1)} s | read back in ${(replayed.readMs / 1000).toFixed(2)} s | replayed in ${(replayed.replayMs / 1000).toFixed(2)} s (CPU ${(replayed.replayCpuMs / 1000).toFixed(2)} s) | equals the live state: ${same ? 'yes' : 'NO'}`,
   );
   const newRows = rows.filter((r) => r.core === 'new');
   const first = newRows[0];
@@ -254,7 +259,8 @@ async function main(): Promise<void> {
       batch,
       msPerOp: rows,
       ratioLargestToSmallest: ratio,
-      replay: { ops: replayed.ops, readS: replayed.readMs / 1000, replayS: replayed.replayMs / 1000, readPlusReplayS: (replayed.readMs + replayed.replayMs) / 1000, equalsLive: same },
+      loadAverage: os.loadavg()[0],
+      replay: { ops: replayed.ops, readS: replayed.readMs / 1000, replayS: replayed.replayMs / 1000, replayCpuS: replayed.replayCpuMs / 1000, readPlusReplayS: (replayed.readMs + replayed.replayMs) / 1000, equalsLive: same },
     }),
   );
 }
