@@ -3,7 +3,7 @@
  * back from a real SQLite file through the Prisma store (issue 9: "a core whose cost per op is flat").
  *
  * Usage: node --import tsx tests/bench/core.ts [--sizes 1000,10000,100000] [--replay 200000] [--old REF]
- *   --old REF  also times the ms/op part on the core as it was at git REF (sizes <= 10,000 only:
+ *   --old REF  also times the ms/op part on the core as it was at git REF (sizes <= 1,000 only:
  *              the old core copies the session on every op).
  * Prints a table, then one JSON object with every figure as the last line.
  */
@@ -237,7 +237,7 @@ async function main(): Promise<void> {
   for (const posts of sizes) run('new', sim, posts);
   if (oldRef) {
     const core = await oldCore(oldRef, tmp);
-    for (const posts of sizes.filter((n) => n <= 10_000)) run('old', core, posts);
+    for (const posts of sizes.filter((n) => n <= 1_000)) run('old', core, posts);
   }
   const t0 = performance.now();
   const workload = longLog(replayOps);
