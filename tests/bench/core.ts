@@ -248,6 +248,15 @@ async function main(): Promise<void> {
   console.log(
     `replay: ${replayed.ops} ops (generated live in ${(generateMs / 1000).toFixed(1)} s) | written in ${(replayed.writeMs / 1000).toFixed(1)} s | read back in ${(replayed.readMs / 1000).toFixed(2)} s | replayed in ${(replayed.replayMs / 1000).toFixed(2)} s (CPU ${(replayed.replayCpuMs / 1000).toFixed(2)} s) | equals the live state: ${same ? 'yes' : 'NO'}`,
   );
+  // What a restart from a snapshot costs instead of a replay (the runtime's snapshot plus the log's tail).
+  const t3 = performance.now();
+  const text = JSON.stringify(sim.snapshotOf(replayed.state));
+  const t4 = performance.now();
+  const restored = sim.stateFromSnapshot(JSON.parse(text) as sim.JsonValue);
+  const restoreMs = performance.now() - t4;
+  const snapshotMs = t4 - t3;
+  const restoredSame = JSON.stringify(sim.snapshotOf(restored)) === text;
+  console.log(`snapshot of that state: ${(text.length / 1e6).toFixed(1)} MB of JSON, written in ${(snapshotMs / 1000).toFixed(2)} s, restored in ${(restoreMs / 1000).toFixed(2)} s, same state: ${restoredSame ? 'yes' : 'NO'}`);
   const newRows = rows.filter((r) => r.core === 'new');
   const first = newRows[0];
   const last = newRows.at(-1);
@@ -260,6 +269,7 @@ async function main(): Promise<void> {
       msPerOp: rows,
       ratioLargestToSmallest: ratio,
       loadAverage: os.loadavg()[0],
+      snapshot: { mb: text.length / 1e6, writeS: snapshotMs / 1000, restoreS: restoreMs / 1000, same: restoredSame },
       replay: { ops: replayed.ops, readS: replayed.readMs / 1000, replayS: replayed.replayMs / 1000, replayCpuS: replayed.replayCpuMs / 1000, readPlusReplayS: (replayed.readMs + replayed.replayMs) / 1000, equalsLive: same },
     }),
   );
