@@ -99,6 +99,7 @@ export type ErrorCode =
   | 'locked'
   | 'in_conflict'
   | 'no_conflict'
+  | 'op_id_reused'
   | 'rate_limited'
   | 'invalid'
   /** The session has ended (SEC6): it can be watched and re-joined, not changed. */

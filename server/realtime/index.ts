@@ -298,7 +298,7 @@ export function createRealtime(io: AppServer, deps: RealtimeDeps): Realtime {
   function studentOf(socket: AppSocket): { runtime: SessionRuntime; participant: Participant } | null {
     const { sessionId, participantId } = socket.data;
     const runtime = sessionId ? byId.get(sessionId) : undefined;
-    const participant = participantId ? runtime?.state.participants[participantId] : undefined;
+    const participant = participantId ? runtime?.state.participants.get(participantId) : undefined;
     return runtime && participant ? { runtime, participant } : null;
   }
 
@@ -331,7 +331,7 @@ export function createRealtime(io: AppServer, deps: RealtimeDeps): Realtime {
     }
     const outcome = await who.runtime.execute(command, command.opId);
     if (!outcome.ok) return refused(outcome.error);
-    const home = outcome.state.participants[who.participant.id]?.home ?? who.participant.home;
+    const home = outcome.state.participants.get(who.participant.id)?.home ?? who.participant.home;
     const view = readable.view(sid, outcome.state, home)?.byId.get(postId) ?? postViewIn(outcome.state, home, postId);
     return view ? { ok: true, data: view } : fail('unknown_post', 'That post is not in your datacenter.');
   }
@@ -392,7 +392,7 @@ export function createRealtime(io: AppServer, deps: RealtimeDeps): Realtime {
     if (socket.recovered) {
       const { sessionId, participantId } = socket.data;
       const runtime = sessionId ? byId.get(sessionId) : undefined;
-      if (runtime && participantId && runtime.state.participants[participantId]) {
+      if (runtime && participantId && runtime.state.participants.has(participantId)) {
         connections.get(socket)?.people.add(participantId);
         setPresence(runtime, participantId, +1);
       }
@@ -430,7 +430,7 @@ export function createRealtime(io: AppServer, deps: RealtimeDeps): Realtime {
       let participantId: string | null = null;
       if (token) {
         const found = await store.findParticipantByToken(runtime.record.id, hashSecret(token));
-        if (found && runtime.state.participants[found]) participantId = found;
+        if (found && runtime.state.participants.has(found)) participantId = found;
       }
       let keptToken = token;
       if (participantId && !people.has(participantId) && !guard.allowsParticipant(people.size)) return tooManyPeople();
@@ -445,7 +445,7 @@ export function createRealtime(io: AppServer, deps: RealtimeDeps): Realtime {
         });
         if (!outcome.ok) return refused(outcome.error);
       }
-      const participant = runtime.state.participants[participantId];
+      const participant = runtime.state.participants.get(participantId);
       if (!participant || !keptToken) return fail('internal', 'Joining failed; please try again.');
       people.add(participantId);
       attachStudent(socket, runtime, participant);
@@ -506,7 +506,7 @@ export function createRealtime(io: AppServer, deps: RealtimeDeps): Realtime {
     );
     route(socket, 'admin:move', schemas.adminMove, ({ participantId, to }) =>
       admin(socket, { type: 'participant.move', participantId, to }, (state) => {
-        const moved = state.participants[participantId];
+        const moved = state.participants.get(participantId);
         return moved ? { ok: true, data: participantView(moved, adminOf(socket)?.isOnline(participantId) ?? false) } : fail('unknown_participant', 'No such participant.');
       }),
     );
@@ -554,7 +554,7 @@ export function createRealtime(io: AppServer, deps: RealtimeDeps): Realtime {
       if (!(await guard.take('write', requester(socket, who.participant.id)))) return tooFast();
       const outcome = await who.runtime.execute({ type: 'participant.switch', participantId: who.participant.id }, `switch-${randomUUID()}`);
       if (!outcome.ok) return refused(outcome.error);
-      const me = outcome.state.participants[who.participant.id];
+      const me = outcome.state.participants.get(who.participant.id);
       if (!me) return fail('internal', 'Switching failed; please try again.');
       attachStudent(socket, who.runtime, me);
       return { ok: true, data: snapshotFor(who.runtime, outcome.state, me) };

@@ -19,6 +19,7 @@ import {
   INSTRUCTOR,
   PINNED_POST_ID,
   divergence,
+  inFlightCounts,
   presetOf,
   quorumStatus,
   likeCount,
@@ -38,12 +39,12 @@ import {
 function authorName(state: SimState, id: string): string {
   if (id === CLASS_AUTHOR) return 'The class';
   if (id === INSTRUCTOR) return 'The instructor';
-  return state.participants[id]?.name ?? 'Someone';
+  return state.participants.get(id)?.name ?? 'Someone';
 }
 
 /** A post as datacenter `dc` holds it; `pending` while the other side has not seen this version. */
 export function postView(state: SimState, dc: DcId, post: Post): PostView {
-  const there = state.replicas[otherDc(dc)].posts[post.id];
+  const there = state.replicas[otherDc(dc)].posts.get(post.id);
   const edited = post.textStamp !== null && post.textStamp.opId !== post.id;
   return {
     id: post.id,
@@ -58,15 +59,19 @@ export function postView(state: SimState, dc: DcId, post: Post): PostView {
     editedBy: edited && post.textStamp ? authorName(state, post.textStamp.by) : null,
     editedAt: edited && post.textStamp ? post.textStamp.wall : null,
     likeCount: likeCount(post),
-    likedBy: Object.entries(post.likes)
-      .filter(([, mark]) => mark.on)
-      .map(([id]) => id),
+    likedBy: likedBy(post),
     vv: { west: post.vv.west, east: post.vv.east },
     lamport: post.lamport,
     pending: !there?.created || !vvCovers(there.vv, post.vv),
     siblings: post.siblings?.map((s) => siblingView(state, s)) ?? null,
     duplicateOf: post.duplicateOf,
   };
+}
+
+function likedBy(post: Post): string[] {
+  const ids: string[] = [];
+  for (const [id, mark] of post.likes) if (mark.on) ids.push(id);
+  return ids;
 }
 
 function siblingView(state: SimState, s: Sibling): SiblingView {
@@ -97,13 +102,13 @@ export function healReportView(state: SimState, report: HealReport): HealReportV
 /** The posts a datacenter shows: those whose create has arrived there. */
 export function feedView(state: SimState, dc: DcId): PostView[] {
   const posts: PostView[] = [];
-  for (const post of Object.values(state.replicas[dc].posts)) if (post.created) posts.push(postView(state, dc, post));
+  for (const post of state.replicas[dc].posts.values()) if (post.created) posts.push(postView(state, dc, post));
   return posts;
 }
 
 /** One post's view in `dc`, or null where it is not (yet) there. */
 export function postViewIn(state: SimState, dc: DcId, postId: string): PostView | null {
-  const post = state.replicas[dc].posts[postId];
+  const post = state.replicas[dc].posts.get(postId);
   return post?.created ? postView(state, dc, post) : null;
 }
 
@@ -150,9 +155,7 @@ export function divergenceView(state: SimState): DivergenceView {
 
 /** Messages on the link, counted by the datacenter that sent them. */
 export function inFlightView(state: SimState): Record<DcId, number> {
-  const counts: Record<DcId, number> = { west: 0, east: 0 };
-  for (const m of state.inFlight) counts[m.from] += 1;
-  return counts;
+  return inFlightCounts(state);
 }
 
 /**
@@ -192,7 +195,7 @@ export function classSnapshot(code: string, state: SimState, timeline: Timeline,
   return {
     code,
     posts,
-    participants: Object.values(state.participants).map((p) => participantView(p, online(p.id))),
+    participants: [...state.participants.values()].map((p) => participantView(p, online(p.id))),
     link: linkView(state),
     inFlight: inFlightView(state),
     settings: settingsView(state),

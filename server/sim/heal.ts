@@ -4,7 +4,10 @@
  * link held to the merged posts and a report; both datacenters then hold the same posts
  * (convergence), whatever order the held messages were sent in.
  */
-import { applyOps, likeCount } from './replica.ts';
+import { List, Map as IMap } from 'immutable';
+import { NO_DIVERGENCE } from './divergence.ts';
+import { EMPTY_LINK, indexedLane, otherDc } from './network.ts';
+import { NO_LIKES, applyOps, likeCount } from './replica.ts';
 import {
   DATACENTERS,
   type DcId,
@@ -14,6 +17,7 @@ import {
   type Op,
   type Post,
   type PostId,
+  type Message,
   type Replica,
   type SimEvent,
   type SimState,
@@ -29,18 +33,20 @@ interface HealInput {
   /** Each side as it was when the link came back. */
   readonly before: Readonly<Record<DcId, Replica>>;
   /** Both sides after applying everything held with the foundation's merge rule (they agree). */
-  readonly merged: Readonly<Record<PostId, Post>>;
+  readonly merged: IMap<PostId, Post>;
   /** What each side wrote that the other had not seen, in send order. */
   readonly held: Readonly<Record<DcId, readonly Op[]>>;
-  /** Those ops grouped by post, per side. */
-  readonly byPost: Readonly<Record<DcId, ReadonlyMap<PostId, readonly Op[]>>>;
+  /** Those ops grouped by post, per side: the link's own index, kept as they were sent. */
+  readonly byPost: Readonly<Record<DcId, IMap<PostId, List<Op>>>>;
+  /** Replies each side wrote, grouped by the post replied to (the link's index too). */
+  readonly replies: Readonly<Record<DcId, IMap<PostId, List<Op>>>>;
   /** Posts both sides wrote to during the split: where the strategies differ. */
   readonly both: readonly PostId[];
   readonly now: number;
 }
 
 interface HealResult {
-  readonly posts: Record<PostId, Post>;
+  readonly posts: IMap<PostId, Post>;
   readonly report: HealReport;
   readonly touched: readonly PostId[];
 }
@@ -94,47 +100,52 @@ function explainLoss(lost: Op, winner: Op): { reason: string; skewNote: string |
   return { reason, skewNote };
 }
 
+/** The ops one side wrote to a post during the split, in send order. */
+function opsOn(input: HealInput, dc: DcId, id: PostId): Op[] {
+  return input.byPost[dc].get(id)?.toArray() ?? [];
+}
+
 function lww(input: HealInput): HealResult {
-  const posts: Record<PostId, Post> = { ...input.merged };
+  const posts = input.merged.asMutable();
   const lost: LostWrite[] = [];
   for (const id of input.both) {
-    const westOps = input.byPost.west.get(id) ?? [];
-    const eastOps = input.byPost.east.get(id) ?? [];
+    const westOps = opsOn(input, 'west', id);
+    const eastOps = opsOn(input, 'east', id);
     const westNewest = newest(westOps);
     const eastNewest = newest(eastOps);
     const winner: DcId = compareLww(westNewest, eastNewest) > 0 ? 'west' : 'east';
     const winnerOp = winner === 'west' ? westNewest : eastNewest;
-    const kept = input.before[winner].posts[id];
-    const other = input.before[winner === 'west' ? 'east' : 'west'].posts[id];
+    const kept = input.before[winner].posts.get(id);
+    const other = input.before[otherDc(winner)].posts.get(id);
     if (!kept || !other) continue;
     // The whole object is the winner's version, likes included (LWW2: a count each side overwrote).
-    posts[id] = { ...kept, vv: mergeVV(kept.vv, other.vv), lamport: Math.max(kept.lamport, other.lamport) };
+    posts.set(id, { ...kept, vv: mergeVV(kept.vv, other.vv), lamport: Math.max(kept.lamport, other.lamport) });
     for (const op of winner === 'west' ? eastOps : westOps) {
       lost.push({ postId: id, lost: ref(op), winner: ref(winnerOp), ...explainLoss(op, winnerOp) });
     }
   }
-  return { posts, report: { ...NOTHING, strategy: 'lww', at: input.now, held: heldCounts(input), lost }, touched: input.both };
+  return { posts: posts.asImmutable(), report: { ...NOTHING, strategy: 'lww', at: input.now, held: heldCounts(input), lost }, touched: input.both };
 }
 
 /** Replies written during the split whose parent ended up deleted (MRG3). */
-function brokenThreads(input: HealInput, posts: Readonly<Record<PostId, Post>>): HealReport['brokenThreads'] {
+function brokenThreads(input: HealInput, posts: IMap<PostId, Post>): HealReport['brokenThreads'] {
   const broken: { postId: PostId; parentId: PostId; by: string }[] = [];
   for (const dc of DATACENTERS) {
     for (const op of input.held[dc]) {
-      if (op.kind === 'create' && op.parentId && posts[op.parentId]?.deleted) broken.push({ postId: op.postId, parentId: op.parentId, by: op.author });
+      if (op.kind === 'create' && op.parentId && posts.get(op.parentId)?.deleted) broken.push({ postId: op.postId, parentId: op.parentId, by: op.author });
     }
   }
   return broken;
 }
 
 /** MRG2: what each side added to a like count, and the merged total (a set of likers). */
-function likeMerges(input: HealInput, posts: Readonly<Record<PostId, Post>>): LikeMerge[] {
+function likeMerges(input: HealInput, posts: IMap<PostId, Post>): LikeMerge[] {
   const merges: LikeMerge[] = [];
   for (const id of input.both) {
-    const liked = (dc: DcId) => (input.byPost[dc].get(id) ?? []).some((op) => op.kind === 'like' || op.kind === 'unlike');
-    const post = posts[id];
-    const west = input.before.west.posts[id];
-    const east = input.before.east.posts[id];
+    const liked = (dc: DcId) => input.byPost[dc].get(id)?.some(isLike) === true;
+    const post = posts.get(id);
+    const west = input.before.west.posts.get(id);
+    const east = input.before.east.posts.get(id);
     if (!post || !west || !east || !liked('west') || !liked('east')) continue;
     const total = likeCount(post);
     merges.push({ postId: id, west: total - likeCount(east), east: total - likeCount(west), total });
@@ -142,8 +153,12 @@ function likeMerges(input: HealInput, posts: Readonly<Record<PostId, Post>>): Li
   return merges;
 }
 
-function contentOps(ops: readonly Op[] | undefined): Op[] {
-  return (ops ?? []).filter((op) => CONTENT_KINDS.has(op.kind));
+function isLike(op: Op): boolean {
+  return op.kind === 'like' || op.kind === 'unlike';
+}
+
+function contentOps(ops: readonly Op[]): Op[] {
+  return ops.filter((op) => CONTENT_KINDS.has(op.kind));
 }
 
 function stampOf(op: Op): Stamp {
@@ -151,17 +166,17 @@ function stampOf(op: Op): Stamp {
 }
 
 function mergeAll(input: HealInput): HealResult {
-  const posts: Record<PostId, Post> = { ...input.merged };
+  const posts = input.merged.asMutable();
   const duplicates: { postId: PostId; duplicateId: PostId; by: string }[] = [];
   const resurrected: { postId: PostId; deletedBy: string; editedBy: string }[] = [];
   const phantomLikes: { postId: PostId; by: string }[] = [];
   const touched: PostId[] = [...input.both];
   for (const id of input.both) {
-    const post = posts[id];
-    const west = input.before.west.posts[id];
-    const east = input.before.east.posts[id];
+    const post = posts.get(id);
+    const west = input.before.west.posts.get(id);
+    const east = input.before.east.posts.get(id);
     if (!post || !west || !east) continue;
-    const ops = { west: input.byPost.west.get(id) ?? [], east: input.byPost.east.get(id) ?? [] };
+    const ops = { west: opsOn(input, 'west', id), east: opsOn(input, 'east', id) };
     const edits = { west: ops.west.filter((o) => o.kind === 'edit'), east: ops.east.filter((o) => o.kind === 'edit') };
     const deletes = { west: ops.west.filter((o) => o.kind === 'delete'), east: ops.east.filter((o) => o.kind === 'delete') };
     const deleter = deletes.west.length > 0 ? 'west' : deletes.east.length > 0 ? 'east' : null;
@@ -171,8 +186,8 @@ function mergeAll(input: HealInput): HealResult {
       const edit = newest(edits[editorSide]);
       const deleteStamp = post.deleteStamp;
       const restore: Stamp = { ...stampOf(edit), lamport: Math.max(edit.lamport, deleteStamp?.lamport ?? 0) + 1 };
-      const edited = input.before[editorSide].posts[id] ?? post;
-      posts[id] = { ...post, text: edited.text, textStamp: edited.textStamp, restoreStamp: restore, deleted: false };
+      const edited = input.before[editorSide].posts.get(id) ?? post;
+      posts.set(id, { ...post, text: edited.text, textStamp: edited.textStamp, restoreStamp: restore, deleted: false });
       resurrected.push({ postId: id, deletedBy: newest(deletes[deleter]).author, editedBy: edit.author });
       continue;
     }
@@ -186,12 +201,13 @@ function mergeAll(input: HealInput): HealResult {
       // Edited on both sides: West's version stays, East's becomes a post of its own (MRG1).
       const edit = newest(edits.east);
       const duplicateId = `${id}~${edit.opId}`;
-      posts[id] = { ...post, text: west.text, textStamp: west.textStamp };
-      posts[duplicateId] = {
+      posts.set(id, { ...post, text: west.text, textStamp: west.textStamp });
+      posts.set(duplicateId, {
         ...east,
         id: duplicateId,
         text: east.text,
-        likes: {},
+        likes: NO_LIKES,
+        likeTotal: 0,
         siblings: null,
         duplicateOf: id,
         createdAt: edit.wall,
@@ -199,11 +215,12 @@ function mergeAll(input: HealInput): HealResult {
         deleteStamp: null,
         restoreStamp: null,
         deleted: false,
-      };
+      });
       duplicates.push({ postId: id, duplicateId, by: edit.author });
       touched.push(duplicateId);
     }
   }
+  const merged = posts.asImmutable();
   const report: HealReport = {
     ...NOTHING,
     strategy: 'merge',
@@ -212,10 +229,10 @@ function mergeAll(input: HealInput): HealResult {
     duplicates,
     resurrected,
     phantomLikes,
-    brokenThreads: brokenThreads(input, posts),
-    likeMerges: likeMerges(input, posts),
+    brokenThreads: brokenThreads(input, merged),
+    likeMerges: likeMerges(input, merged),
   };
-  return { posts, report, touched };
+  return { posts: merged, report, touched };
 }
 
 function sibling(post: Post, dc: DcId, ops: readonly Op[]): Sibling {
@@ -223,31 +240,71 @@ function sibling(post: Post, dc: DcId, ops: readonly Op[]): Sibling {
   return { dc, text: post.text, deleted: post.deleted, vv: post.vv, by: last.author, wall: last.wall, lamport: last.lamport };
 }
 
+/**
+ * HUM4: posts deleted on one side while the other side, which kept it, liked it or replied to it.
+ * Found from each side's held deletes through the link's indexes: O(held deletes).
+ */
+function deletedWhileUsed(input: HealInput): Map<PostId, { deleter: DcId; used: Op[] }> {
+  const found = new Map<PostId, { deleter: DcId; used: Op[] }>();
+  for (const deleter of DATACENTERS) {
+    const other = otherDc(deleter);
+    for (const op of input.held[deleter]) {
+      if (op.kind !== 'delete' || found.has(op.postId)) continue;
+      const id = op.postId;
+      const theirs = opsOn(input, other, id);
+      if (theirs.some((o) => o.kind === 'delete')) continue;
+      const used = [...theirs.filter(isLike), ...(input.replies[other].get(id)?.toArray() ?? [])];
+      if (used.length > 0) found.set(id, { deleter, used });
+    }
+  }
+  return found;
+}
+
 function humanChoice(input: HealInput): HealResult {
-  const posts: Record<PostId, Post> = { ...input.merged };
+  const posts = input.merged.asMutable();
   const conflicts: HealReport['conflicts'][number][] = [];
-  for (const id of input.both) {
-    const westContent = contentOps(input.byPost.west.get(id));
-    const eastContent = contentOps(input.byPost.east.get(id));
-    const post = posts[id];
-    const west = input.before.west.posts[id];
-    const east = input.before.east.posts[id];
-    // Likes on both sides, or content on one side only, merge by themselves (HUM1).
-    if (!post || !west || !east || westContent.length === 0 || eastContent.length === 0) continue;
-    const siblings = [sibling(west, 'west', westContent), sibling(east, 'east', eastContent)];
-    posts[id] = { ...post, siblings };
+  const used = deletedWhileUsed(input);
+  const candidates = new Set<PostId>([...input.both, ...used.keys()]);
+  for (const id of candidates) {
+    const westContent = contentOps(opsOn(input, 'west', id));
+    const eastContent = contentOps(opsOn(input, 'east', id));
+    const post = posts.get(id);
+    const west = input.before.west.posts.get(id);
+    const east = input.before.east.posts.get(id);
+    if (!post || !west || !east || !west.created || !east.created) continue;
+    let siblings: Sibling[];
+    if (westContent.length > 0 && eastContent.length > 0) {
+      siblings = [sibling(west, 'west', westContent), sibling(east, 'east', eastContent)];
+      posts.set(id, { ...post, siblings });
+    } else {
+      const deleted = used.get(id);
+      // Likes on both sides, or content on one side only, merge by themselves (HUM1).
+      if (!deleted) continue;
+      // Deleted on one side, liked or replied to on the other: nothing is lost until a person
+      // chooses (HUM3, HUM4), so the post stays visible, with both versions, until then.
+      const keeper = otherDc(deleted.deleter);
+      const versions = {
+        [deleted.deleter]: sibling(input.before[deleted.deleter].posts.get(id) ?? post, deleted.deleter, contentOps(opsOn(input, deleted.deleter, id))),
+        [keeper]: sibling(input.before[keeper].posts.get(id) ?? post, keeper, deleted.used),
+      } as Record<DcId, Sibling>;
+      siblings = [versions.west, versions.east];
+      const use = newest(deleted.used);
+      const restore: Stamp = { ...stampOf(use), lamport: Math.max(use.lamport, post.deleteStamp?.lamport ?? 0, post.restoreStamp?.lamport ?? 0) + 1 };
+      posts.set(id, { ...post, siblings, restoreStamp: restore, deleted: false });
+    }
     conflicts.push({ postId: id, author: post.author, siblings });
   }
+  const merged = posts.asImmutable();
   const report: HealReport = {
     ...NOTHING,
     strategy: 'human',
     at: input.now,
     held: heldCounts(input),
     conflicts,
-    brokenThreads: brokenThreads(input, posts),
-    likeMerges: likeMerges(input, posts),
+    brokenThreads: brokenThreads(input, merged),
+    likeMerges: likeMerges(input, merged),
   };
-  return { posts, report, touched: input.both };
+  return { posts: merged, report, touched: [...candidates] };
 }
 
 function heldCounts(input: HealInput): Record<DcId, number> {
@@ -256,44 +313,79 @@ function heldCounts(input: HealInput): Record<DcId, number> {
 
 const STRATEGY: Readonly<Record<Strategy, (input: HealInput) => HealResult>> = { lww, merge: mergeAll, human: humanChoice };
 
-function groupByPost(ops: readonly Op[]): Map<PostId, Op[]> {
-  const map = new Map<PostId, Op[]>();
-  for (const op of ops) {
-    const list = map.get(op.postId);
-    if (list) list.push(op);
-    else map.set(op.postId, [op]);
+/** Both lanes' messages in one send order (a merge of two sorted lists: O(held)). */
+function inSendOrder(state: SimState): Message[] {
+  const west = state.inFlight.west.messages.toArray();
+  const east = state.inFlight.east.messages.toArray();
+  const all: Message[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < west.length || j < east.length) {
+    const w = west[i];
+    const e = east[j];
+    if (w && (!e || w.seq < e.seq)) {
+      all.push(w);
+      i += 1;
+    } else if (e) {
+      all.push(e);
+      j += 1;
+    }
   }
-  return map;
+  return all;
 }
 
-/** Everything on the link, delivered in one go, and the strategy's merged posts for both sides. */
-function resolve(state: SimState, strategy: Strategy, now: number): { west: Replica; east: Replica; result: HealResult; held: SimState['inFlight'] } {
-  const held = [...state.inFlight].sort((a, b) => a.seq - b.seq);
-  const ops = { west: held.filter((m) => m.from === 'west').map((m) => m.op), east: held.filter((m) => m.from === 'east').map((m) => m.op) };
-  const west = applyOps(state.replicas.west, ops.east, false);
-  const east = applyOps(state.replicas.east, ops.west, false);
-  const byPost = { west: groupByPost(ops.west), east: groupByPost(ops.east) };
-  const both = [...byPost.west.keys()].filter((id) => byPost.east.has(id) && state.replicas.west.posts[id]?.created && state.replicas.east.posts[id]?.created);
-  const result = STRATEGY[strategy]({ before: state.replicas, merged: west.posts, held: ops, byPost, both, now });
-  return { west, east, result, held };
+/** What every strategy starts from: everything held applied to both sides. O(held log n). */
+interface Prepared {
+  readonly west: Replica;
+  readonly east: Replica;
+  readonly input: HealInput;
+}
+
+function prepare(state: SimState, now: number): Prepared {
+  const held = { west: state.inFlight.west.messages.map((m) => m.op).toArray(), east: state.inFlight.east.messages.map((m) => m.op).toArray() };
+  const west = applyOps(state.replicas.west, held.east, false);
+  const east = applyOps(state.replicas.east, held.west, false);
+  // A lane the cut held is indexed already; one a working link carried holds a few in-flight messages.
+  const lanes = { west: indexedLane(state.inFlight.west), east: indexedLane(state.inFlight.east) };
+  const byPost = { west: lanes.west.byPost, east: lanes.east.byPost };
+  const replies = { west: lanes.west.replies, east: lanes.east.replies };
+  // In the order West first wrote them, so a report lists posts the same way on every run.
+  const both = new Set<PostId>();
+  for (const { postId: id } of held.west) {
+    if (byPost.east.has(id) && !both.has(id) && state.replicas.west.posts.get(id)?.created && state.replicas.east.posts.get(id)?.created) both.add(id);
+  }
+  return { west, east, input: { before: state.replicas, merged: west.posts, held, byPost, replies, both: [...both], now } };
+}
+
+/** Conflicts remaining once a strategy has rewritten `touched`: O(touched). */
+function conflictsAfter(prepared: Prepared, result: HealResult): number {
+  let count = prepared.west.conflicts;
+  for (const id of new Set(result.touched)) {
+    count += (result.posts.get(id)?.siblings ? 1 : 0) - (prepared.input.merged.get(id)?.siblings ? 1 : 0);
+  }
+  return count;
 }
 
 /**
  * The heal path: the link is fully open again, so every message it still carries is delivered
  * now (NET2: none lost, none twice) and the session's strategy settles the posts both sides wrote.
- * West and East end with the same posts.
+ * West and East end with the same posts, so the divergence meter reads zero.
+ * O(held ops log n): the link's indexes say which posts both sides wrote.
  */
 export function heal(state: SimState, now: number): { state: SimState; events: SimEvent[] } {
-  if (state.inFlight.length === 0) return { state, events: [] };
-  const { west, east, result, held } = resolve(state, state.strategy, now);
-  const events: SimEvent[] = held.map((m) => ({ type: 'op.applied', dc: m.to, op: m.op, local: false, at: now }));
+  if (state.inFlight.west.messages.size === 0 && state.inFlight.east.messages.size === 0) return { state, events: [] };
+  const prepared = prepare(state, now);
+  const result = STRATEGY[state.strategy](prepared.input);
+  const conflicts = conflictsAfter(prepared, result);
+  const events: SimEvent[] = inSendOrder(state).map((m) => ({ type: 'op.applied', dc: m.to, op: m.op, local: false, at: now }));
   events.push({ type: 'heal.resolved', report: result.report, touched: result.touched });
   return {
     state: {
       ...state,
-      replicas: { west: { ...west, posts: result.posts }, east: { ...east, posts: result.posts } },
-      inFlight: [],
+      replicas: { west: { ...prepared.west, posts: result.posts, conflicts }, east: { ...prepared.east, posts: result.posts, conflicts } },
+      inFlight: EMPTY_LINK,
       lastHeal: result.report,
+      divergence: NO_DIVERGENCE,
     },
     events,
   };
@@ -301,9 +393,10 @@ export function heal(state: SimState, now: number): { state: SimState; events: S
 
 /**
  * PRE1: all three strategies applied to the current divergent state, without healing: what each
- * would lose, duplicate or leave to choose. Pure, so the board can ask as often as it likes.
+ * would lose, duplicate or leave to choose. Pure, so the board can ask as often as it likes; the
+ * held ops are applied once for all three.
  */
 export function previewHeal(state: SimState, now: number): Record<Strategy, HealReport> {
-  const preview = (strategy: Strategy) => resolve(state, strategy, now).result.report;
-  return { lww: preview('lww'), merge: preview('merge'), human: preview('human') };
+  const { input } = prepare(state, now);
+  return { lww: lww(input).report, merge: mergeAll(input).report, human: humanChoice(input).report };
 }

@@ -1,6 +1,7 @@
-import { applyOps } from './replica.ts';
+import { List, Map as IMap } from 'immutable';
+import { applyTracked } from './divergence.ts';
 import { nextRandom } from './rng.ts';
-import type { DcId, LinkMode, LinkSettings, Message, Op, SimEvent, SimState } from './types.ts';
+import { DATACENTERS, type DcId, type Lane, type LinkMode, type LinkSettings, type Message, type Op, type PostId, type SimEvent, type SimState } from './types.ts';
 
 /** The datacenter on the other end of the link. */
 export function otherDc(dc: DcId): DcId {
@@ -36,6 +37,68 @@ export function currentLatency(link: LinkSettings): number {
   return link.mode === 'slow' ? link.slowLatencyMs : link.latencyMs;
 }
 
+/** A lane with nothing on it. */
+export const EMPTY_LANE: Lane = { messages: List(), earliest: null, byPost: IMap(), replies: IMap(), indexed: false };
+
+/** Both directions empty: a new session, a reset, a heal. */
+export const EMPTY_LINK: Readonly<Record<DcId, Lane>> = { west: EMPTY_LANE, east: EMPTY_LANE };
+
+function indexed(index: IMap<PostId, List<Op>>, key: PostId, op: Op): IMap<PostId, List<Op>> {
+  return index.update(key, (ops) => (ops ?? List<Op>()).push(op));
+}
+
+/** One more message at the end of a lane: O(log n), its indexes too when the lane keeps them. */
+export function laneWith(lane: Lane, message: Message, index = lane.indexed): Lane {
+  const { op } = message;
+  const earliest = lane.earliest === null ? message.deliverAt : Math.min(lane.earliest, message.deliverAt);
+  if (!index) return { ...lane, messages: lane.messages.push(message), earliest };
+  const base = lane.indexed ? lane : indexedLane(lane);
+  return {
+    messages: base.messages.push(message),
+    earliest,
+    byPost: indexed(base.byPost, op.postId, op),
+    replies: op.kind === 'create' && op.parentId ? indexed(base.replies, op.parentId, op) : base.replies,
+    indexed: true,
+  };
+}
+
+/** A lane holding `messages` (in send order), indexed or not: O(k log k) for k messages. */
+export function laneOf(messages: Iterable<Message>, index: boolean): Lane {
+  let lane: Lane = { ...EMPTY_LANE, indexed: index };
+  for (const message of messages) lane = laneWith(lane, message);
+  return lane;
+}
+
+/** The lane with its indexes: itself when it keeps them already, else built once, O(k log k). */
+export function indexedLane(lane: Lane): Lane {
+  return lane.indexed ? lane : laneOf(lane.messages, true);
+}
+
+/** Cutting the link starts indexing what each blocked lane holds (a handful of in-flight messages). */
+export function indexBlocked(inFlight: Readonly<Record<DcId, Lane>>, mode: LinkMode): Readonly<Record<DcId, Lane>> {
+  const west = isBlocked(mode, 'west') ? indexedLane(inFlight.west) : inFlight.west;
+  const east = isBlocked(mode, 'east') ? indexedLane(inFlight.east) : inFlight.east;
+  return west === inFlight.west && east === inFlight.east ? inFlight : { west, east };
+}
+
+/** What stays on a lane once the rest is delivered: only a working link delivers, so no index. */
+function laneWithout(kept: readonly Message[]): Lane {
+  if (kept.length === 0) return EMPTY_LANE;
+  let earliest = Infinity;
+  for (const m of kept) earliest = Math.min(earliest, m.deliverAt);
+  return { ...EMPTY_LANE, messages: List(kept), earliest };
+}
+
+/** Every message on the link, in send order: for tests and small views, O(messages). */
+export function inFlightMessages(state: SimState): Message[] {
+  return [...state.inFlight.west.messages, ...state.inFlight.east.messages].sort((a, b) => a.seq - b.seq);
+}
+
+/** How many messages are on the link, by sending datacenter: O(1). */
+export function inFlightCounts(state: SimState): Record<DcId, number> {
+  return { west: state.inFlight.west.messages.size, east: state.inFlight.east.messages.size };
+}
+
 /**
  * Puts an op on the link to the other datacenter. It arrives after the latency plus a jitter
  * drawn from the state's seeded PRNG, so two messages can overtake each other (NET1).
@@ -51,7 +114,13 @@ export function send(state: SimState, op: Op, now: number): SimState {
     sentAt: now,
     deliverAt: now + currentLatency(state.link) + jitter,
   };
-  return { ...state, rng: draw.state, nextMessageSeq: state.nextMessageSeq + 1, inFlight: [...state.inFlight, message] };
+  return {
+    ...state,
+    rng: draw.state,
+    nextMessageSeq: state.nextMessageSeq + 1,
+    // A lane a cut holds is indexed as it fills, for the heal.
+    inFlight: { ...state.inFlight, [op.origin]: laneWith(state.inFlight[op.origin], message, state.inFlight[op.origin].indexed || isBlocked(state.link.mode, op.origin)) },
+  };
 }
 
 function byDeliveryTime(a: Message, b: Message): number {
@@ -63,33 +132,51 @@ function byDeliveryTime(a: Message, b: Message): number {
  * send order), each with the foundation's merge rule. `at` says when it took effect: a message
  * on a working link arrives at its `deliverAt`, whenever the tick runs, so replaying the command
  * log without ticks reaches the same state; a held one arrives when the link lets it (`releasedAt`).
+ * A blocked lane, or one whose earliest message is not due, is not looked at: O(1) during a cut.
  */
 export function deliverDue(state: SimState, now: number, releasedAt?: number): { state: SimState; events: SimEvent[] } {
   const mode = state.link.mode;
-  const due = state.inFlight.filter((m) => m.deliverAt <= now && !isBlocked(mode, m.from));
+  let inFlight = state.inFlight;
+  const due: Message[] = [];
+  for (const from of DATACENTERS) {
+    const lane = state.inFlight[from];
+    if (lane.earliest === null || lane.earliest > now || isBlocked(mode, from)) continue;
+    const gone: Message[] = [];
+    const kept: Message[] = [];
+    for (const m of lane.messages) (m.deliverAt <= now ? gone : kept).push(m);
+    inFlight = { ...inFlight, [from]: laneWithout(kept) };
+    due.push(...gone);
+  }
   if (due.length === 0) return { state, events: [] };
-  const delivered = new Set(due);
-  const ordered = [...due].sort(byDeliveryTime);
+  const ordered = due.sort(byDeliveryTime);
   const events: SimEvent[] = ordered.map((m) => ({ type: 'op.applied', dc: m.to, op: m.op, local: false, at: releasedAt ?? m.deliverAt }));
   // Each side's deliveries are independent of the other's, so one batch per side keeps the order that matters.
-  const replicas = {
-    west: applyOps(state.replicas.west, ordered.filter((m) => m.to === 'west').map((m) => m.op), false),
-    east: applyOps(state.replicas.east, ordered.filter((m) => m.to === 'east').map((m) => m.op), false),
-  };
-  return { state: { ...state, replicas, inFlight: state.inFlight.filter((m) => !delivered.has(m)) }, events };
+  let next: SimState = { ...state, inFlight };
+  for (const dc of DATACENTERS) {
+    next = applyTracked(
+      next,
+      dc,
+      ordered.filter((m) => m.to === dc).map((m) => m.op),
+      false,
+    );
+  }
+  return { state: next, events };
 }
 
-/** When the next deliverable message arrives, so an adapter knows when to tick; null when none can. */
+/** When the next deliverable message arrives, so an adapter knows when to tick; null when none can. O(1). */
 export function nextDeliveryAt(state: SimState): number | null {
   let next: number | null = null;
-  for (const m of state.inFlight) {
-    if (isBlocked(state.link.mode, m.from)) continue;
-    if (next === null || m.deliverAt < next) next = m.deliverAt;
+  for (const from of DATACENTERS) {
+    const { earliest } = state.inFlight[from];
+    if (earliest === null || isBlocked(state.link.mode, from)) continue;
+    if (next === null || earliest < next) next = earliest;
   }
   return next;
 }
 
-/** Messages the link is holding right now, by the datacenter that sent them. */
-export function heldMessages(state: SimState, now: number): Message[] {
-  return state.inFlight.filter((m) => isBlocked(state.link.mode, m.from) && m.deliverAt <= now);
+/** How many messages the link is holding right now, by the datacenter that sent them. */
+export function heldCounts(state: SimState): Record<DcId, number> {
+  const counts = { west: 0, east: 0 };
+  for (const from of DATACENTERS) if (isBlocked(state.link.mode, from)) counts[from] = state.inFlight[from].messages.size;
+  return counts;
 }

@@ -46,7 +46,8 @@ export function quorumStatus(state: SimState, dc: DcId): QuorumStatus {
   const { w, r } = state.consistency;
   const canWrite = reachable.length >= w;
   const canRead = reachable.length >= r;
-  const reach = `${LABEL[dc]} can reach ${reachable.length} of ${N} nodes`;
+  // Sentences only for a refusal: a write in a working class asks this on every op.
+  const reach = canWrite && canRead ? '' : `${LABEL[dc]} can reach ${reachable.length} of ${N} nodes`;
   return {
     dc,
     reachable,

@@ -1,3 +1,4 @@
+import { Map as IMap, Set as ISet } from 'immutable';
 import {
   DATACENTERS,
   PINNED_POST_ID,
@@ -46,7 +47,8 @@ export function pinnedPost(): Post {
     textStamp: PINNED_STAMP,
     deleteStamp: null,
     restoreStamp: null,
-    likes: {},
+    likes: NO_LIKES,
+    likeTotal: 0,
     siblings: null,
     duplicateOf: null,
     vv: ZERO_VV,
@@ -54,8 +56,11 @@ export function pinnedPost(): Post {
   };
 }
 
+/** The empty set of like marks, shared: Immutable maps are values. */
+export const NO_LIKES: IMap<string, LikeMark> = IMap();
+
 export function emptyReplica(dc: DcId): Replica {
-  return { dc, posts: { [PINNED_POST_ID]: pinnedPost() }, lamport: 0, applied: {} };
+  return { dc, posts: IMap([[PINNED_POST_ID, pinnedPost()]]), lamport: 0, applied: ISet(), conflicts: 0 };
 }
 
 /**
@@ -75,7 +80,8 @@ function placeholder(op: Op): Post {
     textStamp: null,
     deleteStamp: null,
     restoreStamp: null,
-    likes: {},
+    likes: NO_LIKES,
+    likeTotal: 0,
     siblings: null,
     duplicateOf: null,
     vv: ZERO_VV,
@@ -105,29 +111,39 @@ function mergeIntoPost(post: Post, op: Op): Post {
 
 function mergeRegisters(post: Post, op: Op): Post {
   const stamp = stampOf(op);
-  const base: Post = { ...post, vv: mergeVV(post.vv, op.vv), lamport: Math.max(post.lamport, op.lamport) };
+  const vv = mergeVV(post.vv, op.vv);
+  const lamport = Math.max(post.lamport, op.lamport);
+  // One new object per op on the hot paths (create, edit, like): a replay makes hundreds of thousands.
   switch (op.kind) {
     case 'create': {
-      const created: Post = {
-        ...base,
+      const wins = laterStamp(post.textStamp, stamp);
+      return {
+        ...post,
+        vv,
+        lamport,
         created: true,
         author: op.author,
         parentId: op.parentId ?? null,
         createdAt: op.wall,
         createdIn: op.origin,
+        text: wins ? (op.text ?? '') : post.text,
+        textStamp: wins ? stamp : post.textStamp,
       };
-      return laterStamp(post.textStamp, stamp) ? { ...created, text: op.text ?? '', textStamp: stamp } : created;
     }
-    case 'edit':
-      return laterStamp(post.textStamp, stamp) ? { ...base, text: op.text ?? '', textStamp: stamp } : base;
+    case 'edit': {
+      const wins = laterStamp(post.textStamp, stamp);
+      return { ...post, vv, lamport, text: wins ? (op.text ?? '') : post.text, textStamp: wins ? stamp : post.textStamp };
+    }
     case 'delete':
       // A delete concurrent with an edit wins (remove-wins): an edit never clears it, only a restore.
-      return { ...base, deleteStamp: later(post.deleteStamp, stamp) };
+      return { ...post, vv, lamport, deleteStamp: later(post.deleteStamp, stamp) };
     case 'resolve': {
       // A person's choice dominates the versions it chose between (HUM2): they are settled.
       const siblings = post.siblings?.filter((s) => !vvCovers(op.vv, s.vv)) ?? [];
       const chosen: Post = {
-        ...base,
+        ...post,
+        vv,
+        lamport,
         siblings: siblings.length > 0 ? siblings : null,
         ...(op.deleted ? { deleteStamp: later(post.deleteStamp, stamp) } : { restoreStamp: later(post.restoreStamp, stamp) }),
       };
@@ -135,9 +151,12 @@ function mergeRegisters(post: Post, op: Op): Post {
     }
     case 'like':
     case 'unlike': {
-      const mark: LikeMark = { ...stamp, on: op.kind === 'like' };
-      const current = post.likes[op.author] ?? null;
-      return laterStamp(current, mark) ? { ...base, likes: { ...post.likes, [op.author]: mark } } : base;
+      const on = op.kind === 'like';
+      const current = post.likes.get(op.author) ?? null;
+      if (!laterStamp(current, stamp)) return { ...post, vv, lamport };
+      const mark: LikeMark = { lamport: op.lamport, wall: op.wall, origin: op.origin, opId: op.opId, by: op.author, on };
+      const likeTotal = post.likeTotal + (on ? 1 : 0) - (current?.on ? 1 : 0);
+      return { ...post, vv, lamport, likes: post.likes.set(op.author, mark), likeTotal };
     }
     default: {
       const unknown: never = op.kind;
@@ -146,24 +165,36 @@ function mergeRegisters(post: Post, op: Op): Post {
   }
 }
 
+/** Told of each post an op changed, before and after (undefined before: the op made it). */
+export type PostChange = (before: Post | undefined, after: Post) => void;
+
 /**
  * Applies ops to a replica in order, each once (REL2). `local` ops were stamped from this
  * replica's own Lamport counter; a received op moves the counter to max(own, received) + 1 (CLK1).
- * One copy of the maps per batch, so a heal of 10,000 ops does not copy 10,000 times.
+ * One transient mutable copy of the persistent maps per batch: O(k log n) for k ops, whatever the
+ * size of the replica, and the input replica is untouched.
  */
-export function applyOps(replica: Replica, ops: readonly Op[], local: boolean): Replica {
-  const fresh = ops.filter((op) => !replica.applied[op.opId]);
-  if (fresh.length === 0) return replica;
-  const posts: Record<string, Post> = { ...replica.posts };
-  const applied: Record<string, true> = { ...replica.applied };
+export function applyOps(replica: Replica, ops: Iterable<Op>, local: boolean, onChange?: PostChange): Replica {
+  let posts: IMap<string, Post> | null = null;
+  let applied: ISet<string> | null = null;
   let lamport = replica.lamport;
-  for (const op of fresh) {
-    if (applied[op.opId]) continue;
-    posts[op.postId] = mergeIntoPost(posts[op.postId] ?? placeholder(op), op);
-    applied[op.opId] = true;
+  let conflicts = replica.conflicts;
+  // A transient (owned, changed in place) copy only for a batch: one op is a plain persistent set.
+  const batch = !Array.isArray(ops) || ops.length > 1;
+  for (const op of ops) {
+    if ((applied ?? replica.applied).has(op.opId)) continue;
+    posts ??= batch ? replica.posts.asMutable() : replica.posts;
+    applied ??= batch ? replica.applied.asMutable() : replica.applied;
+    const before = posts.get(op.postId);
+    const after = mergeIntoPost(before ?? placeholder(op), op);
+    posts = posts.set(op.postId, after);
+    applied = applied.add(op.opId);
+    conflicts += (after.siblings ? 1 : 0) - (before?.siblings ? 1 : 0);
     lamport = local ? Math.max(lamport, op.lamport) : Math.max(lamport, op.lamport) + 1;
+    onChange?.(before, after);
   }
-  return { ...replica, lamport, posts, applied };
+  if (posts === null || applied === null) return replica;
+  return { ...replica, lamport, posts: posts.asImmutable(), applied: applied.asImmutable(), conflicts };
 }
 
 export function applyOp(replica: Replica, op: Op, local: boolean): Replica {
@@ -172,7 +203,5 @@ export function applyOp(replica: Replica, op: Op, local: boolean): Replica {
 
 /** How many people currently like a post. */
 export function likeCount(post: Post): number {
-  let n = 0;
-  for (const mark of Object.values(post.likes)) if (mark.on) n += 1;
-  return n;
+  return post.likeTotal;
 }

@@ -1,9 +1,10 @@
+import { Map as IMap } from 'immutable';
+import { NO_DIVERGENCE, applyTracked } from './divergence.ts';
 import { heal } from './heal.ts';
-import { deliverDue, isCut, otherDc, send } from './network.ts';
+import { EMPTY_LINK, deliverDue, indexBlocked, isCut, otherDc, send } from './network.ts';
 import { quorumStatus } from './quorum.ts';
-import { applyOp, applyOps, emptyReplica } from './replica.ts';
+import { emptyReplica } from './replica.ts';
 import {
-  DATACENTERS,
   PINNED_POST_ID,
   type Command,
   type Ctx,
@@ -33,18 +34,20 @@ export const MAX_SKEW_MS = 10_000;
 /** A new session: both datacenters hold only the pinned class post; `seed` fixes every random draw. */
 export function createInitialState(seed: number): SimState {
   return {
-    participants: {},
+    participants: IMap(),
     replicas: { west: emptyReplica('west'), east: emptyReplica('east') },
     link: DEFAULT_LINK,
     consistency: { w: 1, r: 1 },
     settings: { switchLocked: false },
     skew: { west: 0, east: 0 },
-    inFlight: [],
+    inFlight: EMPTY_LINK,
     nextMessageSeq: 0,
     rng: seed | 0,
     now: 0,
     strategy: 'lww',
     lastHeal: null,
+    opKinds: IMap(),
+    divergence: NO_DIVERGENCE,
   };
 }
 
@@ -53,9 +56,29 @@ export function wallClock(state: SimState, dc: DcId, now: number): number {
   return now + state.skew[dc];
 }
 
-/** True when some datacenter has already applied this op id (REL2: a retry is applied once). */
+/** True when this session has already accepted this op id, before a reset included (REL2, REL5). */
 export function isApplied(state: SimState, opId: string): boolean {
-  return DATACENTERS.some((dc) => state.replicas[dc].applied[opId] === true);
+  return state.opKinds.has(opId);
+}
+
+/**
+ * A write whose op id the session has seen: the same kind is a retry, accepted as a no-op (REL2);
+ * another kind reuses the id and is refused (SEC9). Null for a new op id.
+ */
+function seenBefore(state: SimState, opId: string, kind: OpKind): StepResult | null {
+  const previous = state.opKinds.get(opId);
+  if (previous === undefined) return null;
+  if (previous === kind) return { ok: true, state, events: [] };
+  return reject('op_id_reused', `That op id was already used for a ${previous}: send this ${kind} with a new one.`);
+}
+
+/** Applies a side's own new ops, records their ids for the session, and puts them on the link. */
+function commitLocal(state: SimState, dc: DcId, ops: readonly Op[], now: number): StepResult {
+  let opKinds = state.opKinds;
+  for (const op of ops) opKinds = opKinds.set(op.opId, op.kind);
+  let next = applyTracked({ ...state, opKinds }, dc, ops, true);
+  for (const op of ops) next = send(next, op, now);
+  return { ok: true, state: next, events: ops.map((op) => ({ type: 'op.applied', dc, op, local: true, at: now })) };
 }
 
 function reject(code: RejectCode, message: string): StepResult {
@@ -109,14 +132,15 @@ function checkWrite(command: PostCommand, participant: ParticipantId, post: Post
 
 /** A person's write: stamped in their home datacenter, applied there, and sent over the link. */
 function write(state: SimState, command: PostCommand, now: number): StepResult {
-  const participant = state.participants[command.participantId];
+  const participant = state.participants.get(command.participantId);
   if (!participant) return reject('unknown_participant', 'Unknown participant: join the session again.');
-  if (isApplied(state, command.opId)) return { ok: true, state, events: [] };
+  const { postId, kind } = opTarget(command);
+  const seen = seenBefore(state, command.opId, kind);
+  if (seen) return seen;
   const dc = participant.home;
   const replica = state.replicas[dc];
-  const { postId, kind } = opTarget(command);
-  const post = replica.posts[postId];
-  const parent = command.type === 'post.create' && command.parentId !== null ? replica.posts[command.parentId] : undefined;
+  const post = replica.posts.get(postId);
+  const parent = command.type === 'post.create' && command.parentId !== null ? replica.posts.get(command.parentId) : undefined;
   const refusal = checkWrite(command, participant.id, post, parent);
   if (refusal) return refusal;
   const quorum = quorumStatus(state, dc);
@@ -136,8 +160,7 @@ function write(state: SimState, command: PostCommand, now: number): StepResult {
     vv: bumpVV(post?.vv ?? ZERO_VV, dc),
     at: now,
   };
-  const applied: SimState = { ...state, replicas: { ...state.replicas, [dc]: applyOp(replica, op, true) } };
-  return { ok: true, state: send(applied, op, now), events: [{ type: 'op.applied', dc, op, local: true, at: now }] };
+  return commitLocal(state, dc, [op], now);
 }
 
 /**
@@ -146,12 +169,13 @@ function write(state: SimState, command: PostCommand, now: number): StepResult {
  * "Both" keeps West's version on the post and makes East's a post of its own.
  */
 function resolveConflict(state: SimState, command: Extract<Command, { type: 'conflict.resolve' }>, now: number): StepResult {
-  const participant = command.participantId === null ? null : state.participants[command.participantId];
+  const participant = command.participantId === null ? null : state.participants.get(command.participantId);
   if (command.participantId !== null && !participant) return reject('unknown_participant', 'Unknown participant: join the session again.');
-  if (isApplied(state, command.opId)) return { ok: true, state, events: [] };
+  const seen = seenBefore(state, command.opId, 'resolve');
+  if (seen) return seen;
   const dc = participant?.home ?? command.dc ?? 'west';
   const replica = state.replicas[dc];
-  const post = replica.posts[command.postId];
+  const post = replica.posts.get(command.postId);
   if (!post?.created) return reject('unknown_post', 'That post does not exist in your datacenter.');
   if (!post.siblings) return reject('no_conflict', 'That post has no conflict to resolve (someone may have chosen already).');
   if (participant && post.author !== participant.id && post.id !== PINNED_POST_ID) {
@@ -172,15 +196,13 @@ function resolveConflict(state: SimState, command: Extract<Command, { type: 'con
     const copyId = `${command.opId}-both`;
     ops.push({ ...stamp, author: post.author, opId: copyId, kind: 'create', postId: copyId, parentId: post.parentId, text: other.text, lamport: replica.lamport + 2, vv: bumpVV(ZERO_VV, dc) });
   }
-  let next: SimState = { ...state, replicas: { ...state.replicas, [dc]: applyOps(replica, ops, true) } };
-  for (const op of ops) next = send(next, op, now);
-  return { ok: true, state: next, events: ops.map((op) => ({ type: 'op.applied', dc, op, local: true, at: now })) };
+  return commitLocal(state, dc, ops, now);
 }
 
 /** Balanced placement: a newcomer goes to the datacenter with fewer people (West on a tie). */
 function homeForNewcomer(state: SimState): DcId {
   const counts = { west: 0, east: 0 };
-  for (const p of Object.values(state.participants)) counts[p.home] += 1;
+  for (const p of state.participants.values()) counts[p.home] += 1;
   return counts.east < counts.west ? 'east' : 'west';
 }
 
@@ -190,13 +212,13 @@ function settingsChanged(state: SimState): StepResult {
 
 /** Failover or roaming (FO1): the same person, whose next writes originate in `to`. */
 function move(state: SimState, participantId: ParticipantId, to: DcId): StepResult {
-  const participant = state.participants[participantId];
+  const participant = state.participants.get(participantId);
   if (!participant) return reject('unknown_participant', 'Unknown participant.');
   if (participant.home === to) return { ok: true, state, events: [] };
   const moved = { ...participant, home: to };
   return {
     ok: true,
-    state: { ...state, participants: { ...state.participants, [participantId]: moved } },
+    state: { ...state, participants: state.participants.set(participantId, moved) },
     events: [{ type: 'participant.moved', participant: moved, from: participant.home }],
   };
 }
@@ -207,6 +229,7 @@ function move(state: SimState, participantId: ParticipantId, to: DcId): StepResu
  */
 function changeLinkMode(state: SimState, mode: LinkSettings['mode'], slowLatencyMs: number | undefined, now: number): StepResult {
   if (slowLatencyMs !== undefined && !(slowLatencyMs >= 0)) return reject('invalid', 'The slow link needs a latency of 0 ms or more.');
+  const cutNow = { ...state, inFlight: indexBlocked(state.inFlight, mode) };
   const link: LinkSettings = {
     ...state.link,
     mode,
@@ -217,21 +240,21 @@ function changeLinkMode(state: SimState, mode: LinkSettings['mode'], slowLatency
   // A cut that only changes direction lets one side's messages through with the usual merge rule.
   const healed =
     isCut(state.link.mode) && !isCut(mode)
-      ? heal({ ...state, link }, now)
+      ? heal({ ...cutNow, link }, now)
       : isCut(state.link.mode)
-        ? deliverDue({ ...state, link }, now, now)
-        : { state: { ...state, link }, events: [] };
+        ? deliverDue({ ...cutNow, link }, now, now)
+        : { state: { ...cutNow, link }, events: [] };
   return { ok: true, state: healed.state, events: [{ type: 'settings.changed' }, ...healed.events] };
 }
 
 function apply(state: SimState, command: Command, now: number): StepResult {
   switch (command.type) {
     case 'participant.join': {
-      if (state.participants[command.participantId]) return { ok: true, state, events: [] };
+      if (state.participants.has(command.participantId)) return { ok: true, state, events: [] };
       const participant = { id: command.participantId, name: command.name, home: homeForNewcomer(state), joinedAt: now };
       return {
         ok: true,
-        state: { ...state, participants: { ...state.participants, [participant.id]: participant } },
+        state: { ...state, participants: state.participants.set(participant.id, participant) },
         events: [{ type: 'participant.joined', participant }],
       };
     }
@@ -258,7 +281,7 @@ function apply(state: SimState, command: Command, now: number): StepResult {
     case 'participant.move':
       return move(state, command.participantId, command.to);
     case 'participant.switch': {
-      const participant = state.participants[command.participantId];
+      const participant = state.participants.get(command.participantId);
       if (!participant) return reject('unknown_participant', 'Unknown participant: join the session again.');
       if (state.settings.switchLocked) return reject('locked', 'The instructor has locked datacenters: you cannot switch now.');
       return move(state, participant.id, otherDc(participant.home));
@@ -280,6 +303,8 @@ function apply(state: SimState, command: Command, now: number): StepResult {
         skew: state.skew,
         strategy: state.strategy,
         nextMessageSeq: state.nextMessageSeq,
+        // Op ids outlive a reset: a retry sent before it is still a retry after it (REL5).
+        opKinds: state.opKinds,
         now,
       };
       return { ok: true, state: reset, events: [{ type: 'session.reset' }] };

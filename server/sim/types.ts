@@ -1,7 +1,10 @@
 /**
- * The model of a Split-Brain Lab session, as plain serialisable data.
- * Everything here can be snapshotted, compared and replayed: no classes, no Maps, no Dates.
+ * The model of a Split-Brain Lab session. Records are plain data; collections that grow with the
+ * session are Immutable.js persistent maps and lists, so a step costs O(log n) in the session's
+ * size instead of copying it, and an id like `__proto__` is just a key (REL4). No Dates, no
+ * classes of our own: `snapshotOf` (snapshot.ts) turns a state into JSON and back exactly.
  */
+import type { List, Map as IMap, Set as ISet } from 'immutable';
 
 /** The two simulated datacenters. Closed: every switch over it ends in a `never` check. */
 export const DATACENTERS = ['west', 'east'] as const;
@@ -91,7 +94,10 @@ export interface Post {
   readonly textStamp: Stamp | null;
   /** The delete register; null while never deleted. */
   readonly deleteStamp: Stamp | null;
-  readonly likes: Readonly<Record<ParticipantId, LikeMark>>;
+  /** Each person's latest like or unlike of this post (an LWW element per liker). */
+  readonly likes: IMap<ParticipantId, LikeMark>;
+  /** How many marks in `likes` are on: kept with them so a count is O(1). */
+  readonly likeTotal: number;
   /** A choice (resolve op) or a merge-all heal that brought a deleted post back: it outranks older deletes. */
   readonly restoreStamp: Stamp | null;
   /** Under human choice, the versions in conflict after a heal (HUM2), one per side; null when none. */
@@ -122,11 +128,13 @@ export type Strategy = (typeof STRATEGIES)[number];
 /** One datacenter's copy of the data. */
 export interface Replica {
   readonly dc: DcId;
-  readonly posts: Readonly<Record<PostId, Post>>;
+  readonly posts: IMap<PostId, Post>;
   /** The datacenter's Lamport counter (CLK1). */
   readonly lamport: number;
-  /** Op ids applied here, so a re-sent op is applied once (REL2). */
-  readonly applied: Readonly<Record<OpId, true>>;
+  /** Op ids applied here, so a re-sent op is applied once (REL2); a Set, so no id is special (REL4). */
+  readonly applied: ISet<OpId>;
+  /** How many posts here carry siblings: the conflicts remaining (HUM3), kept as posts change. */
+  readonly conflicts: number;
 }
 
 /** A replication message on the simulated link. The network is data: delivery is a rule applied at `deliverAt`. */
@@ -170,16 +178,46 @@ export interface ClassSettings {
   readonly switchLocked: boolean;
 }
 
+/**
+ * The messages one datacenter has sent and the other has not yet received, with what a step and a
+ * heal need: a blocked lane is never scanned, one whose `earliest` is in the future is skipped,
+ * and while a cut holds the lane its ops are indexed by post as they are sent, so a heal finds the
+ * ops of a post, or the replies to it, without grouping everything held. On a working link the
+ * lane holds only what is in flight, and is not indexed.
+ */
+export interface Lane {
+  /** In send order (increasing `seq`). */
+  readonly messages: List<Message>;
+  /** The smallest `deliverAt` in `messages`; null when empty. */
+  readonly earliest: number | null;
+  /** The same ops grouped by the post they write, in send order. */
+  readonly byPost: IMap<PostId, List<Op>>;
+  /** The `create` ops of replies, grouped by the post they reply to, in send order (HUM4, MRG3). */
+  readonly replies: IMap<PostId, List<Op>>;
+  /** Whether `byPost` and `replies` cover every message: from the moment a cut holds the lane. */
+  readonly indexed: boolean;
+}
+
+/** How far apart the two datacenters are: the board's divergence meter, kept up to date per op. */
+export interface Divergence {
+  readonly onlyWest: number;
+  readonly onlyEast: number;
+  /** Posts both sides changed since they last agreed: concurrent version vectors (VV1). */
+  readonly changedOnBoth: number;
+  /** Posts both sides hold with a different number of likes. */
+  readonly likesDiffer: number;
+}
+
 export interface SimState {
-  readonly participants: Readonly<Record<ParticipantId, Participant>>;
+  readonly participants: IMap<ParticipantId, Participant>;
   readonly replicas: Readonly<Record<DcId, Replica>>;
   readonly link: LinkSettings;
   readonly consistency: Consistency;
   readonly settings: ClassSettings;
   /** Per-datacenter clock skew in ms: a datacenter's wall clock is server time plus its skew (CLK1). */
   readonly skew: Readonly<Record<DcId, number>>;
-  /** Replication messages sent and not yet delivered, in send order. */
-  readonly inFlight: readonly Message[];
+  /** Replication messages sent and not yet delivered, by sending datacenter. */
+  readonly inFlight: Readonly<Record<DcId, Lane>>;
   readonly nextMessageSeq: number;
   /** The seeded PRNG's state: randomness is part of the state, so a replay draws the same numbers. */
   readonly rng: number;
@@ -189,6 +227,14 @@ export interface SimState {
   readonly strategy: Strategy;
   /** What the last heal did: the board's report and each person's ledger. */
   readonly lastHeal: HealReport | null;
+  /**
+   * Every op id this session has accepted, with its kind, for the life of the session: a reset
+   * keeps it, so a retry after a reset is still applied once (REL5), and an id reused for
+   * another kind of write is refused (SEC9).
+   */
+  readonly opKinds: IMap<OpId, OpKind>;
+  /** The divergence meter, updated as ops touch posts (divergence.ts). */
+  readonly divergence: Divergence;
 }
 
 /** What the adapters tell the core. Closed union: `step` switches over it exhaustively. */
@@ -256,6 +302,8 @@ export type RejectCode =
   | 'locked'
   | 'in_conflict'
   | 'no_conflict'
+  /** The op id was already used for another kind of write (SEC9). */
+  | 'op_id_reused'
   | 'invalid';
 
 export interface Rejection {

@@ -3,7 +3,7 @@
  * on shared posts, with skewed clocks), per strategy. Prints medians of 5 runs.
  * Usage: node --import tsx tests/bench/heal.ts [opsPerSide...]   (default: 1000 10000)
  */
-import { createInitialState, previewHeal, step, STRATEGIES, type Command, type SimState, type Strategy } from '../../server/sim/index.ts';
+import { createInitialState, inFlightMessages, previewHeal, step, STRATEGIES, type Command, type SimState, type Strategy } from '../../server/sim/index.ts';
 import { median } from './stats.ts';
 
 const sizes = process.argv.length > 2 ? process.argv.slice(2).map(Number) : [1000, 10_000];
@@ -62,7 +62,7 @@ for (const ops of sizes) {
     previewHeal(built.lww.state, built.lww.now);
     previewTimes.push(performance.now() - t0);
   }
-  const line = [`${ops} ops per side (${built.lww.state.inFlight.length} held; built in ${(buildMs / 1000).toFixed(1)} s):`, `preview (all three) median ${median(previewTimes).toFixed(1)} ms`];
+  const line = [`${ops} ops per side (${inFlightMessages(built.lww.state).length} held; built in ${(buildMs / 1000).toFixed(1)} s):`, `preview (all three) median ${median(previewTimes).toFixed(1)} ms`];
   for (const strategy of STRATEGIES) {
     const { state, now } = built[strategy];
     const times: number[] = [];

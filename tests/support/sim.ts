@@ -1,6 +1,17 @@
 /** Drives the pure core in tests: a tiny fluent wrapper over step() that fails loudly on refusals. */
 import { expect } from 'vitest';
-import { createInitialState, step, type Command, type SimEvent, type SimState } from '../../server/sim/index.ts';
+import { createInitialState, step, type Command, type DcId, type Post, type SimEvent, type SimState, type Strategy } from '../../server/sim/index.ts';
+
+/** A replica's posts as plain data, sorted by id, likes included: for comparing two replicas. */
+export function plainPosts(state: SimState, dc: DcId): [string, Omit<Post, 'likes'> & { likes: [string, unknown][] }][] {
+  const byKey = (a: [string, unknown], b: [string, unknown]) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
+  return [...state.replicas[dc].posts.entries()].sort(byKey).map(([id, post]) => [id, { ...post, likes: [...post.likes.entries()].sort(byKey) }]);
+}
+
+/** The posts a replica holds, in its own order. */
+export function postsIn(state: SimState, dc: DcId): Post[] {
+  return [...state.replicas[dc].posts.values()];
+}
 
 export class SimDriver {
   state: SimState;
@@ -66,6 +77,18 @@ export class SimDriver {
   }
 
   post_(dc: 'west' | 'east', id: string) {
-    return this.state.replicas[dc].posts[id];
+    return this.state.replicas[dc].posts.get(id);
   }
+}
+
+/** Wendy and Walt in West, Ed and Eve in East, a shared post by Wendy, then the link is cut. */
+export function splitClass(strategy: Strategy, seed = 1): { sim: SimDriver; shared: string } {
+  const sim = new SimDriver(seed);
+  for (const id of ['wendy', 'ed', 'walt', 'eve']) sim.join(id);
+  sim.run({ type: 'link.configure', latencyMs: 100, jitterMs: 0 });
+  sim.run({ type: 'strategy.set', strategy });
+  const shared = sim.post('wendy', 'original');
+  sim.flush();
+  sim.run({ type: 'link.mode', mode: 'cut' });
+  return { sim, shared };
 }

@@ -10,39 +10,27 @@ import {
   type Command,
   type Post,
   type SimState,
-  type Strategy,
+  inFlightMessages,
 } from '../../server/sim/index.ts';
-import { SimDriver } from '../support/sim.ts';
-
-/** Wendy and Walt in West, Ed and Eve in East, a shared post by Wendy, then the link is cut. */
-function splitClass(strategy: Strategy, seed = 1) {
-  const sim = new SimDriver(seed);
-  for (const id of ['wendy', 'ed', 'walt', 'eve']) sim.join(id);
-  sim.run({ type: 'link.configure', latencyMs: 100, jitterMs: 0 });
-  sim.run({ type: 'strategy.set', strategy });
-  const shared = sim.post('wendy', 'original');
-  sim.flush();
-  sim.run({ type: 'link.mode', mode: 'cut' });
-  return { sim, shared };
-}
+import { SimDriver, plainPosts, splitClass } from '../support/sim.ts';
 
 function heal(sim: SimDriver) {
   const events = sim.run({ type: 'link.mode', mode: 'up' });
   sim.flush();
-  expect(sim.state.replicas.west.posts).toEqual(sim.state.replicas.east.posts);
+  expect(plainPosts(sim.state, 'west')).toEqual(plainPosts(sim.state, 'east'));
   const report = sim.state.lastHeal;
   if (!report) throw new Error('no heal report');
   return { report, events };
 }
 
 function post(sim: SimDriver, id: string): Post {
-  const p = sim.state.replicas.west.posts[id];
+  const p = sim.state.replicas.west.posts.get(id);
   if (!p) throw new Error(`no post ${id}`);
   return p;
 }
 
 function live(state: SimState): Post[] {
-  return Object.values(state.replicas.west.posts).filter((p) => p.created);
+  return [...state.replicas.west.posts.values()].filter((p) => p.created);
 }
 
 describe('[LWW1] [LWW2] [LWW3] last write wins', () => {
@@ -192,7 +180,7 @@ describe('[HUM1] [HUM2] [HUM3] human choice', () => {
     sim.run({ type: 'conflict.resolve', opId: sim.opId(), participantId: 'wendy', postId: shared, keep: 'west' });
     sim.flush();
     for (const dc of ['west', 'east'] as const) {
-      const chosen = sim.state.replicas[dc].posts[shared];
+      const chosen = sim.state.replicas[dc].posts.get(shared);
       expect(chosen?.siblings).toBeNull();
       expect(chosen?.text).toBe('West version');
       expect(compareVV(chosen!.vv, w!.vv)).toBe('after');
@@ -207,7 +195,7 @@ describe('[HUM1] [HUM2] [HUM3] human choice', () => {
     heal(sim);
     sim.run({ type: 'conflict.resolve', opId: sim.opId(), participantId: 'eve', postId: PINNED_POST_ID, keep: 'both' });
     sim.flush();
-    expect(sim.state.replicas.west.posts).toEqual(sim.state.replicas.east.posts);
+    expect(plainPosts(sim.state, 'west')).toEqual(plainPosts(sim.state, 'east'));
     expect(live(sim.state).map((p) => p.text)).toEqual(expect.arrayContaining(['W', 'E']));
     expect(post(sim, PINNED_POST_ID).siblings).toBeNull();
   });
@@ -280,8 +268,8 @@ describe('heal properties (fast-check)', () => {
         sim.run({ type: 'strategy.set', strategy });
         const texts: string[] = [];
         for (const a of actions) {
-          const home = (who: string) => sim.state.participants[who]?.home ?? 'west';
-          const visible = (who: string) => Object.values(sim.state.replicas[home(who)].posts).filter((p) => p.created && !p.deleted);
+          const home = (who: string) => sim.state.participants.get(who)?.home ?? 'west';
+          const visible = (who: string) => [...sim.state.replicas[home(who)].posts.values()].filter((p) => p.created && !p.deleted);
           let command: Command | null = null;
           const opId = sim.opId();
           switch (a.kind) {
@@ -324,10 +312,10 @@ describe('heal properties (fast-check)', () => {
         sim.run({ type: 'link.mode', mode: 'up' });
         sim.flush();
         // Convergence: West and East hold the same posts.
-        expect(sim.state.replicas.west.posts).toEqual(sim.state.replicas.east.posts);
-        expect(sim.state.inFlight).toEqual([]);
+        expect(plainPosts(sim.state, 'west')).toEqual(plainPosts(sim.state, 'east'));
+        expect(inFlightMessages(sim.state)).toEqual([]);
         // Every acknowledged post exists after the heal, whatever the strategy (deletes aside).
-        const all = new Set(Object.values(sim.state.replicas.west.posts).filter((p) => p.created).map((p) => p.id));
+        const all = new Set([...sim.state.replicas.west.posts.values()].filter((p) => p.created).map((p) => p.id));
         for (const text of texts) expect(all.has(text.slice('post '.length))).toBe(true);
       }),
       { numRuns: Number(process.env.FUZZ_RUNS ?? 60) },

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { PINNED_POST_ID, divergence, quorumStatus, step, type Command, type LinkMode } from '../../server/sim/index.ts';
-import { SimDriver } from '../support/sim.ts';
+import { PINNED_POST_ID, divergence, inFlightMessages, quorumStatus, step, type Command, type LinkMode } from '../../server/sim/index.ts';
+import { SimDriver, plainPosts } from '../support/sim.ts';
 
 function classroom(seed = 1): SimDriver {
   const sim = new SimDriver(seed);
@@ -12,7 +12,7 @@ function classroom(seed = 1): SimDriver {
 }
 
 function texts(sim: SimDriver, dc: 'west' | 'east'): string[] {
-  return Object.values(sim.state.replicas[dc].posts)
+  return [...sim.state.replicas[dc].posts.values()]
     .filter((p) => p.created)
     .map((p) => p.text)
     .sort();
@@ -27,13 +27,13 @@ describe('[NET2] a split holds every message; heal delivers them all', () => {
     sim.advance(10_000);
     expect(sim.post_('east', w)).toBeUndefined();
     expect(sim.post_('west', e)).toBeUndefined();
-    expect(sim.state.inFlight).toHaveLength(2);
+    expect(inFlightMessages(sim.state)).toHaveLength(2);
     expect(divergence(sim.state)).toMatchObject({ onlyWest: 1, onlyEast: 1 });
     const events = sim.run({ type: 'link.mode', mode: 'up' });
     const deliveries = events.filter((ev) => ev.type === 'op.applied' && !ev.local);
     expect(deliveries).toHaveLength(2);
     expect(deliveries.every((ev) => ev.type === 'op.applied' && ev.at === sim.now)).toBe(true);
-    expect(sim.state.inFlight).toHaveLength(0);
+    expect(inFlightMessages(sim.state)).toHaveLength(0);
     expect(texts(sim, 'west')).toEqual(texts(sim, 'east'));
     expect(divergence(sim.state)).toEqual({ onlyWest: 0, onlyEast: 0, changedOnBoth: 0, likesDiffer: 0 });
   });
@@ -70,9 +70,9 @@ describe('[NET2] a split holds every message; heal delivers them all', () => {
           }
           sim.run({ type: 'link.mode', mode: 'up' });
           sim.flush();
-          expect(sim.state.inFlight).toHaveLength(0);
-          for (const dc of ['west', 'east'] as const) expect(Object.keys(sim.state.replicas[dc].applied)).toHaveLength(accepted);
-          expect(sim.state.replicas.west.posts).toEqual(sim.state.replicas.east.posts);
+          expect(inFlightMessages(sim.state)).toHaveLength(0);
+          for (const dc of ['west', 'east'] as const) expect(sim.state.replicas[dc].applied.size).toBe(accepted);
+          expect(plainPosts(sim.state, 'west')).toEqual(plainPosts(sim.state, 'east'));
         },
       ),
       { numRuns: Number(process.env.FUZZ_RUNS ?? 60) },
@@ -195,7 +195,7 @@ describe('[FO1] failover', () => {
     sim.run({ type: 'link.mode', mode: 'cut' });
     const before = sim.post('wendy', 'from West');
     sim.run({ type: 'participant.move', participantId: 'wendy', to: 'east' });
-    expect(sim.state.participants.wendy).toMatchObject({ id: 'wendy', name: 'wendy', home: 'east' });
+    expect(sim.state.participants.get('wendy')).toMatchObject({ id: 'wendy', name: 'wendy', home: 'east' });
     const after = sim.post('wendy', 'from East');
     expect(sim.post_('west', before)?.createdIn).toBe('west');
     expect(sim.post_('east', after)?.createdIn).toBe('east');
@@ -207,11 +207,11 @@ describe('[FO1] failover', () => {
   it('[FO1] a student can switch datacenter themselves unless the instructor locks it', () => {
     const sim = classroom();
     sim.run({ type: 'participant.switch', participantId: 'ed' });
-    expect(sim.state.participants.ed?.home).toBe('west');
+    expect(sim.state.participants.get('ed')?.home).toBe('west');
     sim.run({ type: 'settings.lockSwitch', locked: true });
     expect(sim.refuse({ type: 'participant.switch', participantId: 'ed' })).toBe('locked');
     sim.run({ type: 'participant.move', participantId: 'ed', to: 'east' });
-    expect(sim.state.participants.ed?.home).toBe('east');
+    expect(sim.state.participants.get('ed')?.home).toBe('east');
   });
 });
 

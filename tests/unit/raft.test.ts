@@ -196,6 +196,23 @@ describe('[RAFT4] voting', () => {
   });
 });
 
+describe('[RAFT3] a stale leader learns the higher term from a reply', () => {
+  it('[RAFT3] a leader that gets an append reply carrying a higher term steps down to follower in that term', () => {
+    const c = new Cluster(1);
+    const leader = c.settle();
+    const base = c.state;
+    const term = base.nodes[leader].term;
+    const follower = CLUSTER_NODES.find((n) => n !== leader) ?? 'A';
+    // The reply a node that has moved on (elected elsewhere during a split) sends to the old leader's heartbeat.
+    const reply = { seq: base.nextSeq, from: follower, to: leader, sentAt: base.now, deliverAt: base.now + 1, rpc: { kind: 'appended' as const, term: term + 1, success: false, matchIndex: 0 } };
+    c.state = { ...base, nextSeq: base.nextSeq + 1, inFlight: [...base.inFlight, reply] };
+    const events = c.wait(1);
+    expect(events).toContainEqual({ type: 'steppedDown', at: base.now + 1, node: leader, term: term + 1, was: 'leader' });
+    expect(c.state.nodes[leader]).toMatchObject({ role: 'follower', term: term + 1 });
+    expect(leaders(c.state)).not.toContain(leader);
+  });
+});
+
 describe('[RAFT5] naive failover', () => {
   it('[RAFT5] a full split gives two primaries, both accepting writes, while Raft commits on one side only', () => {
     const [seed = 1] = westLeaderSeeds(1);

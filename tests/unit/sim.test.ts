@@ -10,8 +10,9 @@ import {
   step,
   type Command,
   type SimState,
+  inFlightMessages,
 } from '../../server/sim/index.ts';
-import { SimDriver } from '../support/sim.ts';
+import { SimDriver, plainPosts } from '../support/sim.ts';
 
 /** Two students, Wendy in West and Ed in East (balanced placement puts the first in West). */
 function classroom(seed = 1): SimDriver {
@@ -22,14 +23,14 @@ function classroom(seed = 1): SimDriver {
 }
 
 function replicasEqual(state: SimState): void {
-  expect(state.replicas.east.posts).toEqual(state.replicas.west.posts);
+  expect(plainPosts(state, 'east')).toEqual(plainPosts(state, 'west'));
 }
 
 describe('participants', () => {
   it('places newcomers in the datacenter with fewer people', () => {
     const sim = classroom();
     sim.join('third');
-    const homes = Object.values(sim.state.participants).map((p) => p.home);
+    const homes = [...sim.state.participants.values()].map((p) => p.home);
     expect(homes).toEqual(['west', 'east', 'west']);
   });
 
@@ -52,7 +53,7 @@ describe('[NET1] replication over the link', () => {
     expect(sim.post_('east', id)).toBeUndefined();
     sim.advance(1);
     expect(sim.post_('east', id)?.text).toBe('hello');
-    expect(sim.state.inFlight).toHaveLength(0);
+    expect(inFlightMessages(sim.state)).toHaveLength(0);
   });
 
   it('[NET1] jitter reorders messages: an edit can arrive before the create, and replicas still agree', () => {
@@ -64,7 +65,7 @@ describe('[NET1] replication over the link', () => {
       const id = sim.post('wendy', 'v1');
       sim.advance(1);
       sim.edit('wendy', id, 'v2');
-      const [first, second] = sim.state.inFlight;
+      const [first, second] = inFlightMessages(sim.state);
       if (!first || !second || second.deliverAt >= first.deliverAt) continue;
       overtaken = true;
       sim.now = second.deliverAt;
@@ -97,8 +98,8 @@ describe('[NET1] replication over the link', () => {
             sim.advance(a.ms);
             continue;
           }
-          const home = sim.state.participants[a.who]?.home ?? 'west';
-          const visible = Object.values(sim.state.replicas[home].posts).filter((p) => p.created && !p.deleted);
+          const home = sim.state.participants.get(a.who)?.home ?? 'west';
+          const visible = [...sim.state.replicas[home].posts.values()].filter((p) => p.created && !p.deleted);
           const target = 'pick' in a ? visible[a.pick % visible.length] : visible[0];
           const opId = sim.opId();
           let command: Command;
@@ -241,16 +242,16 @@ describe('posts: edit, delete, like', () => {
     expect(again.ok && again.events).toEqual([]);
     expect(again.ok && again.state.replicas).toEqual(before.replicas);
     sim.flush();
-    expect(Object.values(sim.state.replicas.east.posts).filter((p) => p.text === 'once')).toHaveLength(1);
+    expect([...sim.state.replicas.east.posts.values()].filter((p) => p.text === 'once')).toHaveLength(1);
   });
 
   it('reset clears the posts and the link but keeps the people', () => {
     const sim = classroom();
     sim.post('wendy', 'gone soon');
     sim.run({ type: 'session.reset' });
-    expect(Object.keys(sim.state.replicas.west.posts)).toEqual([PINNED_POST_ID]);
-    expect(sim.state.inFlight).toEqual([]);
-    expect(Object.keys(sim.state.participants)).toEqual(['wendy', 'ed']);
+    expect([...sim.state.replicas.west.posts.keys()]).toEqual([PINNED_POST_ID]);
+    expect(inFlightMessages(sim.state)).toEqual([]);
+    expect([...sim.state.participants.keys()]).toEqual(['wendy', 'ed']);
   });
 
   it('step never mutates its input state', () => {

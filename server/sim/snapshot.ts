@@ -1,0 +1,124 @@
+/**
+ * A state as JSON and back, exactly: a restart can load a snapshot plus the log's tail instead of
+ * replaying the whole log (REL1). The persistent maps become arrays of entries in their own
+ * iteration order, and are rebuilt in that order, so a restored state iterates, views and steps
+ * exactly like the state it was taken from. The link's indexes are rebuilt from its messages.
+ */
+import { Map as IMap, Set as ISet } from 'immutable';
+import { isBlocked, laneOf } from './network.ts';
+import type {
+  ClassSettings,
+  Consistency,
+  DcId,
+  Divergence,
+  HealReport,
+  LikeMark,
+  LinkSettings,
+  Message,
+  OpId,
+  OpKind,
+  Participant,
+  ParticipantId,
+  Post,
+  Replica,
+  SimState,
+  Strategy,
+} from './types.ts';
+
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+
+/** Bump when the shape changes: an old snapshot is then ignored and the log replayed instead. */
+export const SNAPSHOT_VERSION = 1;
+
+type PostJson = Omit<Post, 'likes'> & { likes: [ParticipantId, LikeMark][] };
+
+interface ReplicaJson {
+  dc: DcId;
+  lamport: number;
+  conflicts: number;
+  posts: PostJson[];
+  applied: OpId[];
+}
+
+interface SnapshotJson {
+  version: number;
+  participants: Participant[];
+  replicas: Record<DcId, ReplicaJson>;
+  link: LinkSettings;
+  consistency: Consistency;
+  settings: ClassSettings;
+  skew: Record<DcId, number>;
+  inFlight: Record<DcId, Message[]>;
+  nextMessageSeq: number;
+  rng: number;
+  now: number;
+  strategy: Strategy;
+  lastHeal: HealReport | null;
+  opKinds: [OpId, OpKind][];
+  divergence: Divergence;
+}
+
+function replicaJson(replica: Replica): ReplicaJson {
+  return {
+    dc: replica.dc,
+    lamport: replica.lamport,
+    conflicts: replica.conflicts,
+    posts: replica.posts.valueSeq().map((post): PostJson => ({ ...post, likes: post.likes.entrySeq().toArray() })).toArray(),
+    applied: replica.applied.toArray(),
+  };
+}
+
+function replicaFrom(json: ReplicaJson): Replica {
+  const posts = IMap<string, Post>().withMutations((map) => {
+    for (const post of json.posts) map.set(post.id, { ...post, likes: IMap(post.likes) });
+  });
+  return { dc: json.dc, lamport: json.lamport, conflicts: json.conflicts, posts, applied: ISet(json.applied) };
+}
+
+/** The whole state as plain JSON data (no Immutable collections): O(session), for periodic snapshots. */
+export function snapshotOf(state: SimState): JsonValue {
+  const json: SnapshotJson = {
+    version: SNAPSHOT_VERSION,
+    participants: state.participants.valueSeq().toArray(),
+    replicas: { west: replicaJson(state.replicas.west), east: replicaJson(state.replicas.east) },
+    link: state.link,
+    consistency: state.consistency,
+    settings: state.settings,
+    skew: state.skew,
+    inFlight: { west: state.inFlight.west.messages.toArray(), east: state.inFlight.east.messages.toArray() },
+    nextMessageSeq: state.nextMessageSeq,
+    rng: state.rng,
+    now: state.now,
+    strategy: state.strategy,
+    lastHeal: state.lastHeal,
+    opKinds: state.opKinds.entrySeq().toArray(),
+    divergence: state.divergence,
+  };
+  // Every field is JSON already (no functions, classes or cycles; records are shared with the
+  // state, which nobody mutates): the cast only forgets the names.
+  return json as unknown as JsonValue;
+}
+
+/** The state a snapshot was taken of. Throws on a snapshot of another version. */
+export function stateFromSnapshot(value: JsonValue): SimState {
+  const json = value as unknown as SnapshotJson;
+  if (typeof json !== 'object' || json === null || json.version !== SNAPSHOT_VERSION) {
+    throw new Error(`not a version ${SNAPSHOT_VERSION} snapshot of a session`);
+  }
+  return {
+    participants: IMap(json.participants.map((p) => [p.id, p] as const)),
+    replicas: { west: replicaFrom(json.replicas.west), east: replicaFrom(json.replicas.east) },
+    link: json.link,
+    consistency: json.consistency,
+    settings: json.settings,
+    skew: json.skew,
+    inFlight: { west: laneOf(json.inFlight.west, isBlocked(json.link.mode, 'west')), east: laneOf(json.inFlight.east, isBlocked(json.link.mode, 'east')) },
+    nextMessageSeq: json.nextMessageSeq,
+    rng: json.rng,
+    now: json.now,
+    strategy: json.strategy,
+    lastHeal: json.lastHeal,
+    opKinds: IMap(json.opKinds),
+    divergence: json.divergence,
+  };
+}
