@@ -69,7 +69,7 @@ async function seedSession(dbFile: string, posts: number): Promise<{ code: strin
     const opId = `seed-${i}`;
     entries.push({ key: opId, command: { type: 'post.create', opId, participantId: people[i % 2] ?? 'seed-west', parentId: null, text: `Post ${i} of a class that has lived` } });
   }
-  for (const [seq, e] of entries.entries()) await store.append(id, { seq, key: e.key, at: t0 + seq, command: e.command });
+  await store.appendMany(id, entries.map((e, seq) => ({ entry: { seq, key: e.key, at: t0 + seq, command: e.command } })));
   await store.close();
   return { code, secret };
 }
