@@ -1,12 +1,7 @@
 /** Datacenters and the link between them, as the pictures and sentences need them. */
-import { DC_LABEL, type Dc, type LinkMode } from '../../server/protocol';
+import { DC_LABEL, type LinkMode } from '../../server/protocol';
 
-export { holdsFrom, isCutMode } from '../../server/protocol';
-
-/** The other datacenter: across the link, where a pending post has not arrived yet. */
-export function otherDc(dc: Dc): Dc {
-  return dc === 'west' ? 'east' : 'west';
-}
+export { holdsFrom, isCutMode, otherDc } from '../../server/protocol';
 
 /** The look a mode gives to pictures of the link: one for cut, one-way, slow and up. */
 export function linkLook(mode: LinkMode): 'up' | 'slow' | 'cut' | 'one-way' {

@@ -4,6 +4,7 @@
  * The pages import this module and nothing else from server/.
  */
 import { z } from 'zod';
+import { DATACENTERS, LINK_MODES, MAX_SKEW_MS, N, NODES, STRATEGIES, type Cut, type DcId as Dc, type LinkMode, type NodeId, type RejectCode, type Strategy } from '../sim/vocab.ts';
 
 // SEC8: pages run under a CSP without 'unsafe-eval'. Zod would probe for eval to compile its
 // parsers (a reported violation in every page's console); the browser validates nothing hot.
@@ -12,73 +13,37 @@ if (typeof window !== 'undefined') z.config({ jitless: true });
 /** Bumped on any incompatible change; the client sends it on connect and the server refuses a mismatch. */
 export const PROTOCOL_VERSION = 1;
 
-export const DC_IDS = ['west', 'east'] as const;
-export type Dc = (typeof DC_IDS)[number];
-
-/** Display labels: colour is never the only signal (West is blue, East is amber). */
-export const DC_LABEL: Readonly<Record<Dc, string>> = { west: 'West', east: 'East' };
+// VOC1: the one vocabulary is the core's (server/sim/vocab.ts, the only core module the protocol
+// may import); the wire adds its own names for two of them.
+export {
+  DATACENTERS as DC_IDS,
+  DC_LABEL,
+  NODES as NODE_IDS,
+  NODE_DC as NODE_HOME,
+  LINK_MODES,
+  LINK_MODE_LABEL,
+  isCut as isCutMode,
+  holdsFrom,
+  otherDc,
+  CUTS,
+  LINK_MODE_OF_CUT,
+  STRATEGIES,
+  STRATEGY_LABEL,
+  CONSISTENCY_PRESETS,
+  REJECT_CODES,
+  N,
+  MAX_SKEW_MS,
+} from '../sim/vocab.ts';
+export type { DcId as Dc, LinkMode, Strategy, Cut, ConsistencyPreset, RejectCode, OpKind, NodeId } from '../sim/vocab.ts';
 
 export const LIMITS = {
   postChars: 500,
   nameChars: 40,
   maxLatencyMs: 10_000,
   maxJitterMs: 5_000,
-  maxSkewMs: 10_000,
-  nodes: 5,
+  maxSkewMs: MAX_SKEW_MS,
+  nodes: N,
 } as const;
-
-/** The link's modes (NET2, NET3): up, slow (seconds of latency), a full cut, or a one-way cut. */
-export const LINK_MODES = ['up', 'slow', 'cut', 'cut-west-to-east', 'cut-east-to-west'] as const;
-export type LinkMode = (typeof LINK_MODES)[number];
-
-/** How each mode is named on every screen. */
-export const LINK_MODE_LABEL: Readonly<Record<LinkMode, string>> = {
-  up: 'Link up',
-  slow: 'Slow link',
-  cut: 'Link cut: split-brain',
-  'cut-west-to-east': 'One-way cut: West to East blocked',
-  'cut-east-to-west': 'One-way cut: East to West blocked',
-};
-
-/** Any cut, full or one-way: each side is alone for quorums, and a heal will follow. */
-export function isCutMode(mode: LinkMode): boolean {
-  return mode === 'cut' || mode === 'cut-west-to-east' || mode === 'cut-east-to-west';
-}
-
-/**
- * Whether the link holds what `from` sends in this mode: the pages' "held, will replicate on
- * heal". The core applies the same rule at delivery (server/sim/network.ts, which may import
- * nothing outside server/sim).
- */
-export function holdsFrom(mode: LinkMode, from: Dc): boolean {
-  switch (mode) {
-    case 'up':
-    case 'slow':
-      return false;
-    case 'cut':
-      return true;
-    case 'cut-west-to-east':
-      return from === 'west';
-    case 'cut-east-to-west':
-      return from === 'east';
-    default: {
-      const unknown: never = mode;
-      throw new Error(`unknown link mode ${String(unknown)}`);
-    }
-  }
-}
-
-/** The lecture's quorum presets over N = 5 nodes. */
-export const CONSISTENCY_PRESETS = [
-  { id: 'ap', w: 1, r: 1, label: 'Both sides accept (W=1, R=1)' },
-  { id: 'strict', w: 3, r: 3, label: 'Strict majority (W=3, R=3)' },
-  { id: 'w1-r5', w: 1, r: 5, label: 'N=5, W=1, R=5' },
-  { id: 'w5-r1', w: 5, r: 1, label: 'N=5, W=5, R=1' },
-] as const;
-
-/** The five nodes: West holds A and B, East holds C, D and E. */
-export const NODE_IDS = ['A', 'B', 'C', 'D', 'E'] as const;
-export const NODE_HOME: Readonly<Record<(typeof NODE_IDS)[number], Dc>> = { A: 'west', B: 'west', C: 'east', D: 'east', E: 'east' };
 
 /** Join codes: 6 characters from an alphabet without look-alikes (no 0/O, 1/I/L). */
 export const JOIN_CODE_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
@@ -86,25 +51,20 @@ export const JOIN_CODE_LENGTH = 6;
 
 // ---- results -------------------------------------------------------------------------------
 
-export type ErrorCode =
-  | 'bad_request'
-  | 'unknown_session'
-  | 'not_joined'
-  | 'forbidden'
-  | 'unknown_participant'
-  | 'unknown_post'
-  | 'not_author'
-  | 'post_deleted'
-  | 'no_quorum'
-  | 'locked'
-  | 'in_conflict'
-  | 'no_conflict'
-  | 'op_id_reused'
-  | 'rate_limited'
-  | 'invalid'
+/** The transport's own refusals, beside the core's (RejectCode). */
+export const TRANSPORT_ERROR_CODES = [
+  'bad_request',
+  'unknown_session',
+  'not_joined',
+  'forbidden',
+  'rate_limited',
   /** The session has ended (SEC6): it can be watched and re-joined, not changed. */
-  | 'ended'
-  | 'internal';
+  'ended',
+  'internal',
+] as const;
+
+/** Every error an Ack can carry: the core's reject codes plus the transport's own. */
+export type ErrorCode = RejectCode | (typeof TRANSPORT_ERROR_CODES)[number];
 
 /** Every request is answered with an Ack: data, or an error a person can read. */
 export type Ack<T> = { ok: true; data: T } | { ok: false; error: { code: ErrorCode; message: string } };
@@ -151,34 +111,25 @@ export const schemas = {
   adminPartition: z
     .object({ mode: z.enum(LINK_MODES), slowLatencyMs: z.number().int().min(500).max(LIMITS.maxLatencyMs).optional() })
     .strict(),
-  adminSkew: z.object({ dc: z.enum(DC_IDS), skewMs: z.number().int().min(-LIMITS.maxSkewMs).max(LIMITS.maxSkewMs) }).strict(),
+  adminSkew: z.object({ dc: z.enum(DATACENTERS), skewMs: z.number().int().min(-LIMITS.maxSkewMs).max(LIMITS.maxSkewMs) }).strict(),
   adminConsistency: z.object({ w: z.number().int().min(1).max(LIMITS.nodes), r: z.number().int().min(1).max(LIMITS.nodes) }).strict(),
-  adminMove: z.object({ participantId: z.string().min(1).max(64), to: z.enum(DC_IDS) }).strict(),
+  adminMove: z.object({ participantId: z.string().min(1).max(64), to: z.enum(DATACENTERS) }).strict(),
   adminLockSwitch: z.object({ locked: z.boolean() }).strict(),
   meSwitch: z.object({}).strict(),
-  adminStrategy: z.object({ strategy: z.enum(['lww', 'merge', 'human']) }).strict(),
+  adminStrategy: z.object({ strategy: z.enum(STRATEGIES) }).strict(),
   /** A choice between conflicting versions: keep West's, East's, or both. */
-  conflictResolve: z.object({ opId, postId, keep: z.enum(['west', 'east', 'both']) }).strict(),
+  conflictResolve: z.object({ opId, postId, keep: z.enum([...DATACENTERS, 'both']) }).strict(),
   /** The instructor's choice, written from a datacenter of their choosing. */
-  adminResolve: z.object({ opId, postId, keep: z.enum(['west', 'east', 'both']), dc: z.enum(DC_IDS) }).strict(),
+  adminResolve: z.object({ opId, postId, keep: z.enum([...DATACENTERS, 'both']), dc: z.enum(DATACENTERS) }).strict(),
   healPreview: z.object({}).strict(),
   consensusWatch: z.object({}).strict(),
   adminConsensus: z.discriminatedUnion('action', [
     z.object({ action: z.enum(['pause', 'resume', 'step', 'back']) }).strict(),
     z.object({ action: z.literal('speed'), speed: z.number().min(0.01).max(2) }).strict(),
-    z.object({ action: z.enum(['crash', 'restart']), node: z.enum(['A', 'B', 'C', 'D', 'E']) }).strict(),
+    z.object({ action: z.enum(['crash', 'restart']), node: z.enum(NODES) }).strict(),
     z.object({ action: z.literal('write'), value: z.string().trim().min(1).max(40) }).strict(),
   ]),
 } as const;
-
-/** The resolution strategies, in the lecture's order. */
-export const STRATEGIES = ['lww', 'merge', 'human'] as const;
-export type Strategy = (typeof STRATEGIES)[number];
-export const STRATEGY_LABEL: Readonly<Record<Strategy, string>> = {
-  lww: 'Last write wins',
-  merge: 'Merge everything',
-  human: 'Human choice',
-};
 
 export type SessionJoinPayload = z.input<typeof schemas.sessionJoin>;
 export type BoardWatchPayload = z.input<typeof schemas.boardWatch>;
@@ -199,7 +150,6 @@ export type AdminConsensusPayload = z.input<typeof schemas.adminConsensus>;
 
 // ---- consensus view ------------------------------------------------------------------------
 
-export type NodeId = (typeof NODE_IDS)[number];
 
 /** One Raft node as the board draws it. */
 export interface RaftNodeFrame {
@@ -241,7 +191,7 @@ export interface ConsensusFrame {
   paused: boolean;
   /** Simulated ms per real ms. */
   speed: number;
-  cut: 'none' | 'full' | 'west-to-east' | 'east-to-west';
+  cut: Cut;
   /** How many earlier frames "Step back" can return to. */
   history: number;
   raft: { nodes: RaftNodeFrame[]; messages: MessageFrame[]; leaders: { id: NodeId; term: number }[] };

@@ -6,7 +6,8 @@
  */
 import { List, Map as IMap } from 'immutable';
 import { NO_DIVERGENCE } from './divergence.ts';
-import { EMPTY_LINK, indexedLane, otherDc } from './network.ts';
+import { EMPTY_LINK, indexedLane } from './network.ts';
+import { otherDc } from './vocab.ts';
 import { NO_LIKES, applyOps, likeCount } from './replica.ts';
 import {
   DATACENTERS,

@@ -2,10 +2,11 @@
 export * from './types.ts';
 export { compareVV, vvCovers, mergeVV, bumpVV, formatVV, ZERO_VV, type VvOrder } from './vv.ts';
 export { applyOp, applyOps, compareStamps, likeCount, CLASS_AUTHOR, PINNED_TEXT } from './replica.ts';
-export { otherDc, nextDeliveryAt, isBlocked, isCut, heldCounts, inFlightMessages, inFlightCounts, currentLatency } from './network.ts';
+export * from './vocab.ts';
+export { nextDeliveryAt, heldCounts, inFlightMessages, inFlightCounts, currentLatency } from './network.ts';
 export { heal, previewHeal, compareLww } from './heal.ts';
-export { quorumStatus, reachableNodes, presetOf, CONSISTENCY_PRESETS, N, type QuorumStatus, type ConsistencyPreset } from './quorum.ts';
+export { quorumStatus, reachableNodes, type QuorumStatus } from './quorum.ts';
 export { divergence, type Divergence } from './divergence.ts';
-export { step, replay, createInitialState, isApplied, wallClock, DEFAULT_LINK, MAX_SKEW_MS, INSTRUCTOR, type PostCommand } from './step.ts';
+export { step, replay, createInitialState, isApplied, wallClock, DEFAULT_LINK, INSTRUCTOR, type PostCommand } from './step.ts';
 export { recordTimeline, EMPTY_TIMELINE, TIMELINE_LIMIT, type Timeline, type TimelineOp, type TimelineBand } from './timeline.ts';
 export { snapshotOf, stateFromSnapshot, type JsonValue } from './snapshot.ts';

@@ -1,36 +1,8 @@
 import { List, Map as IMap } from 'immutable';
 import { applyTracked } from './divergence.ts';
 import { nextRandom } from './rng.ts';
+import { holdsFrom, otherDc } from './vocab.ts';
 import { DATACENTERS, type DcId, type Lane, type LinkMode, type LinkSettings, type Message, type Op, type PostId, type SimEvent, type SimState } from './types.ts';
-
-/** The datacenter on the other end of the link. */
-export function otherDc(dc: DcId): DcId {
-  return dc === 'west' ? 'east' : 'west';
-}
-
-/** True while the link holds messages sent from `from` (NET2, NET3). */
-export function isBlocked(mode: LinkMode, from: DcId): boolean {
-  switch (mode) {
-    case 'up':
-    case 'slow':
-      return false;
-    case 'cut':
-      return true;
-    case 'cut-west-to-east':
-      return from === 'west';
-    case 'cut-east-to-west':
-      return from === 'east';
-    default: {
-      const unknown: never = mode;
-      throw new Error(`unknown link mode ${String(unknown)}`);
-    }
-  }
-}
-
-/** True for any cut, one-way included: a quorum needs round trips, so either way each side is alone. */
-export function isCut(mode: LinkMode): boolean {
-  return mode === 'cut' || mode === 'cut-west-to-east' || mode === 'cut-east-to-west';
-}
 
 /** The one-way delay a message sent now will have. */
 export function currentLatency(link: LinkSettings): number {
@@ -76,8 +48,8 @@ export function indexedLane(lane: Lane): Lane {
 
 /** Cutting the link starts indexing what each blocked lane holds (a handful of in-flight messages). */
 export function indexBlocked(inFlight: Readonly<Record<DcId, Lane>>, mode: LinkMode): Readonly<Record<DcId, Lane>> {
-  const west = isBlocked(mode, 'west') ? indexedLane(inFlight.west) : inFlight.west;
-  const east = isBlocked(mode, 'east') ? indexedLane(inFlight.east) : inFlight.east;
+  const west = holdsFrom(mode, 'west') ? indexedLane(inFlight.west) : inFlight.west;
+  const east = holdsFrom(mode, 'east') ? indexedLane(inFlight.east) : inFlight.east;
   return west === inFlight.west && east === inFlight.east ? inFlight : { west, east };
 }
 
@@ -119,7 +91,7 @@ export function send(state: SimState, op: Op, now: number): SimState {
     rng: draw.state,
     nextMessageSeq: state.nextMessageSeq + 1,
     // A lane a cut holds is indexed as it fills, for the heal.
-    inFlight: { ...state.inFlight, [op.origin]: laneWith(state.inFlight[op.origin], message, state.inFlight[op.origin].indexed || isBlocked(state.link.mode, op.origin)) },
+    inFlight: { ...state.inFlight, [op.origin]: laneWith(state.inFlight[op.origin], message, state.inFlight[op.origin].indexed || holdsFrom(state.link.mode, op.origin)) },
   };
 }
 
@@ -140,7 +112,7 @@ export function deliverDue(state: SimState, now: number, releasedAt?: number): {
   const due: Message[] = [];
   for (const from of DATACENTERS) {
     const lane = state.inFlight[from];
-    if (lane.earliest === null || lane.earliest > now || isBlocked(mode, from)) continue;
+    if (lane.earliest === null || lane.earliest > now || holdsFrom(mode, from)) continue;
     const gone: Message[] = [];
     const kept: Message[] = [];
     for (const m of lane.messages) (m.deliverAt <= now ? gone : kept).push(m);
@@ -168,7 +140,7 @@ export function nextDeliveryAt(state: SimState): number | null {
   let next: number | null = null;
   for (const from of DATACENTERS) {
     const { earliest } = state.inFlight[from];
-    if (earliest === null || isBlocked(state.link.mode, from)) continue;
+    if (earliest === null || holdsFrom(state.link.mode, from)) continue;
     if (next === null || earliest < next) next = earliest;
   }
   return next;
@@ -177,6 +149,6 @@ export function nextDeliveryAt(state: SimState): number | null {
 /** How many messages the link is holding right now, by the datacenter that sent them. */
 export function heldCounts(state: SimState): Record<DcId, number> {
   const counts = { west: 0, east: 0 };
-  for (const from of DATACENTERS) if (isBlocked(state.link.mode, from)) counts[from] = state.inFlight[from].messages.size;
+  for (const from of DATACENTERS) if (holdsFrom(state.link.mode, from)) counts[from] = state.inFlight[from].messages.size;
   return counts;
 }

@@ -1,23 +1,5 @@
-import { isCut } from './network.ts';
+import { N, isCut } from './vocab.ts';
 import { NODES, NODE_DC, type DcId, type NodeId, type SimState } from './types.ts';
-
-/** The cluster size of the lecture's picture: West holds A and B, East holds C, D and E. */
-export const N = NODES.length;
-
-/** Named quorum settings from the lecture; any other W/R pair is "custom". */
-export const CONSISTENCY_PRESETS = {
-  ap: { w: 1, r: 1, label: 'Both sides accept (W=1, R=1)' },
-  strict: { w: 3, r: 3, label: 'Strict majority (W=3, R=3)' },
-  'w1-r5': { w: 1, r: 5, label: 'N=5, W=1, R=5' },
-  'w5-r1': { w: 5, r: 1, label: 'N=5, W=5, R=1' },
-} as const;
-export type ConsistencyPreset = keyof typeof CONSISTENCY_PRESETS;
-
-/** Which preset a W/R pair is, or null for a custom pair. */
-export function presetOf(w: number, r: number): ConsistencyPreset | null {
-  for (const [name, preset] of Object.entries(CONSISTENCY_PRESETS)) if (preset.w === w && preset.r === r) return name as ConsistencyPreset;
-  return null;
-}
 
 /** The nodes a datacenter can get answers from: all five on a working (or slow) link, its own during any cut. */
 export function reachableNodes(state: SimState, dc: DcId): NodeId[] {

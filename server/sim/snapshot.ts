@@ -5,7 +5,8 @@
  * exactly like the state it was taken from. The link's indexes are rebuilt from its messages.
  */
 import { Map as IMap, Set as ISet } from 'immutable';
-import { isBlocked, laneOf } from './network.ts';
+import { laneOf } from './network.ts';
+import { holdsFrom } from './vocab.ts';
 import type {
   ClassSettings,
   Consistency,
@@ -112,7 +113,7 @@ export function stateFromSnapshot(value: JsonValue): SimState {
     consistency: json.consistency,
     settings: json.settings,
     skew: json.skew,
-    inFlight: { west: laneOf(json.inFlight.west, isBlocked(json.link.mode, 'west')), east: laneOf(json.inFlight.east, isBlocked(json.link.mode, 'east')) },
+    inFlight: { west: laneOf(json.inFlight.west, holdsFrom(json.link.mode, 'west')), east: laneOf(json.inFlight.east, holdsFrom(json.link.mode, 'east')) },
     nextMessageSeq: json.nextMessageSeq,
     rng: json.rng,
     now: json.now,

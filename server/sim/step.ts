@@ -1,7 +1,8 @@
 import { Map as IMap } from 'immutable';
 import { NO_DIVERGENCE, applyTracked } from './divergence.ts';
 import { heal } from './heal.ts';
-import { EMPTY_LINK, deliverDue, indexBlocked, isCut, otherDc, send } from './network.ts';
+import { EMPTY_LINK, deliverDue, indexBlocked, send } from './network.ts';
+import { MAX_SKEW_MS, isCut, otherDc } from './vocab.ts';
 import { quorumStatus } from './quorum.ts';
 import { emptyReplica } from './replica.ts';
 import {
@@ -28,8 +29,6 @@ export const INSTRUCTOR = 'instructor';
 /** Default link: 400 ms one way, with jitter enough to reorder close messages; a slow link takes 3 s. */
 export const DEFAULT_LINK: LinkSettings = { latencyMs: 400, jitterMs: 100, mode: 'up', since: null, slowLatencyMs: 3000 };
 
-/** The range of the instructor's clock-skew control, in ms. */
-export const MAX_SKEW_MS = 10_000;
 
 /** A new session: both datacenters hold only the pinned class post; `seed` fixes every random draw. */
 export function createInitialState(seed: number): SimState {

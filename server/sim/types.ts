@@ -5,15 +5,10 @@
  * classes of our own: `snapshotOf` (snapshot.ts) turns a state into JSON and back exactly.
  */
 import type { List, Map as IMap, Set as ISet } from 'immutable';
+import type { DcId, LinkMode, OpKind, RejectCode, Strategy } from './vocab.ts';
 
-/** The two simulated datacenters. Closed: every switch over it ends in a `never` check. */
-export const DATACENTERS = ['west', 'east'] as const;
-export type DcId = (typeof DATACENTERS)[number];
-
-/** The five consensus nodes of the lecture's picture: West holds A and B, East holds C, D and E. */
-export const NODES = ['A', 'B', 'C', 'D', 'E'] as const;
-export type NodeId = (typeof NODES)[number];
-export const NODE_DC: Readonly<Record<NodeId, DcId>> = { A: 'west', B: 'west', C: 'east', D: 'east', E: 'east' };
+export { DATACENTERS, NODES, NODE_DC, OP_KINDS, STRATEGIES, LINK_MODES, REJECT_CODES } from './vocab.ts';
+export type { DcId, NodeId, OpKind, Strategy, LinkMode, RejectCode } from './vocab.ts';
 
 /** A version vector over the two datacenters: how many writes to one object each side has made (VV1). */
 export type VersionVector = Readonly<Record<DcId, number>>;
@@ -59,9 +54,6 @@ export interface Op {
   readonly at: number;
 }
 
-/** `resolve` is a person's choice between conflicting versions (HUM2): a write that dominates them. */
-export const OP_KINDS = ['create', 'edit', 'delete', 'like', 'unlike', 'resolve'] as const;
-export type OpKind = (typeof OP_KINDS)[number];
 
 /**
  * Who wrote a register and when. The foundation's merge rule orders stamps by
@@ -121,9 +113,6 @@ export interface Sibling {
   readonly lamport: number;
 }
 
-/** How a heal puts the two sides back together. Closed: each has its own function in strategies.ts. */
-export const STRATEGIES = ['lww', 'merge', 'human'] as const;
-export type Strategy = (typeof STRATEGIES)[number];
 
 /** One datacenter's copy of the data. */
 export interface Replica {
@@ -147,12 +136,6 @@ export interface Message {
   readonly deliverAt: number;
 }
 
-/**
- * The state of the link between the datacenters (NET2, NET3). A cut holds messages at delivery;
- * a one-way cut holds one direction only; a slow link delivers everything, seconds late.
- */
-export const LINK_MODES = ['up', 'slow', 'cut', 'cut-west-to-east', 'cut-east-to-west'] as const;
-export type LinkMode = (typeof LINK_MODES)[number];
 
 export interface LinkSettings {
   /** One-way delay of a replication message, in ms. */
@@ -292,19 +275,6 @@ export type SimEvent =
   | { readonly type: 'heal.resolved'; readonly report: HealReport; readonly touched: readonly PostId[] }
   | { readonly type: 'session.reset' };
 
-/** Why the core refused a command. Codes are stable: the protocol and the pages show them. */
-export type RejectCode =
-  | 'unknown_participant'
-  | 'unknown_post'
-  | 'not_author'
-  | 'post_deleted'
-  | 'no_quorum'
-  | 'locked'
-  | 'in_conflict'
-  | 'no_conflict'
-  /** The op id was already used for another kind of write (SEC9). */
-  | 'op_id_reused'
-  | 'invalid';
 
 export interface Rejection {
   readonly code: RejectCode;

@@ -2,7 +2,7 @@
  * The consensus view in words: every picture on the board also says what it shows, so the
  * room can read it from the back and colour is never the only signal.
  */
-import { DC_LABEL, NODE_HOME, NODE_IDS, type ConsensusFrame, type MessageFrame, type NodeId } from '../../../server/protocol';
+import { DC_LABEL, LINK_MODE_OF_CUT, NODE_HOME, NODE_IDS, holdsFrom, type ConsensusFrame, type Dc, type MessageFrame, type NodeId } from '../../../server/protocol';
 
 export type Cut = ConsensusFrame['cut'];
 export type Leader = ConsensusFrame['raft']['leaders'][number];
@@ -11,22 +11,9 @@ export type Leader = ConsensusFrame['raft']['leaders'][number];
 export const WEST_NODES: readonly NodeId[] = NODE_IDS.filter((n) => NODE_HOME[n] === 'west');
 export const EAST_NODES: readonly NodeId[] = NODE_IDS.filter((n) => NODE_HOME[n] === 'east');
 
-/** Which direction a cut blocks: the diagram crosses out exactly those arrows. */
-export function blocks(cut: Cut, from: 'west' | 'east'): boolean {
-  switch (cut) {
-    case 'none':
-      return false;
-    case 'full':
-      return true;
-    case 'west-to-east':
-      return from === 'west';
-    case 'east-to-west':
-      return from === 'east';
-    default: {
-      const unknown: never = cut;
-      throw new Error(`unknown cut ${String(unknown)}`);
-    }
-  }
+/** Which direction a cut blocks: the diagram crosses out exactly those arrows (the one link-holds rule). */
+export function blocks(cut: Cut, from: Dc): boolean {
+  return holdsFrom(LINK_MODE_OF_CUT[cut], from);
 }
 
 /** The cut in words, with the node groups, as the header says it. */

@@ -1,5 +1,6 @@
 /** The five-node cluster the consensus view runs on, and the link rule both simulations share. */
-import { NODES, NODE_DC, type DcId, type LinkMode, type NodeId } from '../types.ts';
+import { NODES, NODE_DC, type DcId, type NodeId } from '../types.ts';
+import { LINK_MODE_OF_CUT, holdsFrom, type Cut } from '../vocab.ts';
 
 export { nextRandom } from '../rng.ts';
 
@@ -14,56 +15,13 @@ export const CLUSTER_NODE_DC = NODE_DC;
 /** A quorum of the five members. Crashed members still count: membership does not shrink when a node dies. */
 export const MAJORITY = Math.floor(CLUSTER_NODES.length / 2) + 1;
 
-/**
- * The state of the West–East link as the consensus view sees it. A full cut blocks both ways;
- * a one-way cut blocks only messages leaving the named side. Inside a datacenter messages
- * always flow.
- */
-export const CUTS = ['none', 'full', 'west-to-east', 'east-to-west'] as const;
-/** Closed: every switch over a cut ends in a `never` check. */
-export type Cut = (typeof CUTS)[number];
+/** The consensus view's cut for a feed link mode: one admin control drives both (a slow link is no cut for elections). */
+export { CUTS, cutOfLinkMode, type Cut } from '../vocab.ts';
 
-/** True when the link lets a message from `from` reach `to` under `cut`. */
+/** True when the link lets a message from `from` reach `to` under `cut`: the one link-holds rule, node to node. */
 export function canDeliver(cut: Cut, from: ClusterNodeId, to: ClusterNodeId): boolean {
   const a = CLUSTER_NODE_DC[from];
-  const b = CLUSTER_NODE_DC[to];
-  if (a === b) return true;
-  switch (cut) {
-    case 'none':
-      return true;
-    case 'full':
-      return false;
-    case 'west-to-east':
-      return a !== 'west';
-    case 'east-to-west':
-      return a !== 'east';
-    default: {
-      const unknown: never = cut;
-      throw new Error(`unknown cut ${String(unknown)}`);
-    }
-  }
-}
-
-/**
- * The consensus view's cut for a feed link mode (LINK_MODES in types.ts), so one admin control
- * drives both. A slow link still delivers, so for elections it is no cut.
- */
-export function cutOfLinkMode(mode: LinkMode): Cut {
-  switch (mode) {
-    case 'up':
-    case 'slow':
-      return 'none';
-    case 'cut':
-      return 'full';
-    case 'cut-west-to-east':
-      return 'west-to-east';
-    case 'cut-east-to-west':
-      return 'east-to-west';
-    default: {
-      const unknown: never = mode;
-      throw new Error(`unknown link mode ${String(unknown)}`);
-    }
-  }
+  return a === CLUSTER_NODE_DC[to] || !holdsFrom(LINK_MODE_OF_CUT[cut], a);
 }
 
 /**
