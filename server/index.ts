@@ -16,6 +16,7 @@ import { ROOT, readEnv, type Database } from './env.ts';
 import { createPgStore, shownUrl } from './persistence/pg-store.ts';
 import { createPrismaStore } from './persistence/prisma-store.ts';
 import type { Store } from './persistence/store.ts';
+import { lanAddresses } from './realtime/guard.ts';
 
 /** A graceful stop that takes longer than this (a stuck client, a stuck disk) ends the process anyway. */
 const STOP_DEADLINE_MS = 4000;
@@ -67,7 +68,10 @@ async function main(): Promise<{ server: RunningServer; ready: string }> {
       ...(env.idleMs === undefined ? {} : { idleMs: env.idleMs }),
     });
     const mode = `${dev ? 'development' : 'production'}${env.SERVE_PAGES === 'on' ? '' : ', no pages'}`;
-    return { server, ready: `Split-Brain Lab is ready on ${server.url} (${mode}, ${shown}, ${Date.now() - started} ms)` };
+    // On a LAN the class opens one of these (the board's QR shows the URL the board was opened at).
+    const lan = env.HOST === '0.0.0.0' ? lanAddresses().map((ip) => `http://${ip}:${server.port}`) : [];
+    const share = lan.length > 0 ? `\nStudents on this network can open: ${lan.join('  ')}` : '';
+    return { server, ready: `Split-Brain Lab is ready on ${server.url} (${mode}, ${shown}, ${Date.now() - started} ms)${share}` };
   } catch (error) {
     await store.close().catch(() => {});
     throw error;
