@@ -5,14 +5,25 @@ import { z } from 'zod';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
+const POSTGRES_URL = /^postgres(ql)?:\/\//;
+
+/** Where the log lives: the engine DATABASE_URL names. */
+export type Database = { engine: 'sqlite'; file: string } | { engine: 'postgres'; url: string };
+
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('0.0.0.0'),
-  /** SQLite file, as Prisma writes it: `file:./prisma/splitbrain.db` (relative to the repo). */
+  /**
+   * Chooses the engine: a SQLite file as Prisma writes it, `file:./prisma/splitbrain.db` (relative
+   * to the repo; the embedded default), or a PostgreSQL URL, `postgresql://user@host:5432/db`.
+   */
   DATABASE_URL: z
     .string()
-    .regex(/^file:/, 'DATABASE_URL must be a SQLite file URL such as file:./prisma/splitbrain.db')
+    .refine(
+      (url) => url.startsWith('file:') || (POSTGRES_URL.test(url) && URL.canParse(url)),
+      'DATABASE_URL must be a SQLite file URL such as file:./prisma/splitbrain.db, or a PostgreSQL URL such as postgresql://user@localhost:5432/splitbrain',
+    )
     .default('file:./prisma/splitbrain.db'),
   /** Origins besides the server's own allowed to open sockets and name it in Host, comma-separated (behind a proxy). */
   ALLOWED_ORIGINS: z
@@ -36,7 +47,7 @@ const schema = z.object({
 });
 
 export type Env = z.infer<typeof schema> & {
-  databaseFile: string;
+  database: Database;
   allowedOrigins: string[];
   trustProxy: boolean;
   rateLimit: { burst: number; perSecond: number } | null;
@@ -49,11 +60,11 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
   if (!parsed.success) {
     throw new Error(`Bad environment: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   }
-  const file = parsed.data.DATABASE_URL.slice('file:'.length);
+  const url = parsed.data.DATABASE_URL;
   const [burst, perSecond] = parsed.data.WRITE_RATE_LIMIT.split('/').map(Number);
   return {
     ...parsed.data,
-    databaseFile: path.resolve(ROOT, file),
+    database: POSTGRES_URL.test(url) ? { engine: 'postgres', url } : { engine: 'sqlite', file: path.resolve(ROOT, url.slice('file:'.length)) },
     allowedOrigins: parsed.data.ALLOWED_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
     trustProxy: parsed.data.TRUST_PROXY === '1' || parsed.data.TRUST_PROXY === 'true',
     idleMs: parsed.data.SESSION_IDLE_MINUTES > 0 ? parsed.data.SESSION_IDLE_MINUTES * 60_000 : undefined,

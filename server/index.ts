@@ -1,6 +1,7 @@
 /**
  * The composition root: one HTTP server for the Next.js pages and Socket.IO, on PORT (3000).
- * It opens (creates, migrates, locks) the SQLite database first, so a bad path or a second server
+ * It opens (creates, migrates, locks) the database DATABASE_URL names first (SQLite by default,
+ * or PostgreSQL), so a bad path or a second server
  * on the same file fails at once; then, in production, it builds the pages if no build exists.
  * `npm start` on a fresh clone needs nothing else.
  *
@@ -11,8 +12,10 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { startServer, type RunningServer, type ServerOptions } from './app.ts';
-import { ROOT, readEnv } from './env.ts';
+import { ROOT, readEnv, type Database } from './env.ts';
+import { createPgStore, shownUrl } from './persistence/pg-store.ts';
 import { createPrismaStore } from './persistence/prisma-store.ts';
+import type { Store } from './persistence/store.ts';
 import { lanAddresses } from './realtime/guard.ts';
 
 /** A graceful stop that takes longer than this (a stuck client, a stuck disk) ends the process anyway. */
@@ -22,6 +25,16 @@ const STOP_DEADLINE_MS = 4000;
 const shownPath = (file: string) => (file.startsWith(ROOT + path.sep) ? path.relative(ROOT, file) : file);
 
 const oneLine = (error: unknown) => (error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, ' ');
+
+/** The store of the engine DATABASE_URL chose, and how the ready line names it. */
+async function openStore(database: Database): Promise<{ store: Store; shown: string }> {
+  switch (database.engine) {
+    case 'sqlite':
+      return { store: await createPrismaStore(database.file), shown: `SQLite at ${shownPath(database.file)}` };
+    case 'postgres':
+      return { store: await createPgStore(database.url), shown: `PostgreSQL at ${shownUrl(database.url)}` };
+  }
+}
 
 /** Next.js's handlers, after building once in production when there is no build yet. */
 async function preparePages(dev: boolean): Promise<Pick<ServerOptions, 'pages' | 'upgrade'>> {
@@ -41,7 +54,7 @@ async function main(): Promise<{ server: RunningServer; ready: string }> {
   const started = Date.now();
   const env = readEnv();
   const dev = env.NODE_ENV !== 'production';
-  const store = await createPrismaStore(env.databaseFile);
+  const { store, shown } = await openStore(env.database);
   try {
     const pages = env.SERVE_PAGES === 'on' ? await preparePages(dev) : {};
     const server = await startServer({
@@ -58,7 +71,7 @@ async function main(): Promise<{ server: RunningServer; ready: string }> {
     // On a LAN the class opens one of these (the board's QR shows the URL the board was opened at).
     const lan = env.HOST === '0.0.0.0' ? lanAddresses().map((ip) => `http://${ip}:${server.port}`) : [];
     const share = lan.length > 0 ? `\nStudents on this network can open: ${lan.join('  ')}` : '';
-    return { server, ready: `Split-Brain Lab is ready on ${server.url} (${mode}, SQLite at ${shownPath(env.databaseFile)}, ${Date.now() - started} ms)${share}` };
+    return { server, ready: `Split-Brain Lab is ready on ${server.url} (${mode}, ${shown}, ${Date.now() - started} ms)${share}` };
   } catch (error) {
     await store.close().catch(() => {});
     throw error;

@@ -2,13 +2,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import type { Command } from '../sim/index.ts';
-import { Prisma, PrismaClient } from './generated/client.ts';
+import { PrismaClient } from './generated/sqlite/client.ts';
 import { DatabaseInUseError, lockDatabase, type DatabaseLock } from './lock.ts';
 import { LogWriter } from './log-writer.ts';
 import { migrate } from './migrate.ts';
 import { DuplicateCodeError, type LogEntry, type SessionEndReason, type SessionRecord, type Store } from './store.ts';
 
-const isUniqueViolation = (e: unknown) => e instanceof Prisma.PrismaClientKnownRequestError && e.code === 'P2002';
+/** A unique constraint said no (Prisma's P2002), whichever generated client or driver adapter raised it. */
+export const isUniqueViolation = (e: unknown) => (e as { code?: unknown } | null)?.code === 'P2002';
 
 interface SessionRow {
   id: string;
@@ -102,7 +103,29 @@ export async function createPrismaStore(dbFile: string): Promise<Store> {
 }
 
 function prismaStore(prisma: PrismaClient, log: LogWriter, lock: DatabaseLock): Store {
+  return {
+    ...prismaSessions(prisma),
 
+    async append(sessionId, entry, token) {
+      const answer = await log.appendMany(sessionId, [token ? { entry, token } : { entry }]);
+      return answer.stored ? 'stored' : 'duplicate';
+    },
+
+    appendMany: (sessionId, batch) => log.appendMany(sessionId, batch),
+
+    async close() {
+      log.close();
+      await prisma.$disconnect();
+      lock.release();
+    },
+  };
+}
+
+/**
+ * What both Prisma stores do the same way, on either generated client (SQLite's or PostgreSQL's:
+ * one model, two providers): everything but the log's writes and closing.
+ */
+export function prismaSessions(prisma: PrismaClient): Omit<Store, 'append' | 'appendMany' | 'close'> {
   return {
     async createSession(session) {
       try {
@@ -124,13 +147,6 @@ function prismaStore(prisma: PrismaClient, log: LogWriter, lock: DatabaseLock): 
       return (await prisma.session.findMany({ orderBy: { createdAt: 'asc' } })).map(toRecord);
     },
 
-    async append(sessionId, entry, token) {
-      const answer = await log.appendMany(sessionId, [token ? { entry, token } : { entry }]);
-      return answer.stored ? 'stored' : 'duplicate';
-    },
-
-    appendMany: (sessionId, batch) => log.appendMany(sessionId, batch),
-
     async nextSeq(sessionId) {
       const { _max } = await prisma.logEntry.aggregate({ where: { sessionId }, _max: { seq: true } });
       return _max.seq === null ? 0 : _max.seq + 1;
@@ -149,12 +165,6 @@ function prismaStore(prisma: PrismaClient, log: LogWriter, lock: DatabaseLock): 
     async findParticipantByToken(sessionId, tokenHash) {
       const t = await prisma.participantToken.findUnique({ where: { sessionId_tokenHash: { sessionId, tokenHash } } });
       return t?.participantId ?? null;
-    },
-
-    async close() {
-      log.close();
-      await prisma.$disconnect();
-      lock.release();
     },
   };
 }

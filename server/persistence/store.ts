@@ -1,7 +1,8 @@
 /**
  * Persistence is an append-only log of accepted commands per session, plus what the core must
  * never hold (hashed secrets and tokens). State is the log replayed through the core (REL1).
- * Two implementations pass one contract suite: memory (tests, no disk) and Prisma on SQLite.
+ * Three implementations pass one contract suite: memory (tests, no disk), Prisma on SQLite (the
+ * embedded default) and Prisma on PostgreSQL (several machines).
  */
 import type { Command } from '../sim/index.ts';
 

@@ -4,14 +4,18 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
-import { engineAdapterFactory, loadSchemaEngine, readMigrations } from '../../prisma/create-migration.ts';
+import { bindMigrationAwareSqlAdapterFactory, type SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import pg from 'pg';
+import { POSTGRES_MIGRATIONS_DIR, engineAdapterFactory, loadSchemaEngine, postgresEngineAdapterFactory, readMigrations } from '../../prisma/create-migration.ts';
 import type { Command } from '../../server/sim/index.ts';
 import { createMemoryStore } from '../../server/persistence/memory-store.ts';
 import { MIGRATIONS_DIR, migrate } from '../../server/persistence/migrate.ts';
 import { DatabaseInUseError } from '../../server/persistence/lock.ts';
+import { PG_MIGRATIONS_DIR, migratePostgres } from '../../server/persistence/pg-migrate.ts';
+import { PostgresInUseError, PostgresOpenError, createPgStore } from '../../server/persistence/pg-store.ts';
 import { DatabaseOpenError, createPrismaStore } from '../../server/persistence/prisma-store.ts';
 import { DuplicateCodeError, type LogEntry, type SessionRecord, type Store } from '../../server/persistence/store.ts';
+import { skipUnlessPostgres, startPostgres, type TempPostgres } from '../support/postgres.ts';
 
 let tmpDir = '';
 let fileCount = 0;
@@ -24,6 +28,8 @@ afterAll(() => {
 const tempDbFile = () => path.join(tmpDir, `store-${++fileCount}.db`);
 
 interface StoreFactory {
+  /** True when this engine cannot run here (no PostgreSQL installed): its suite skips. */
+  skip?: boolean;
   /** A new, empty store. */
   open(): Promise<Store>;
   /** Closes the store and opens the same storage again: only a durable store can. */
@@ -43,9 +49,25 @@ const post: Command = { type: 'post.create', opId: 'op-12345678', participantId:
 const join: Command = { type: 'participant.join', participantId: 'p1', name: 'Ada 🐙' };
 const entry = (seq: number, key: string, command: Command = post): LogEntry => ({ seq, key, at: Date.now(), command });
 
+/** Prisma's own schema engine finds no unapplied, edited or failed migration in the database behind `factory`. */
+async function expectAcceptedByPrisma(factory: SqlMigrationAwareDriverAdapterFactory, migrationsDir: string): Promise<void> {
+  const Engine = await loadSchemaEngine();
+  const engine = await Engine.new({ datamodels: undefined }, () => {}, bindMigrationAwareSqlAdapterFactory(factory));
+  try {
+    const diagnosis = await engine.diagnoseMigrationHistory({
+      migrationsList: readMigrations(migrationsDir),
+      optInToShadowDatabase: false,
+      filters: { externalTables: [], externalEnums: [] },
+    });
+    expect(diagnosis).toEqual({ editedMigrationNames: [], failedMigrationNames: [], hasMigrationsTable: true, history: null });
+  } finally {
+    engine.free();
+  }
+}
+
 /** The behaviour every Store must have, whatever it keeps its data in. */
 function storeContract(name: string, factory: StoreFactory): void {
-  describe(`Store contract: ${name}`, () => {
+  describe.skipIf(factory.skip)(`Store contract: ${name}`, () => {
     let store: Store;
     const start = async () => {
       store = await factory.open();
@@ -81,6 +103,17 @@ function storeContract(name: string, factory: StoreFactory): void {
       expect(log).toEqual([e0, e1, e2]);
       expect(typeof log[0]?.at).toBe('number');
       expect(await store.readLog('sess-2')).toEqual([]);
+      await stop();
+    });
+
+    it('[REL1] a command comes back as it went in: NUL, a lone surrogate, emoji, key order', async () => {
+      await start();
+      await store.createSession(session());
+      const odd: Command = { text: 'a\u0000b \ud800 🐙 "q" \\', type: 'post.create', participantId: 'p1', opId: 'op-odd-0001', parentId: null };
+      await store.append('sess-1', entry(0, 'op-odd-0001', odd));
+      const [back] = await store.readLog('sess-1');
+      expect(back?.command).toEqual(odd);
+      expect(Object.keys(back?.command ?? {})).toEqual(Object.keys(odd));
       await stop();
     });
 
@@ -195,21 +228,79 @@ function storeContract(name: string, factory: StoreFactory): void {
 
 storeContract('memory', { open: () => Promise.resolve(createMemoryStore()) });
 
-const sqliteFiles = new WeakMap<Store, string>();
-storeContract('SQLite (Prisma)', {
-  async open() {
-    const file = tempDbFile();
-    const store = await createPrismaStore(file);
-    sqliteFiles.set(store, file);
+/** A durable engine's factory: `create` opens the storage at a place `fresh` makes; reopening opens the same place. */
+function durable(fresh: () => Promise<string>, create: (where: string) => Promise<Store>, skip = false): StoreFactory {
+  const places = new WeakMap<Store, string>();
+  const openAt = async (where: string) => {
+    const store = await create(where);
+    places.set(store, where);
     return store;
-  },
-  async reopen(store) {
-    await store.close();
-    const file = sqliteFiles.get(store)!;
-    const again = await createPrismaStore(file);
-    sqliteFiles.set(again, file);
-    return again;
-  },
+  };
+  return {
+    skip,
+    open: async () => openAt(await fresh()),
+    async reopen(store) {
+      await store.close();
+      return openAt(places.get(store)!);
+    },
+  };
+}
+
+storeContract('SQLite (Prisma)', durable(() => Promise.resolve(tempDbFile()), createPrismaStore));
+
+/** One throwaway PostgreSQL for the file, started by the first Postgres test, a fresh database per store. */
+let postgres: Promise<TempPostgres> | undefined;
+let databaseCount = 0;
+const pgSkip = skipUnlessPostgres('the PostgreSQL store suites ([PG1])');
+const freshPgUrl = async () => (await (postgres ??= startPostgres())).createDatabase(`store_${++databaseCount}`);
+afterAll(async () => {
+  await (await postgres)?.stop();
+});
+
+storeContract('[PG1] PostgreSQL (Prisma)', durable(freshPgUrl, createPgStore, pgSkip));
+
+describe.skipIf(pgSkip)('[PG1] PostgreSQL: one process, clear failures, migrations Prisma accepts', () => {
+  it('[PG1] a second store on the same database is refused until the first closes (REL8)', async () => {
+    const url = await freshPgUrl();
+    const first = await createPgStore(url);
+    await expect(createPgStore(url)).rejects.toBeInstanceOf(PostgresInUseError);
+    await first.close();
+    const second = await createPgStore(url);
+    await second.close();
+  });
+
+  it('[PG1] an unreachable server or a missing database names where, password masked (REL6)', async () => {
+    const server = await (postgres ??= startPostgres());
+    const missing = `postgresql://postgres:s3cret@127.0.0.1:${server.port}/no_such_db`;
+    await expect(createPgStore(missing)).rejects.toBeInstanceOf(PostgresOpenError);
+    await expect(createPgStore(missing)).rejects.toThrow(/cannot open the PostgreSQL database postgresql:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/no_such_db: .*no_such_db/);
+    await expect(createPgStore('postgresql://postgres@127.0.0.1:1/x')).rejects.toThrow(/cannot open the PostgreSQL database postgresql:\/\/postgres@127\.0\.0\.1:1\/x: .*ECONNREFUSED/);
+  });
+
+  it("[PG1] migrations are recorded with Prisma's checksums, applied once, and accepted by Prisma's schema engine", async () => {
+    const url = await freshPgUrl();
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      await migratePostgres(client);
+      await migratePostgres(client);
+      const { rows } = await client.query<{ migration_name: string; checksum: string; applied_steps_count: number }>(
+        'SELECT migration_name, checksum, applied_steps_count FROM _prisma_migrations ORDER BY migration_name',
+      );
+      const names = fs.readdirSync(PG_MIGRATIONS_DIR, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+      expect(names.length).toBeGreaterThan(0);
+      expect(rows).toEqual(
+        names.map((name) => ({
+          migration_name: name,
+          checksum: createHash('sha256').update(fs.readFileSync(path.join(PG_MIGRATIONS_DIR, name, 'migration.sql'))).digest('hex'),
+          applied_steps_count: 1,
+        })),
+      );
+    } finally {
+      await client.end();
+    }
+    await expectAcceptedByPrisma(postgresEngineAdapterFactory(url), POSTGRES_MIGRATIONS_DIR);
+  });
 });
 
 describe('[REL8] one server process per database file', () => {
@@ -278,18 +369,7 @@ describe('migrate (SQLite)', () => {
   it("is accepted by Prisma's own schema engine: no unapplied, edited or failed migration", async () => {
     const file = tempDbFile();
     migrate(file);
-    const Engine = await loadSchemaEngine();
-    const engine = await Engine.new({ datamodels: undefined }, () => {}, bindMigrationAwareSqlAdapterFactory(engineAdapterFactory(`file:${file}`)));
-    try {
-      const diagnosis = await engine.diagnoseMigrationHistory({
-        migrationsList: readMigrations(MIGRATIONS_DIR),
-        optInToShadowDatabase: false,
-        filters: { externalTables: [], externalEnums: [] },
-      });
-      expect(diagnosis).toEqual({ editedMigrationNames: [], failedMigrationNames: [], hasMigrationsTable: true, history: null });
-    } finally {
-      engine.free();
-    }
+    await expectAcceptedByPrisma(engineAdapterFactory(`file:${file}`), MIGRATIONS_DIR);
   });
 
   it('[REL1] a later migration that redefines a parent table keeps the child rows', async () => {

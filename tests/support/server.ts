@@ -18,11 +18,19 @@ export type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 /** Every socket the helpers opened, closed after each test by `serverPerTest`. */
 const opened: Client[] = [];
 
+/** How serverPerTest opens each test's store: in memory, unless a file runs a suite on another engine. */
+let openStore: () => Promise<Store> = () => Promise.resolve(createMemoryStore());
+
+/** Runs the suites of this file on stores from `open` (pg-realtime runs realtime's on PostgreSQL). */
+export function storePerTest(open: () => Promise<Store>): void {
+  openStore = open;
+}
+
 /** A fresh server (memory store) for each test of the file, closed after it with every socket the helpers opened. */
 export function serverPerTest(): { readonly current: RunningServer } {
   const live = {} as { current: RunningServer };
   beforeEach(async () => {
-    live.current = await startTestServer();
+    live.current = await startTestServer(await openStore());
   });
   afterEach(async () => {
     for (const socket of opened.splice(0)) socket.disconnect();
