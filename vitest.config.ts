@@ -6,5 +6,9 @@ export default defineConfig({
     include: ['tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts'],
     environment: 'node',
     pool: 'forks',
+    // Real servers, real SQLite and PostgreSQL on a shared 2-core machine: a timeout here only
+    // catches a hang, it asserts no speed (benchmarks print figures instead).
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
   },
 });
