@@ -109,6 +109,11 @@ function mergeIntoPost(post: Post, op: Op): Post {
   return withDeleted(mergeRegisters(post, op));
 }
 
+/** One op's effect on a post, or on the placeholder of a post not seen yet: for rebuilding a side's version (split.ts). */
+export function mergeOp(post: Post | undefined, op: Op): Post {
+  return mergeIntoPost(post ?? placeholder(op), op);
+}
+
 function mergeRegisters(post: Post, op: Op): Post {
   const stamp = stampOf(op);
   const vv = mergeVV(post.vv, op.vv);

@@ -1,9 +1,10 @@
 import { Map as IMap } from 'immutable';
 import { NO_DIVERGENCE, applyTracked } from './divergence.ts';
 import { heal } from './heal.ts';
-import { EMPTY_LINK, deliverDue, indexBlocked, isCut, otherDc, send } from './network.ts';
+import { EMPTY_LINK, deliverDue, isCut, otherDc, send } from './network.ts';
 import { quorumStatus } from './quorum.ts';
 import { emptyReplica } from './replica.ts';
+import { recordWritten, startSplit } from './split.ts';
 import {
   PINNED_POST_ID,
   type Command,
@@ -41,6 +42,7 @@ export function createInitialState(seed: number): SimState {
     settings: { switchLocked: false },
     skew: { west: 0, east: 0 },
     inFlight: EMPTY_LINK,
+    split: null,
     nextMessageSeq: 0,
     rng: seed | 0,
     now: 0,
@@ -78,6 +80,8 @@ function commitLocal(state: SimState, dc: DcId, ops: readonly Op[], now: number)
   for (const op of ops) opKinds = opKinds.set(op.opId, op.kind);
   let next = applyTracked({ ...state, opKinds }, dc, ops, true);
   for (const op of ops) next = send(next, op, now);
+  // During a split the heal must see every write, also one a one-way cut lets through at once.
+  if (next.split) next = { ...next, split: recordWritten(next.split, dc, ops) };
   return { ok: true, state: next, events: ops.map((op) => ({ type: 'op.applied', dc, op, local: true, at: now })) };
 }
 
@@ -229,21 +233,19 @@ function move(state: SimState, participantId: ParticipantId, to: DcId): StepResu
  */
 function changeLinkMode(state: SimState, mode: LinkSettings['mode'], slowLatencyMs: number | undefined, now: number): StepResult {
   if (slowLatencyMs !== undefined && !(slowLatencyMs >= 0)) return reject('invalid', 'The slow link needs a latency of 0 ms or more.');
-  const cutNow = { ...state, inFlight: indexBlocked(state.inFlight, mode) };
+  // Leaving a working link for any cut starts a split: from now on, what each side writes is indexed.
+  const split = state.split ?? (isCut(mode) ? startSplit(state.inFlight, now) : null);
   const link: LinkSettings = {
     ...state.link,
     mode,
     since: mode === state.link.mode ? state.link.since : now,
     slowLatencyMs: slowLatencyMs ?? state.link.slowLatencyMs,
   };
+  const next = { ...state, link, split };
   // Fully open again after a cut: the session's strategy puts the two sides back together.
-  // A cut that only changes direction lets one side's messages through with the usual merge rule.
-  const healed =
-    isCut(state.link.mode) && !isCut(mode)
-      ? heal({ ...cutNow, link }, now)
-      : isCut(state.link.mode)
-        ? deliverDue({ ...cutNow, link }, now, now)
-        : { state: { ...cutNow, link }, events: [] };
+  // A cut that only changes direction lets one side's messages through with the usual merge rule;
+  // the split goes on, so the heal still settles them.
+  const healed = isCut(state.link.mode) && !isCut(mode) ? heal(next, now) : isCut(state.link.mode) ? deliverDue(next, now, now) : { state: next, events: [] };
   return { ok: true, state: healed.state, events: [{ type: 'settings.changed' }, ...healed.events] };
 }
 
