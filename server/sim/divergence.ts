@@ -28,12 +28,16 @@ function contribute(into: Counters, w: Post | undefined, e: Post | undefined, si
 
 /**
  * Applies ops to one datacenter's replica and moves the meter by what each touched post
- * contributed before and after: O(1) per op, instead of rescanning both replicas.
+ * contributed before and after: O(1) per op, instead of rescanning both replicas. During a split
+ * it also keeps each post's copy from before the split first changed it here (split.ts).
  */
 export function applyTracked(state: SimState, dc: DcId, ops: Iterable<Op>, local: boolean): SimState {
   const other = state.replicas[dc === 'west' ? 'east' : 'west'].posts;
   const counters: Counters = { ...state.divergence };
+  const { split } = state;
+  let saved = split?.before[dc];
   const replica = applyOps(state.replicas[dc], ops, local, (before, after) => {
+    if (saved && !saved.has(after.id)) saved = saved.set(after.id, before ?? null);
     const there = other.get(after.id);
     if (dc === 'west') {
       contribute(counters, before, there, -1);
@@ -44,5 +48,6 @@ export function applyTracked(state: SimState, dc: DcId, ops: Iterable<Op>, local
     }
   });
   if (replica === state.replicas[dc]) return state;
-  return { ...state, replicas: { ...state.replicas, [dc]: replica }, divergence: counters };
+  const nextSplit = split && saved && saved !== split.before[dc] ? { ...split, before: { ...split.before, [dc]: saved } } : split;
+  return { ...state, replicas: { ...state.replicas, [dc]: replica }, divergence: counters, split: nextSplit };
 }

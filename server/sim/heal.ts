@@ -1,14 +1,15 @@
 /**
  * Healing a split: the three ways of putting the truth back together (LWW, merge everything,
- * human choice). Each strategy is one function from the two sides' replicas and the messages the
- * link held to the merged posts and a report; both datacenters then hold the same posts
- * (convergence), whatever order the held messages were sent in.
+ * human choice). Each strategy is one function from what each side wrote during the split (the
+ * split's index, one-way cuts included) to the merged posts and a report; both datacenters then
+ * hold the same posts (convergence), whatever order the held messages were sent in.
  */
 import { List, Map as IMap } from 'immutable';
 import { NO_DIVERGENCE } from './divergence.ts';
-import { EMPTY_LINK, indexedLane } from './network.ts';
+import { EMPTY_LINK } from './network.ts';
 import { otherDc } from './vocab.ts';
 import { NO_LIKES, applyOps, likeCount } from './replica.ts';
+import { startSplit, versionOf } from './split.ts';
 import {
   DATACENTERS,
   type DcId,
@@ -27,19 +28,23 @@ import {
   type Strategy,
   type WriteRef,
 } from './types.ts';
-import { mergeVV } from './vv.ts';
 
 /** What every strategy starts from. */
 interface HealInput {
-  /** Each side as it was when the link came back. */
-  readonly before: Readonly<Record<DcId, Replica>>;
+  /**
+   * A side's version of a post when the link came back, as if the other side's split writes had
+   * not crossed early over a one-way cut (split.ts): what each side would show on its own.
+   */
+  readonly version: (dc: DcId, id: PostId) => Post | undefined;
   /** Both sides after applying everything held with the foundation's merge rule (they agree). */
   readonly merged: IMap<PostId, Post>;
-  /** What each side wrote that the other had not seen, in send order. */
-  readonly held: Readonly<Record<DcId, readonly Op[]>>;
-  /** Those ops grouped by post, per side: the link's own index, kept as they were sent. */
+  /** How many messages the link still held, by sending side (the report's `held`). */
+  readonly held: Readonly<Record<DcId, number>>;
+  /** What each side wrote during the split, delivered across a one-way cut or not, in order. */
+  readonly written: Readonly<Record<DcId, readonly Op[]>>;
+  /** Those ops grouped by post, per side: the split's index, kept as they were written. */
   readonly byPost: Readonly<Record<DcId, IMap<PostId, List<Op>>>>;
-  /** Replies each side wrote, grouped by the post replied to (the link's index too). */
+  /** Replies each side wrote, grouped by the post replied to (the split's index too). */
   readonly replies: Readonly<Record<DcId, IMap<PostId, List<Op>>>>;
   /** Posts both sides wrote to during the split: where the strategies differ. */
   readonly both: readonly PostId[];
@@ -116,12 +121,15 @@ function lww(input: HealInput): HealResult {
     const eastNewest = newest(eastOps);
     const winner: DcId = compareLww(westNewest, eastNewest) > 0 ? 'west' : 'east';
     const winnerOp = winner === 'west' ? westNewest : eastNewest;
-    const kept = input.before[winner].posts.get(id);
-    const other = input.before[otherDc(winner)].posts.get(id);
-    if (!kept || !other) continue;
-    // The whole object is the winner's version, likes included (LWW2: a count each side overwrote).
-    posts.set(id, { ...kept, vv: mergeVV(kept.vv, other.vv), lamport: Math.max(kept.lamport, other.lamport) });
+    const kept = input.version(winner, id);
+    const merged = posts.get(id);
+    if (!kept || !merged) continue;
+    // The whole object is the winner's version, likes included (LWW2: a count each side overwrote),
+    // without anything the loser wrote, even what crossed a one-way cut early.
+    posts.set(id, { ...kept, vv: merged.vv, lamport: merged.lamport });
     for (const op of winner === 'west' ? eastOps : westOps) {
+      // A create that crossed early is not lost: the winner wrote on top of it.
+      if (op.kind === 'create') continue;
       lost.push({ postId: id, lost: ref(op), winner: ref(winnerOp), ...explainLoss(op, winnerOp) });
     }
   }
@@ -132,7 +140,7 @@ function lww(input: HealInput): HealResult {
 function brokenThreads(input: HealInput, posts: IMap<PostId, Post>): HealReport['brokenThreads'] {
   const broken: { postId: PostId; parentId: PostId; by: string }[] = [];
   for (const dc of DATACENTERS) {
-    for (const op of input.held[dc]) {
+    for (const op of input.written[dc]) {
       if (op.kind === 'create' && op.parentId && posts.get(op.parentId)?.deleted) broken.push({ postId: op.postId, parentId: op.parentId, by: op.author });
     }
   }
@@ -145,8 +153,8 @@ function likeMerges(input: HealInput, posts: IMap<PostId, Post>): LikeMerge[] {
   for (const id of input.both) {
     const liked = (dc: DcId) => input.byPost[dc].get(id)?.some(isLike) === true;
     const post = posts.get(id);
-    const west = input.before.west.posts.get(id);
-    const east = input.before.east.posts.get(id);
+    const west = input.version('west', id);
+    const east = input.version('east', id);
     if (!post || !west || !east || !liked('west') || !liked('east')) continue;
     const total = likeCount(post);
     merges.push({ postId: id, west: total - likeCount(east), east: total - likeCount(west), total });
@@ -174,8 +182,8 @@ function mergeAll(input: HealInput): HealResult {
   const touched: PostId[] = [...input.both];
   for (const id of input.both) {
     const post = posts.get(id);
-    const west = input.before.west.posts.get(id);
-    const east = input.before.east.posts.get(id);
+    const west = input.version('west', id);
+    const east = input.version('east', id);
     if (!post || !west || !east) continue;
     const ops = { west: opsOn(input, 'west', id), east: opsOn(input, 'east', id) };
     const edits = { west: ops.west.filter((o) => o.kind === 'edit'), east: ops.east.filter((o) => o.kind === 'edit') };
@@ -187,7 +195,7 @@ function mergeAll(input: HealInput): HealResult {
       const edit = newest(edits[editorSide]);
       const deleteStamp = post.deleteStamp;
       const restore: Stamp = { ...stampOf(edit), lamport: Math.max(edit.lamport, deleteStamp?.lamport ?? 0) + 1 };
-      const edited = input.before[editorSide].posts.get(id) ?? post;
+      const edited = input.version(editorSide, id) ?? post;
       posts.set(id, { ...post, text: edited.text, textStamp: edited.textStamp, restoreStamp: restore, deleted: false });
       resurrected.push({ postId: id, deletedBy: newest(deletes[deleter]).author, editedBy: edit.author });
       continue;
@@ -249,7 +257,7 @@ function deletedWhileUsed(input: HealInput): Map<PostId, { deleter: DcId; used: 
   const found = new Map<PostId, { deleter: DcId; used: Op[] }>();
   for (const deleter of DATACENTERS) {
     const other = otherDc(deleter);
-    for (const op of input.held[deleter]) {
+    for (const op of input.written[deleter]) {
       if (op.kind !== 'delete' || found.has(op.postId)) continue;
       const id = op.postId;
       const theirs = opsOn(input, other, id);
@@ -270,8 +278,8 @@ function humanChoice(input: HealInput): HealResult {
     const westContent = contentOps(opsOn(input, 'west', id));
     const eastContent = contentOps(opsOn(input, 'east', id));
     const post = posts.get(id);
-    const west = input.before.west.posts.get(id);
-    const east = input.before.east.posts.get(id);
+    const west = input.version('west', id);
+    const east = input.version('east', id);
     if (!post || !west || !east || !west.created || !east.created) continue;
     let siblings: Sibling[];
     if (westContent.length > 0 && eastContent.length > 0) {
@@ -285,8 +293,8 @@ function humanChoice(input: HealInput): HealResult {
       // chooses (HUM3, HUM4), so the post stays visible, with both versions, until then.
       const keeper = otherDc(deleted.deleter);
       const versions = {
-        [deleted.deleter]: sibling(input.before[deleted.deleter].posts.get(id) ?? post, deleted.deleter, contentOps(opsOn(input, deleted.deleter, id))),
-        [keeper]: sibling(input.before[keeper].posts.get(id) ?? post, keeper, deleted.used),
+        [deleted.deleter]: sibling(input.version(deleted.deleter, id) ?? post, deleted.deleter, contentOps(opsOn(input, deleted.deleter, id))),
+        [keeper]: sibling(input.version(keeper, id) ?? post, keeper, deleted.used),
       } as Record<DcId, Sibling>;
       siblings = [versions.west, versions.east];
       const use = newest(deleted.used);
@@ -309,7 +317,7 @@ function humanChoice(input: HealInput): HealResult {
 }
 
 function heldCounts(input: HealInput): Record<DcId, number> {
-  return { west: input.held.west.length, east: input.held.east.length };
+  return { ...input.held };
 }
 
 const STRATEGY: Readonly<Record<Strategy, (input: HealInput) => HealResult>> = { lww, merge: mergeAll, human: humanChoice };
@@ -343,19 +351,38 @@ interface Prepared {
 }
 
 function prepare(state: SimState, now: number): Prepared {
-  const held = { west: state.inFlight.west.messages.map((m) => m.op).toArray(), east: state.inFlight.east.messages.map((m) => m.op).toArray() };
+  const held = { west: state.inFlight.west.messages.map((m) => m.op), east: state.inFlight.east.messages.map((m) => m.op) };
   const west = applyOps(state.replicas.west, held.east, false);
   const east = applyOps(state.replicas.east, held.west, false);
-  // A lane the cut held is indexed already; one a working link carried holds a few in-flight messages.
-  const lanes = { west: indexedLane(state.inFlight.west), east: indexedLane(state.inFlight.east) };
-  const byPost = { west: lanes.west.byPost, east: lanes.east.byPost };
-  const replies = { west: lanes.west.replies, east: lanes.east.replies };
+  // A preview on a working link sees what is in flight as if the link were cut now.
+  const split = state.split ?? startSplit(state.inFlight, now);
+  const byPost = { west: split.written.west.byPost, east: split.written.east.byPost };
+  const written = { west: split.written.west.ops.toArray(), east: split.written.east.ops.toArray() };
   // In the order West first wrote them, so a report lists posts the same way on every run.
   const both = new Set<PostId>();
-  for (const { postId: id } of held.west) {
+  for (const { postId: id } of written.west) {
     if (byPost.east.has(id) && !both.has(id) && state.replicas.west.posts.get(id)?.created && state.replicas.east.posts.get(id)?.created) both.add(id);
   }
-  return { west, east, input: { before: state.replicas, merged: west.posts, held, byPost, replies, both: [...both], now } };
+  const versions = new Map<string, Post | undefined>();
+  const version = (dc: DcId, id: PostId): Post | undefined => {
+    const key = `${dc}:${id}`;
+    if (!versions.has(key)) versions.set(key, versionOf(split, state.replicas[dc], dc, id));
+    return versions.get(key);
+  };
+  return {
+    west,
+    east,
+    input: {
+      version,
+      merged: west.posts,
+      held: { west: held.west.size, east: held.east.size },
+      written,
+      byPost,
+      replies: { west: split.written.west.replies, east: split.written.east.replies },
+      both: [...both],
+      now,
+    },
+  };
 }
 
 /** Conflicts remaining once a strategy has rewritten `touched`: O(touched). */
@@ -369,12 +396,15 @@ function conflictsAfter(prepared: Prepared, result: HealResult): number {
 
 /**
  * The heal path: the link is fully open again, so every message it still carries is delivered
- * now (NET2: none lost, none twice) and the session's strategy settles the posts both sides wrote.
- * West and East end with the same posts, so the divergence meter reads zero.
- * O(held ops log n): the link's indexes say which posts both sides wrote.
+ * now (NET2: none lost, none twice) and the session's strategy settles the posts both sides wrote
+ * during the split, whether a one-way cut let them cross already or not. West and East end with
+ * the same posts, so the divergence meter reads zero, and the split is over.
+ * O(split ops log n): the split's index says which posts both sides wrote.
  */
 export function heal(state: SimState, now: number): { state: SimState; events: SimEvent[] } {
-  if (state.inFlight.west.messages.size === 0 && state.inFlight.east.messages.size === 0) return { state, events: [] };
+  const { split } = state;
+  const wroteNothing = !split || (split.written.west.ops.size === 0 && split.written.east.ops.size === 0);
+  if (wroteNothing && state.inFlight.west.messages.size === 0 && state.inFlight.east.messages.size === 0) return { state: { ...state, split: null }, events: [] };
   const prepared = prepare(state, now);
   const result = STRATEGY[state.strategy](prepared.input);
   const conflicts = conflictsAfter(prepared, result);
@@ -385,6 +415,7 @@ export function heal(state: SimState, now: number): { state: SimState; events: S
       ...state,
       replicas: { west: { ...prepared.west, posts: result.posts, conflicts }, east: { ...prepared.east, posts: result.posts, conflicts } },
       inFlight: EMPTY_LINK,
+      split: null,
       lastHeal: result.report,
       divergence: NO_DIVERGENCE,
     },

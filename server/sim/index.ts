@@ -7,6 +7,6 @@ export { nextDeliveryAt, heldCounts, inFlightMessages, inFlightCounts, currentLa
 export { heal, previewHeal, compareLww } from './heal.ts';
 export { quorumStatus, reachableNodes, type QuorumStatus } from './quorum.ts';
 export { divergence, type Divergence } from './divergence.ts';
-export { step, replay, createInitialState, isApplied, wallClock, DEFAULT_LINK, INSTRUCTOR, type PostCommand } from './step.ts';
-export { recordTimeline, EMPTY_TIMELINE, TIMELINE_LIMIT, type Timeline, type TimelineOp, type TimelineBand } from './timeline.ts';
+export { step, replay, replayStep, ownCollections, releaseCollections, createInitialState, isApplied, wallClock, DEFAULT_LINK, INSTRUCTOR, type PostCommand, type ReplayStepResult } from './step.ts';
+export { recordTimeline, timelineRecorder, EMPTY_TIMELINE, TIMELINE_LIMIT, type Timeline, type TimelineOp, type TimelineBand } from './timeline.ts';
 export { snapshotOf, stateFromSnapshot, type JsonValue } from './snapshot.ts';

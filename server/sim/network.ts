@@ -1,8 +1,8 @@
-import { List, Map as IMap } from 'immutable';
+import { List } from 'immutable';
 import { applyTracked } from './divergence.ts';
 import { nextRandom } from './rng.ts';
 import { holdsFrom, otherDc } from './vocab.ts';
-import { DATACENTERS, type DcId, type Lane, type LinkMode, type LinkSettings, type Message, type Op, type PostId, type SimEvent, type SimState } from './types.ts';
+import { DATACENTERS, type DcId, type Lane, type LinkSettings, type Message, type Op, type SimEvent, type SimState } from './types.ts';
 
 /** The one-way delay a message sent now will have. */
 export function currentLatency(link: LinkSettings): number {
@@ -10,55 +10,30 @@ export function currentLatency(link: LinkSettings): number {
 }
 
 /** A lane with nothing on it. */
-export const EMPTY_LANE: Lane = { messages: List(), earliest: null, byPost: IMap(), replies: IMap(), indexed: false };
+export const EMPTY_LANE: Lane = { messages: List(), earliest: null };
 
 /** Both directions empty: a new session, a reset, a heal. */
 export const EMPTY_LINK: Readonly<Record<DcId, Lane>> = { west: EMPTY_LANE, east: EMPTY_LANE };
 
-function indexed(index: IMap<PostId, List<Op>>, key: PostId, op: Op): IMap<PostId, List<Op>> {
-  return index.update(key, (ops) => (ops ?? List<Op>()).push(op));
-}
-
-/** One more message at the end of a lane: O(log n), its indexes too when the lane keeps them. */
-export function laneWith(lane: Lane, message: Message, index = lane.indexed): Lane {
-  const { op } = message;
+/** One more message at the end of a lane: O(log n). */
+export function laneWith(lane: Lane, message: Message): Lane {
   const earliest = lane.earliest === null ? message.deliverAt : Math.min(lane.earliest, message.deliverAt);
-  if (!index) return { ...lane, messages: lane.messages.push(message), earliest };
-  const base = lane.indexed ? lane : indexedLane(lane);
-  return {
-    messages: base.messages.push(message),
-    earliest,
-    byPost: indexed(base.byPost, op.postId, op),
-    replies: op.kind === 'create' && op.parentId ? indexed(base.replies, op.parentId, op) : base.replies,
-    indexed: true,
-  };
+  return { messages: lane.messages.push(message), earliest };
 }
 
-/** A lane holding `messages` (in send order), indexed or not: O(k log k) for k messages. */
-export function laneOf(messages: Iterable<Message>, index: boolean): Lane {
-  let lane: Lane = { ...EMPTY_LANE, indexed: index };
+/** A lane holding `messages` (in send order): O(k log k) for k messages. */
+export function laneOf(messages: Iterable<Message>): Lane {
+  let lane: Lane = EMPTY_LANE;
   for (const message of messages) lane = laneWith(lane, message);
   return lane;
 }
 
-/** The lane with its indexes: itself when it keeps them already, else built once, O(k log k). */
-export function indexedLane(lane: Lane): Lane {
-  return lane.indexed ? lane : laneOf(lane.messages, true);
-}
-
-/** Cutting the link starts indexing what each blocked lane holds (a handful of in-flight messages). */
-export function indexBlocked(inFlight: Readonly<Record<DcId, Lane>>, mode: LinkMode): Readonly<Record<DcId, Lane>> {
-  const west = holdsFrom(mode, 'west') ? indexedLane(inFlight.west) : inFlight.west;
-  const east = holdsFrom(mode, 'east') ? indexedLane(inFlight.east) : inFlight.east;
-  return west === inFlight.west && east === inFlight.east ? inFlight : { west, east };
-}
-
-/** What stays on a lane once the rest is delivered: only a working link delivers, so no index. */
+/** What stays on a lane once the rest is delivered. */
 function laneWithout(kept: readonly Message[]): Lane {
   if (kept.length === 0) return EMPTY_LANE;
   let earliest = Infinity;
   for (const m of kept) earliest = Math.min(earliest, m.deliverAt);
-  return { ...EMPTY_LANE, messages: List(kept), earliest };
+  return { messages: List(kept), earliest };
 }
 
 /** Every message on the link, in send order: for tests and small views, O(messages). */
@@ -90,8 +65,7 @@ export function send(state: SimState, op: Op, now: number): SimState {
     ...state,
     rng: draw.state,
     nextMessageSeq: state.nextMessageSeq + 1,
-    // A lane a cut holds is indexed as it fills, for the heal.
-    inFlight: { ...state.inFlight, [op.origin]: laneWith(state.inFlight[op.origin], message, state.inFlight[op.origin].indexed || holdsFrom(state.link.mode, op.origin)) },
+    inFlight: { ...state.inFlight, [op.origin]: laneWith(state.inFlight[op.origin], message) },
   };
 }
 

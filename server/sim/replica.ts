@@ -109,6 +109,11 @@ function mergeIntoPost(post: Post, op: Op): Post {
   return withDeleted(mergeRegisters(post, op));
 }
 
+/** One op's effect on a post, or on the placeholder of a post not seen yet: for rebuilding a side's version (split.ts). */
+export function mergeOp(post: Post | undefined, op: Op): Post {
+  return mergeIntoPost(post ?? placeholder(op), op);
+}
+
 function mergeRegisters(post: Post, op: Op): Post {
   const stamp = stampOf(op);
   const vv = mergeVV(post.vv, op.vv);
@@ -172,7 +177,9 @@ export type PostChange = (before: Post | undefined, after: Post) => void;
  * Applies ops to a replica in order, each once (REL2). `local` ops were stamped from this
  * replica's own Lamport counter; a received op moves the counter to max(own, received) + 1 (CLK1).
  * One transient mutable copy of the persistent maps per batch: O(k log n) for k ops, whatever the
- * size of the replica, and the input replica is untouched.
+ * size of the replica, and the input replica is untouched. The one exception is a replay's own
+ * state (`ownCollections` in step.ts), whose maps are mutable already: they are changed in place
+ * and stay mutable, so a 200K-op replay does not copy a path of the map for every op.
  */
 export function applyOps(replica: Replica, ops: Iterable<Op>, local: boolean, onChange?: PostChange): Replica {
   let posts: IMap<string, Post> | null = null;
@@ -180,21 +187,32 @@ export function applyOps(replica: Replica, ops: Iterable<Op>, local: boolean, on
   let lamport = replica.lamport;
   let conflicts = replica.conflicts;
   // A transient (owned, changed in place) copy only for a batch: one op is a plain persistent set.
+  // asMutable() of a map that is mutable already is that map itself.
   const batch = !Array.isArray(ops) || ops.length > 1;
   for (const op of ops) {
-    if ((applied ?? replica.applied).has(op.opId)) continue;
-    posts ??= batch ? replica.posts.asMutable() : replica.posts;
     applied ??= batch ? replica.applied.asMutable() : replica.applied;
+    // One lookup, not two: an id already applied leaves the set as it was (REL2).
+    const size = applied.size;
+    applied = applied.add(op.opId);
+    if (applied.size === size) continue;
+    posts ??= batch ? replica.posts.asMutable() : replica.posts;
     const before = posts.get(op.postId);
     const after = mergeIntoPost(before ?? placeholder(op), op);
     posts = posts.set(op.postId, after);
-    applied = applied.add(op.opId);
     conflicts += (after.siblings ? 1 : 0) - (before?.siblings ? 1 : 0);
     lamport = local ? Math.max(lamport, op.lamport) : Math.max(lamport, op.lamport) + 1;
     onChange?.(before, after);
   }
+  // Nothing new applied: an unused mutable copy of `applied` is dropped.
   if (posts === null || applied === null) return replica;
-  return { ...replica, lamport, posts: posts.asImmutable(), applied: applied.asImmutable(), conflicts };
+  // The same object as the input's is a map the caller owns, changed in place: it stays theirs.
+  return {
+    ...replica,
+    lamport,
+    posts: posts === replica.posts ? posts : posts.asImmutable(),
+    applied: applied === replica.applied ? applied : applied.asImmutable(),
+    conflicts,
+  };
 }
 
 export function applyOp(replica: Replica, op: Op, local: boolean): Replica {

@@ -2,11 +2,11 @@
  * A state as JSON and back, exactly: a restart can load a snapshot plus the log's tail instead of
  * replaying the whole log (REL1). The persistent maps become arrays of entries in their own
  * iteration order, and are rebuilt in that order, so a restored state iterates, views and steps
- * exactly like the state it was taken from. The link's indexes are rebuilt from its messages.
+ * exactly like the state it was taken from. The split's indexes are rebuilt from its ops.
  */
 import { Map as IMap, Set as ISet } from 'immutable';
 import { laneOf } from './network.ts';
-import { holdsFrom } from './vocab.ts';
+import { writtenOf } from './split.ts';
 import type {
   ClassSettings,
   Consistency,
@@ -16,6 +16,7 @@ import type {
   LikeMark,
   LinkSettings,
   Message,
+  Op,
   OpId,
   OpKind,
   Participant,
@@ -23,13 +24,14 @@ import type {
   Post,
   Replica,
   SimState,
+  Split,
   Strategy,
 } from './types.ts';
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
 /** Bump when the shape changes: an old snapshot is then ignored and the log replayed instead. */
-export const SNAPSHOT_VERSION = 1;
+export const SNAPSHOT_VERSION = 2;
 
 type PostJson = Omit<Post, 'likes'> & { likes: [ParticipantId, LikeMark][] };
 
@@ -41,6 +43,12 @@ interface ReplicaJson {
   applied: OpId[];
 }
 
+interface SplitJson {
+  since: number;
+  written: Record<DcId, Op[]>;
+  before: Record<DcId, [string, PostJson | null][]>;
+}
+
 interface SnapshotJson {
   version: number;
   participants: Participant[];
@@ -50,6 +58,7 @@ interface SnapshotJson {
   settings: ClassSettings;
   skew: Record<DcId, number>;
   inFlight: Record<DcId, Message[]>;
+  split: SplitJson | null;
   nextMessageSeq: number;
   rng: number;
   now: number;
@@ -59,21 +68,41 @@ interface SnapshotJson {
   divergence: Divergence;
 }
 
+function postJson(post: Post): PostJson {
+  return { ...post, likes: post.likes.entrySeq().toArray() };
+}
+
+function postFrom(json: PostJson): Post {
+  return { ...json, likes: IMap(json.likes) };
+}
+
 function replicaJson(replica: Replica): ReplicaJson {
   return {
     dc: replica.dc,
     lamport: replica.lamport,
     conflicts: replica.conflicts,
-    posts: replica.posts.valueSeq().map((post): PostJson => ({ ...post, likes: post.likes.entrySeq().toArray() })).toArray(),
+    posts: replica.posts.valueSeq().map(postJson).toArray(),
     applied: replica.applied.toArray(),
   };
 }
 
 function replicaFrom(json: ReplicaJson): Replica {
   const posts = IMap<string, Post>().withMutations((map) => {
-    for (const post of json.posts) map.set(post.id, { ...post, likes: IMap(post.likes) });
+    for (const post of json.posts) map.set(post.id, postFrom(post));
   });
   return { dc: json.dc, lamport: json.lamport, conflicts: json.conflicts, posts, applied: ISet(json.applied) };
+}
+
+function splitJson(split: Split | null): SplitJson | null {
+  if (!split) return null;
+  const before = (dc: DcId) => split.before[dc].entrySeq().map(([id, post]): [string, PostJson | null] => [id, post && postJson(post)]).toArray();
+  return { since: split.since, written: { west: split.written.west.ops.toArray(), east: split.written.east.ops.toArray() }, before: { west: before('west'), east: before('east') } };
+}
+
+function splitFrom(json: SplitJson | null): Split | null {
+  if (!json) return null;
+  const before = (dc: DcId) => IMap(json.before[dc].map(([id, post]) => [id, post && postFrom(post)] as const));
+  return { since: json.since, written: { west: writtenOf(json.written.west), east: writtenOf(json.written.east) }, before: { west: before('west'), east: before('east') } };
 }
 
 /** The whole state as plain JSON data (no Immutable collections): O(session), for periodic snapshots. */
@@ -87,6 +116,7 @@ export function snapshotOf(state: SimState): JsonValue {
     settings: state.settings,
     skew: state.skew,
     inFlight: { west: state.inFlight.west.messages.toArray(), east: state.inFlight.east.messages.toArray() },
+    split: splitJson(state.split),
     nextMessageSeq: state.nextMessageSeq,
     rng: state.rng,
     now: state.now,
@@ -113,7 +143,8 @@ export function stateFromSnapshot(value: JsonValue): SimState {
     consistency: json.consistency,
     settings: json.settings,
     skew: json.skew,
-    inFlight: { west: laneOf(json.inFlight.west, holdsFrom(json.link.mode, 'west')), east: laneOf(json.inFlight.east, holdsFrom(json.link.mode, 'east')) },
+    inFlight: { west: laneOf(json.inFlight.west), east: laneOf(json.inFlight.east) },
+    split: splitFrom(json.split),
     nextMessageSeq: json.nextMessageSeq,
     rng: json.rng,
     now: json.now,

@@ -1,10 +1,11 @@
 import { Map as IMap } from 'immutable';
 import { NO_DIVERGENCE, applyTracked } from './divergence.ts';
 import { heal } from './heal.ts';
-import { EMPTY_LINK, deliverDue, indexBlocked, send } from './network.ts';
+import { EMPTY_LINK, deliverDue, send } from './network.ts';
 import { MAX_SKEW_MS, isCut, otherDc } from './vocab.ts';
 import { quorumStatus } from './quorum.ts';
 import { emptyReplica } from './replica.ts';
+import { recordWritten, startSplit } from './split.ts';
 import {
   PINNED_POST_ID,
   type Command,
@@ -17,6 +18,7 @@ import {
   type Post,
   type PostId,
   type RejectCode,
+  type Rejection,
   type SimEvent,
   type SimState,
   type StepResult,
@@ -40,6 +42,7 @@ export function createInitialState(seed: number): SimState {
     settings: { switchLocked: false },
     skew: { west: 0, east: 0 },
     inFlight: EMPTY_LINK,
+    split: null,
     nextMessageSeq: 0,
     rng: seed | 0,
     now: 0,
@@ -77,6 +80,8 @@ function commitLocal(state: SimState, dc: DcId, ops: readonly Op[], now: number)
   for (const op of ops) opKinds = opKinds.set(op.opId, op.kind);
   let next = applyTracked({ ...state, opKinds }, dc, ops, true);
   for (const op of ops) next = send(next, op, now);
+  // During a split the heal must see every write, also one a one-way cut lets through at once.
+  if (next.split) next = { ...next, split: recordWritten(next.split, dc, ops) };
   return { ok: true, state: next, events: ops.map((op) => ({ type: 'op.applied', dc, op, local: true, at: now })) };
 }
 
@@ -228,21 +233,19 @@ function move(state: SimState, participantId: ParticipantId, to: DcId): StepResu
  */
 function changeLinkMode(state: SimState, mode: LinkSettings['mode'], slowLatencyMs: number | undefined, now: number): StepResult {
   if (slowLatencyMs !== undefined && !(slowLatencyMs >= 0)) return reject('invalid', 'The slow link needs a latency of 0 ms or more.');
-  const cutNow = { ...state, inFlight: indexBlocked(state.inFlight, mode) };
+  // Leaving a working link for any cut starts a split: from now on, what each side writes is indexed.
+  const split = state.split ?? (isCut(mode) ? startSplit(state.inFlight, now) : null);
   const link: LinkSettings = {
     ...state.link,
     mode,
     since: mode === state.link.mode ? state.link.since : now,
     slowLatencyMs: slowLatencyMs ?? state.link.slowLatencyMs,
   };
+  const next = { ...state, link, split };
   // Fully open again after a cut: the session's strategy puts the two sides back together.
-  // A cut that only changes direction lets one side's messages through with the usual merge rule.
-  const healed =
-    isCut(state.link.mode) && !isCut(mode)
-      ? heal({ ...cutNow, link }, now)
-      : isCut(state.link.mode)
-        ? deliverDue({ ...cutNow, link }, now, now)
-        : { state: { ...cutNow, link }, events: [] };
+  // A cut that only changes direction lets one side's messages through with the usual merge rule;
+  // the split goes on, so the heal still settles them.
+  const healed = isCut(state.link.mode) && !isCut(mode) ? heal(next, now) : isCut(state.link.mode) ? deliverDue(next, now, now) : { state: next, events: [] };
   return { ok: true, state: healed.state, events: [{ type: 'settings.changed' }, ...healed.events] };
 }
 
@@ -332,12 +335,69 @@ export function step(state: SimState, command: Command, ctx: Ctx): StepResult {
   return { ok: true, state: result.state, events };
 }
 
-/** Replays a log of timed commands from a fresh state: restart recovery (REL1) and tests use it. */
+/**
+ * The same state with the collections that grow with every op (each replica's posts and applied
+ * ids, the session's op ids) made mutable, for a replay that owns it: the core's write paths all
+ * use the collection they get back, so these are then changed in place instead of copying a path
+ * of the persistent map per op. O(1): a collection that is mutable already is kept. A state like
+ * this must never reach `step` or anyone else: `releaseCollections` first.
+ */
+export function ownCollections(state: SimState): SimState {
+  const replica = (dc: DcId) => {
+    const r = state.replicas[dc];
+    const posts = r.posts.asMutable();
+    const applied = r.applied.asMutable();
+    return posts === r.posts && applied === r.applied ? r : { ...r, posts, applied };
+  };
+  const west = replica('west');
+  const east = replica('east');
+  const opKinds = state.opKinds.asMutable();
+  if (west === state.replicas.west && east === state.replicas.east && opKinds === state.opKinds) return state;
+  return { ...state, replicas: { west, east }, opKinds };
+}
+
+/** The owned collections frozen again (O(1)): a plain persistent state, safe to share and to `step`. */
+export function releaseCollections(state: SimState): SimState {
+  const replica = (dc: DcId) => {
+    const r = state.replicas[dc];
+    return { ...r, posts: r.posts.asImmutable(), applied: r.applied.asImmutable() };
+  };
+  return { ...state, replicas: { west: replica('west'), east: replica('east') }, opKinds: state.opKinds.asImmutable() };
+}
+
+/** What a replay step did: the new state, its events, and why the command was refused, if it was. */
+export interface ReplayStepResult {
+  readonly state: SimState;
+  readonly events: readonly SimEvent[];
+  readonly error: Rejection | null;
+}
+
+/**
+ * `step` for a replay that owns its state (`ownCollections`): the same rules and events, but the
+ * input state is changed in place, so the caller must use the returned state only. A refused
+ * command keeps the deliveries that were due before it, with their events: they are made in place
+ * already, and stepping live, the next command (or tick) makes the same deliveries in the same
+ * order, so the states agree again from the next step on. A link change runs on released
+ * collections, since a heal keeps each side's copy from before it.
+ */
+export function replayStep(state: SimState, command: Command, ctx: Ctx): ReplayStepResult {
+  const now = Math.max(state.now, ctx.now);
+  const delivered = deliverDue({ ...state, now }, now);
+  const persistent = command.type === 'link.mode';
+  const result = apply(persistent ? releaseCollections(delivered.state) : delivered.state, command, now);
+  if (!result.ok) return { state: ownCollections(delivered.state), events: delivered.events, error: result.error };
+  const events = delivered.events.length === 0 ? result.events : [...delivered.events, ...result.events];
+  // A reset or a heal brings new persistent maps: owned again, still O(1).
+  return { state: ownCollections(result.state), events, error: null };
+}
+
+/**
+ * Replays a log of timed commands from a fresh state: restart recovery (REL1) and tests use it.
+ * The replay owns its state, so its maps are changed in place (see `replayStep`); the state it
+ * returns is a plain persistent one, equal to stepping the log one command at a time (PERF1).
+ */
 export function replay(seed: number, log: Iterable<{ readonly at: number; readonly command: Command }>): SimState {
-  let state = createInitialState(seed);
-  for (const entry of log) {
-    const result = step(state, entry.command, { now: entry.at });
-    if (result.ok) state = result.state;
-  }
-  return state;
+  let state = ownCollections(createInitialState(seed));
+  for (const entry of log) state = replayStep(state, entry.command, { now: entry.at }).state;
+  return releaseCollections(state);
 }

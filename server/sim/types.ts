@@ -162,23 +162,43 @@ export interface ClassSettings {
 }
 
 /**
- * The messages one datacenter has sent and the other has not yet received, with what a step and a
- * heal need: a blocked lane is never scanned, one whose `earliest` is in the future is skipped,
- * and while a cut holds the lane its ops are indexed by post as they are sent, so a heal finds the
- * ops of a post, or the replies to it, without grouping everything held. On a working link the
- * lane holds only what is in flight, and is not indexed.
+ * The messages one datacenter has sent and the other has not yet received: a blocked lane is never
+ * scanned, one whose `earliest` is in the future is skipped. What a heal needs to know about the
+ * split is kept apart, in `Split`, because a one-way cut delivers some of it before the heal.
  */
 export interface Lane {
   /** In send order (increasing `seq`). */
   readonly messages: List<Message>;
   /** The smallest `deliverAt` in `messages`; null when empty. */
   readonly earliest: number | null;
-  /** The same ops grouped by the post they write, in send order. */
+}
+
+/** The ops one side wrote during a split, indexed as they are written: O(log n) per op, no scan at heal. */
+export interface Written {
+  /** In the order written. */
+  readonly ops: List<Op>;
+  /** The same ops grouped by the post they write, in the order written. */
   readonly byPost: IMap<PostId, List<Op>>;
-  /** The `create` ops of replies, grouped by the post they reply to, in send order (HUM4, MRG3). */
+  /** The `create` ops of replies, grouped by the post they reply to (HUM4, MRG3). */
   readonly replies: IMap<PostId, List<Op>>;
-  /** Whether `byPost` and `replies` cover every message: from the moment a cut holds the lane. */
-  readonly indexed: boolean;
+}
+
+/**
+ * A split, from the moment the link leaves 'up' or 'slow' for any cut until it is fully open
+ * again. A one-way cut lets one side's writes through with the link-up rule (highest Lamport
+ * wins), so the replicas alone cannot tell the heal what each side wrote on its own: this can.
+ * The strategies settle every post written on both sides as if nothing had crossed early.
+ */
+export interface Split {
+  /** When the split began (server time). */
+  readonly since: number;
+  /** Per side: what it wrote during the split, and what was still on the link when it began. */
+  readonly written: Readonly<Record<DcId, Written>>;
+  /**
+   * Per side: each post as it was there before the split first changed it (null: it did not exist
+   * there). A post absent from this map is unchanged there since the split began.
+   */
+  readonly before: Readonly<Record<DcId, IMap<PostId, Post | null>>>;
 }
 
 /** How far apart the two datacenters are: the board's divergence meter, kept up to date per op. */
@@ -201,6 +221,8 @@ export interface SimState {
   readonly skew: Readonly<Record<DcId, number>>;
   /** Replication messages sent and not yet delivered, by sending datacenter. */
   readonly inFlight: Readonly<Record<DcId, Lane>>;
+  /** The split under way, with what each side wrote during it; null while the link is up or slow. */
+  readonly split: Split | null;
   readonly nextMessageSeq: number;
   /** The seeded PRNG's state: randomness is part of the state, so a replay draws the same numbers. */
   readonly rng: number;

@@ -11,10 +11,16 @@ import {
   compareVV,
   createInitialState,
   divergence,
+  ownCollections,
+  recordTimeline,
+  EMPTY_TIMELINE,
+  releaseCollections,
   replay,
+  replayStep,
   snapshotOf,
   stateFromSnapshot,
   step,
+  timelineRecorder,
   type Command,
   type Divergence,
   type JsonValue,
@@ -80,8 +86,11 @@ function commandOf(a: Action, posts: readonly string[], opId: string): Command {
   }
 }
 
-/** A live session: commands with ticks in between (as the server's timer runs them), and its log. */
-function live(actions: readonly Action[], seed: number, each?: (state: SimState) => void) {
+/**
+ * A live session: commands with ticks in between (as the server's timer runs them), and its log.
+ * With `refusedToo`, refused commands are logged as well (a log the core has since changed under).
+ */
+function live(actions: readonly Action[], seed: number, each?: (state: SimState) => void, refusedToo = false) {
   let state = createInitialState(seed);
   let now = 1_000_000;
   const log: { at: number; command: Command }[] = [];
@@ -105,10 +114,9 @@ function live(actions: readonly Action[], seed: number, each?: (state: SimState)
     }
     const opId = `op-${String(i).padStart(6, '0')}`;
     const command = commandOf(a, posts, opId);
-    if (stepLive(command)) {
-      log.push({ at: now, command });
-      if (command.type === 'post.create') posts.push(command.opId);
-    }
+    const accepted = stepLive(command);
+    if (accepted || refusedToo) log.push({ at: now, command });
+    if (accepted && command.type === 'post.create') posts.push(command.opId);
   });
   return { state, log, end: now + 100_000 };
 }
@@ -179,6 +187,71 @@ describe('[PERF1] a log replays to the state live stepping reached', () => {
     expect(sim.state).toBe(before);
     expect(sim.post_('east', id)).toBeUndefined();
   });
+});
+
+describe('[PERF1] replay owns its state and changes it in place', () => {
+  it('[PERF1] a log with refused commands replays to the state live stepping reached, and the same timeline', () => {
+    let refused = 0;
+    fc.assert(
+      fc.property(fc.array(action, { minLength: 1, maxLength: 80 }), fc.integer({ min: 1, max: 1000 }), (actions, seed) => {
+        const run = live(actions, seed, undefined, true);
+        // Live: each logged command stepped alone, a refusal keeping the state; the timeline folded per step.
+        let state = createInitialState(seed);
+        let timeline = EMPTY_TIMELINE;
+        for (const entry of run.log) {
+          const r = step(state, entry.command, { now: entry.at });
+          if (!r.ok) {
+            refused += 1;
+            continue;
+          }
+          state = r.state;
+          timeline = recordTimeline(timeline, r.events, state).timeline;
+        }
+        // Replayed in place, with the runtime's recorder.
+        let owned = ownCollections(createInitialState(seed));
+        const recorder = timelineRecorder();
+        for (const entry of run.log) {
+          const r = replayStep(owned, entry.command, { now: entry.at });
+          owned = r.state;
+          recorder.add(r.events, owned);
+        }
+        const replayed = releaseCollections(owned);
+        expect(settled(replayed, run.end)).toBe(settled(state, run.end));
+        expect(settled(replay(seed, run.log), run.end)).toBe(settled(state, run.end));
+        // The refused commands' deliveries are recorded a step earlier than live: the same timeline once delivered.
+        const tick = (s: SimState, t: typeof timeline) => {
+          const r = step(s, { type: 'tick' }, { now: run.end });
+          if (!r.ok) throw new Error('tick refused');
+          return recordTimeline(t, r.events, r.state).timeline;
+        };
+        expect(tick(replayed, recorder.timeline())).toEqual(tick(state, timeline));
+      }),
+      { numRuns: RUNS, seed: FUZZ_SEED },
+    );
+    // The generator's logs do hold refused commands.
+    expect(refused).toBeGreaterThan(RUNS / 4);
+  }, TIMEOUT);
+
+  it('[PERF1] the state a replay returns is a plain value: stepping it twice gives the same, and leaves it as it was', () => {
+    fc.assert(
+      fc.property(fc.array(action, { minLength: 1, maxLength: 60 }), fc.array(action, { minLength: 1, maxLength: 10 }), fc.integer({ min: 1, max: 1000 }), (actions, more, seed) => {
+        const run = live(actions, seed);
+        const replayed = replay(seed, run.log);
+        const frozen = json(replayed);
+        const continueWith = (start: SimState) => {
+          let s = start;
+          more.forEach((a, i) => {
+            const r = step(s, commandOf(a, [], `more-${i}`), { now: run.end + i });
+            if (r.ok) s = r.state;
+          });
+          return json(s);
+        };
+        expect(continueWith(replayed)).toBe(continueWith(replayed));
+        expect(json(replayed)).toBe(frozen);
+      }),
+      { numRuns: RUNS, seed: FUZZ_SEED },
+    );
+  }, TIMEOUT);
 });
 
 describe('snapshots for restarts', () => {
