@@ -141,10 +141,14 @@ function prismaStore(prisma: PrismaClient, log: LogWriter, lock: DatabaseLock): 
       if (count === 0 && (await prisma.session.count({ where: { id: sessionId } })) === 0) throw new Error(`unknown session ${sessionId}`);
     },
 
-    async readLog(sessionId) {
-      const rows = await prisma.logEntry.findMany({ where: { sessionId }, orderBy: { seq: 'asc' } });
+    async readLog(sessionId, fromSeq = 0) {
+      const rows = await prisma.logEntry.findMany({ where: { sessionId, seq: { gte: fromSeq } }, orderBy: { seq: 'asc' } });
       return rows.map((r): LogEntry => ({ seq: r.seq, key: r.key, at: r.at, command: r.command as unknown as Command }));
     },
+
+    saveSnapshot: (sessionId, snapshot) => Promise.resolve(log.saveSnapshot(sessionId, snapshot)),
+
+    loadSnapshot: (sessionId) => Promise.resolve(log.loadSnapshot(sessionId)),
 
     async findParticipantByToken(sessionId, tokenHash) {
       const t = await prisma.participantToken.findUnique({ where: { sessionId_tokenHash: { sessionId, tokenHash } } });

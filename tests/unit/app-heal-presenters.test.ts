@@ -11,8 +11,11 @@ function write(over: Partial<WriteView>): WriteView {
   return { opId: 'op', kind: 'edit', byId: 'ana', byName: 'Ana', dc: 'west', wall: T0, at: T0, text: null, ...over };
 }
 
+/** Report lists' counts: these fixtures are small, the counts are not what is tested. */
+const TOTALS: HealReportView['totals'] = { lost: 0, duplicates: 0, brokenThreads: 0, phantomLikes: 0, resurrected: 0, likeMerges: 0, conflicts: 0 };
+
 function report(strategy: Strategy, over: Partial<HealReportView> = {}): HealReportView {
-  return { strategy, at: T0 + 9000, held: { west: 2, east: 3 }, lost: [], duplicates: [], brokenThreads: [], phantomLikes: [], resurrected: [], likeMerges: [], conflicts: [], ...over };
+  return { strategy, at: T0 + 9000, held: { west: 2, east: 3 }, lost: [], duplicates: [], brokenThreads: [], phantomLikes: [], resurrected: [], likeMerges: [], conflicts: [], totals: TOTALS, ...over };
 }
 
 function post(id: string, over: Partial<PostView> = {}): PostView {
