@@ -84,6 +84,8 @@ export interface RunningServer {
   url: string;
   port: number;
   realtime: Realtime;
+  /** Resolves once every stored session is served (at once when `awaitRestore` was left on). */
+  restored: Promise<void>;
   close(): Promise<void>;
 }
 
@@ -167,6 +169,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     url: `http://${shownHost}:${port}`,
     port,
     realtime,
+    restored: restored.catch(() => {}),
     /**
      * Graceful stop (REL7): no new connections; every command already received is stored and
      * answered; then the sockets close, then the database. A command that arrives meanwhile is

@@ -40,7 +40,7 @@ export function serverPerTest(): { readonly current: RunningServer } {
  */
 export async function startTestServer(
   store: Store = createMemoryStore(),
-  options: Partial<Pick<ServerOptions, 'rateLimit' | 'clock' | 'idleMs' | 'log'>> = {},
+  options: Partial<Pick<ServerOptions, 'rateLimit' | 'clock' | 'idleMs' | 'log' | 'awaitRestore' | 'snapshotEvery'>> = {},
 ): Promise<RunningServer> {
   return startServer({ port: 0, host: '127.0.0.1', store, log: () => {}, ...options });
 }
@@ -137,4 +137,16 @@ export async function wholeReport(socket: Client, report: HealReportView): Promi
     if (items.length > 0) (whole[list] as unknown[]) = items;
   }
   return whole;
+}
+
+/**
+ * Asks until the server has the session loaded: right after a start, a stored session answers
+ * `loading` while it is rebuilt (REL1), and a page asks again, as this does.
+ */
+export async function whenLoaded<T>(ask: () => Promise<Ack<T>>, tries = 100): Promise<Ack<T>> {
+  for (let i = 1; ; i += 1) {
+    const answer = await ask();
+    if (answer.ok || answer.error.code !== 'loading' || i >= tries) return answer;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
