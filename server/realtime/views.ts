@@ -99,6 +99,8 @@ export function windowPosts(state: SimState, dc: DcId, ids: WindowIds): { posts:
     const view = postViewIn(state, dc, id);
     if (view) posts.push(view);
   }
+  // One order however the index was built (live, or rebuilt at a restart): a restart shows the same window.
+  posts.sort((a, b) => a.createdAt - b.createdAt || a.lamport - b.lamport || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return { posts, window: { before: ids.before, threads: ids.threads, posts: ids.posts } };
 }
 
