@@ -36,6 +36,13 @@ export interface ServerOptions {
   dev?: boolean;
   /** Sessions with no write for this long end by themselves (SEC6); absent: never. */
   idleMs?: number;
+  /**
+   * Resolve only once every stored session is served (the default, for tests), or as soon as the
+   * port is open (`npm start`: sessions still loading answer `loading`).
+   */
+  awaitRestore?: boolean;
+  /** How often a session's state is snapshotted (REL1); absent: every 10K ops, at most once a minute. */
+  snapshotEvery?: { ops: number; ms: number };
 }
 
 /**
@@ -77,6 +84,8 @@ export interface RunningServer {
   url: string;
   port: number;
   realtime: Realtime;
+  /** Resolves once every stored session is served (at once when `awaitRestore` was left on). */
+  restored: Promise<void>;
   close(): Promise<void>;
 }
 
@@ -135,9 +144,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     ...(options.limits ? { limits: options.limits } : {}),
     trustProxy: options.trustProxy ?? false,
     ...(options.idleMs === undefined ? {} : { idleMs: options.idleMs }),
+    ...(options.snapshotEvery ? { snapshotEvery: options.snapshotEvery } : {}),
   });
-  await realtime.restore();
-
   try {
     await new Promise<void>((resolve, reject) => {
       http.once('error', reject);
@@ -151,12 +159,17 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   }
   const port = (http.address() as AddressInfo).port;
   publicAt = publicOrigins(port, options.host, options.allowedOrigins);
+  // REL1: the port is open first; a session still loading answers `loading` meanwhile.
+  const restored = realtime.restore();
+  if (options.awaitRestore ?? true) await restored;
+  else restored.catch((error: unknown) => (options.log ?? console.error)(`restore failed: ${String(error)}`));
   const shownHost = !options.host || options.host === '0.0.0.0' || options.host === '::' ? 'localhost' : options.host;
 
   return {
     url: `http://${shownHost}:${port}`,
     port,
     realtime,
+    restored: restored.catch(() => {}),
     /**
      * Graceful stop (REL7): no new connections; every command already received is stored and
      * answered; then the sockets close, then the database. A command that arrives meanwhile is

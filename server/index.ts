@@ -65,6 +65,8 @@ async function main(): Promise<{ server: RunningServer; ready: string }> {
       rateLimit: env.rateLimit,
       allowedOrigins: env.allowedOrigins,
       trustProxy: env.trustProxy,
+      // REL1: the port opens at once; a session still loading answers `loading` until it is served.
+      awaitRestore: false,
       ...(env.idleMs === undefined ? {} : { idleMs: env.idleMs }),
     });
     const mode = `${dev ? 'development' : 'production'}${env.SERVE_PAGES === 'on' ? '' : ', no pages'}`;

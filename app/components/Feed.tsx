@@ -19,13 +19,15 @@ export interface FeedProps {
   linkHeld?: boolean;
   /** Conflict choices for a screen without `actions` (e.g. the admin); the board leaves it out. */
   chooser?: ConflictChooser;
+  /** The server sent a window of the newest threads: this fetches the next, older one ("Show older posts"). */
+  onMore?: () => void;
 }
 
 /**
  * One datacenter's feed: pinned post on top, newest first, replies nested under their parent
  * (indentation stops deepening after three levels so a phone keeps its width).
  */
-export function Feed({ posts, dc, showMeta, actions, nameOf, emptyText, linkHeld = false, chooser }: FeedProps) {
+export function Feed({ posts, dc, showMeta, actions, nameOf, emptyText, linkHeld = false, chooser, onMore }: FeedProps) {
   const threads = useMemo(() => buildThreads(posts), [posts]);
   const duplicates = useMemo(() => duplicatesByOriginal(posts), [posts]);
   const renderNode = (node: ThreadNode, depth: number) => (
@@ -53,6 +55,11 @@ export function Feed({ posts, dc, showMeta, actions, nameOf, emptyText, linkHeld
     <div className="feed">
       {threads.pinned.length > 0 && <ul className="thread-list thread-list-pinned">{threads.pinned.map((n) => renderNode(n, 0))}</ul>}
       {threads.top.length === 0 ? <p className="feed-empty">{emptyText}</p> : <ul className="thread-list">{threads.top.map((n) => renderNode(n, 0))}</ul>}
+      {onMore && (
+        <button type="button" className="feed-more" onClick={onMore} data-testid={`feed-more-${dc}`}>
+          Show older posts
+        </button>
+      )}
     </div>
   );
 }

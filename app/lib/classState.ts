@@ -7,20 +7,18 @@
 import { useEffect, useState } from 'react';
 import type {
   Ack,
+  ClassChange,
   ClassSnapshot,
   Dc,
-  DivergenceView,
-  HealReportView,
   LinkView,
   ParticipantView,
-  PostView,
   SettingsView,
   TimelineBandView,
   TimelineOpView,
   TimelineView,
 } from '../../server/protocol';
-import { replacePost } from './feed';
-import { getSocket } from './socket';
+import { replacePosts, settlePosts } from './feed';
+import { getSocket, request } from './socket';
 
 export type ClassState =
   | { kind: 'loading' }
@@ -63,6 +61,25 @@ export function applyTimelineChange(timeline: TimelineView, change: { ops: reado
 
 type Change = (s: ClassSnapshot) => ClassSnapshot;
 
+/** How long to wait before asking again while the server is still loading the session after a restart. */
+export const LOADING_RETRY_MS = 1000;
+
+/** Applies the board's batch: posts replaced, deliveries settled, counters and timeline replaced. */
+export function applyClassChange(s: ClassSnapshot, change: ClassChange): ClassSnapshot {
+  const side = (dc: Dc) => settlePosts(replacePosts(s.posts[dc], change.posts[dc]), change.settled[dc]);
+  return {
+    ...s,
+    posts: { west: side('west'), east: side('east') },
+    windows: {
+      west: { ...s.windows.west, ...change.counts.west },
+      east: { ...s.windows.east, ...change.counts.east },
+    },
+    inFlight: change.inFlight,
+    divergence: change.divergence,
+    timeline: change.timeline ? applyTimelineChange(s.timeline, change.timeline) : s.timeline,
+  };
+}
+
 /**
  * Watches a class through `watch` (board:watch or admin:watch). Pass null to wait (e.g. no
  * secret yet). `update` lets the admin page apply its own acks (e.g. the new settings) at once.
@@ -73,6 +90,8 @@ type Change = (s: ClassSnapshot) => ClassSnapshot;
 export function useClassWatch(watch: (() => Promise<Ack<ClassSnapshot>>) | null): {
   state: ClassState;
   update: (change: Change) => void;
+  /** Fetches the next window of older threads of a side ("Show older posts"). */
+  more: (dc: Dc) => Promise<void>;
 } {
   const [state, setState] = useState<ClassState>({ kind: 'loading' });
 
@@ -83,6 +102,7 @@ export function useClassWatch(watch: (() => Promise<Ack<ClassSnapshot>>) | null)
     let queue: Change[] = [];
     let frame: number | null = null;
     let timer: ReturnType<typeof setTimeout> | null = null;
+    let retry: ReturnType<typeof setTimeout> | undefined;
 
     const flush = () => {
       if (frame !== null) cancelAnimationFrame(frame);
@@ -102,64 +122,73 @@ export function useClassWatch(watch: (() => Promise<Ack<ClassSnapshot>>) | null)
       timer = setTimeout(flush, 100);
     };
 
+    const take = (snapshot: ClassSnapshot) => {
+      // The snapshot already holds everything broadcast before it.
+      queue = [];
+      setState({ kind: 'ready', snapshot, clockOffset: snapshot.serverNow - Date.now() });
+    };
     const rewatch = () => {
+      clearTimeout(retry);
       void watch().then((result) => {
         if (!live) return;
         if (result.ok) {
-          // The snapshot already holds everything broadcast before it.
-          queue = [];
-          setState({ kind: 'ready', snapshot: result.data, clockOffset: result.data.serverNow - Date.now() });
+          take(result.data);
+        } else if (result.error.code === 'loading') {
+          // Just restarted: the session is still being rebuilt. Ask again shortly.
+          retry = setTimeout(rewatch, LOADING_RETRY_MS);
         } else {
           setState((s) => (s.kind === 'ready' && result.error.code === 'internal' ? s : { kind: 'failed', ...result.error }));
         }
       });
     };
-    const onPost = ({ dc, post }: { dc: Dc; post: PostView }) => edit((s) => ({ ...s, posts: { ...s.posts, [dc]: replacePost(s.posts[dc], post) } }));
+    const onChanged = (change: ClassChange) => edit((s) => applyClassChange(s, change));
+    // SNAP1: after a heal, the converged view in one message replaces everything.
+    const onHealed = (snapshot: ClassSnapshot) => {
+      if (live) take(snapshot);
+    };
     const onJoined = (participant: ParticipantView) => edit((s) => ({ ...s, participants: replaceParticipant(s.participants, participant) }));
     const onPresence = ({ id, online }: { id: string; online: boolean }) =>
       edit((s) => ({ ...s, participants: s.participants.map((p) => (p.id === id ? { ...p, online } : p)) }));
     const onLink = (link: LinkView) => edit((s) => ({ ...s, link, settings: { ...s.settings, link } }));
     const onSettings = (settings: SettingsView) => edit((s) => ({ ...s, settings, link: settings.link }));
-    const onInFlight = (inFlight: Record<Dc, number>) => edit((s) => ({ ...s, inFlight }));
-    const onDivergence = (divergence: DivergenceView) => edit((s) => ({ ...s, divergence }));
-    const onTimeline = (change: { ops: TimelineOpView[]; bands: TimelineBandView[] }) =>
-      edit((s) => ({ ...s, timeline: applyTimelineChange(s.timeline, change) }));
-    const onHeal = (report: HealReportView) => edit((s) => ({ ...s, lastHeal: report }));
 
     socket.on('connect', rewatch);
     socket.on('session:reset', rewatch);
     socket.on('session:ended', rewatch);
-    socket.on('post:changed', onPost);
+    socket.on('class:changed', onChanged);
+    socket.on('class:healed', onHealed);
     socket.on('participant:joined', onJoined);
     socket.on('participant:moved', onJoined);
     socket.on('participant:presence', onPresence);
     socket.on('settings:changed', onSettings);
     socket.on('link:configured', onLink);
-    socket.on('link:inflight', onInFlight);
-    socket.on('divergence:changed', onDivergence);
-    socket.on('timeline:changed', onTimeline);
-    socket.on('heal:reported', onHeal);
     if (socket.connected) rewatch();
     return () => {
       live = false;
       if (frame !== null) cancelAnimationFrame(frame);
       if (timer !== null) clearTimeout(timer);
+      clearTimeout(retry);
       socket.off('connect', rewatch);
       socket.off('session:reset', rewatch);
       socket.off('session:ended', rewatch);
-      socket.off('post:changed', onPost);
+      socket.off('class:changed', onChanged);
+      socket.off('class:healed', onHealed);
       socket.off('participant:joined', onJoined);
       socket.off('participant:moved', onJoined);
       socket.off('participant:presence', onPresence);
       socket.off('settings:changed', onSettings);
       socket.off('link:configured', onLink);
-      socket.off('link:inflight', onInFlight);
-      socket.off('divergence:changed', onDivergence);
-      socket.off('timeline:changed', onTimeline);
-      socket.off('heal:reported', onHeal);
     };
   }, [watch]);
 
   const update = (change: Change) => setState((s) => (s.kind === 'ready' ? { ...s, snapshot: change(s.snapshot) } : s));
-  return { state, update };
+  const before = { west: state.kind === 'ready' ? state.snapshot.windows.west.before : null, east: state.kind === 'ready' ? state.snapshot.windows.east.before : null };
+  const more = async (dc: Dc) => {
+    const cursor = before[dc];
+    if (cursor === null) return;
+    const page = await request('feed:more', { dc, before: cursor });
+    if (!page.ok) return;
+    update((s) => ({ ...s, posts: { ...s.posts, [dc]: replacePosts(s.posts[dc], page.data.posts) }, windows: { ...s.windows, [dc]: page.data.window } }));
+  };
+  return { state, update, more };
 }

@@ -16,6 +16,27 @@ export function replacePost(posts: readonly PostView[], post: PostView): PostVie
   return next;
 }
 
+/** Replaces or adds many posts at once (a batch, an older window): O(posts + incoming). */
+export function replacePosts(posts: readonly PostView[], incoming: readonly PostView[]): PostView[] {
+  if (incoming.length === 0) return posts as PostView[];
+  const fresh = new Map(incoming.map((p) => [p.id, p]));
+  const next = posts.map((p) => {
+    const replaced = fresh.get(p.id);
+    if (!replaced) return p;
+    fresh.delete(p.id);
+    return replaced;
+  });
+  for (const post of fresh.values()) next.push(post);
+  return next;
+}
+
+/** The server says the other side now holds these posts as they are here: no longer pending. */
+export function settlePosts(posts: readonly PostView[], ids: readonly string[]): PostView[] {
+  if (ids.length === 0) return posts as PostView[];
+  const settled = new Set(ids);
+  return posts.map((p) => (p.pending && settled.has(p.id) ? { ...p, pending: false } : p));
+}
+
 export interface ThreadNode {
   post: PostView;
   replies: ThreadNode[];

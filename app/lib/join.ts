@@ -12,7 +12,7 @@ export type JoinOutcome =
   | { kind: 'error'; code: ErrorCode; message: string };
 
 /** Errors that say nothing about the token itself: keep it for the next try. */
-const KEEP_TOKEN_ON: readonly ErrorCode[] = ['internal', 'unknown_session'];
+const KEEP_TOKEN_ON: readonly ErrorCode[] = ['internal', 'unknown_session', 'loading'];
 
 const running = new Map<string, Promise<JoinOutcome>>();
 

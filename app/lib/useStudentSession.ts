@@ -5,8 +5,8 @@
  * board's useClassWatch: components subscribe here, and React only renders what it holds.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { Ack, HealReportView, PostView, StudentSnapshot } from '../../server/protocol';
-import { replacePost } from './feed';
+import type { Ack, PostView, SettledChange, StudentSnapshot } from '../../server/protocol';
+import { replacePost, replacePosts, settlePosts } from './feed';
 import { joinClass, joinClassAs, type JoinOutcome } from './join';
 import { getSocket, request, setSessionReady } from './socket';
 
@@ -43,7 +43,12 @@ export interface StudentSession {
   acceptPost: (result: Ack<PostView>) => boolean;
   /** Roams to the other datacenter (FO1): the answer is my snapshot there. */
   switchDc: () => Promise<void>;
+  /** Fetches the next window of older threads ("Show older posts"). */
+  more: () => Promise<void>;
 }
+
+/** How long to wait before joining again while the server is still loading the session after a restart. */
+const LOADING_RETRY_MS = 1000;
 
 /** Joins class `code` and keeps this student's snapshot current; `showError` says a failed Ack. */
 export function useStudentSession(code: string, showError: (message: string) => void): StudentSession {
@@ -64,7 +69,10 @@ export function useStudentSession(code: string, showError: (message: string) => 
           setPhase({ kind: 'need-name' });
           return;
         case 'error':
-          if (outcome.code === 'unknown_session') {
+          if (outcome.code === 'loading') {
+            // Just restarted: the session is still being rebuilt; the effect asks again shortly.
+            setPhase((p) => (p.kind === 'joined' ? p : { kind: 'joining' }));
+          } else if (outcome.code === 'unknown_session') {
             setPhase({ kind: 'failed', message: outcome.message });
           } else {
             showError(outcome.message);
@@ -93,6 +101,7 @@ export function useStudentSession(code: string, showError: (message: string) => 
         applyOutcome(outcome);
         // An unanswered join while still connected: try again, or writes would wait forever.
         if (outcome.kind === 'error' && outcome.code === 'internal' && socket.connected) retry = setTimeout(rejoin, 2000);
+        if (outcome.kind === 'error' && outcome.code === 'loading' && socket.connected) retry = setTimeout(rejoin, LOADING_RETRY_MS);
       });
     };
     rejoinRef.current = rejoin;
@@ -106,8 +115,12 @@ export function useStudentSession(code: string, showError: (message: string) => 
     const onSettings = (settings: StudentSnapshot['settings']) => {
       setPhase((p) => withSnapshot(p, (s) => ({ ...s, settings, link: settings.link })));
     };
-    const onHeal = (report: HealReportView) => {
-      setPhase((p) => withSnapshot(p, (s) => ({ ...s, lastHeal: report })));
+    const onSettled = ({ dc, ids }: SettledChange) => {
+      setPhase((p) => withSnapshot(p, (s) => (s.dc === dc && canRead(s) ? { ...s, posts: settlePosts(s.posts, ids) } : s)));
+    };
+    // SNAP1: after a heal, my converged view comes whole, in one message.
+    const onConverged = (snapshot: StudentSnapshot) => {
+      applyOutcome({ kind: 'joined', result: { token: '', snapshot } });
     };
     socket.on('connect', rejoin);
     socket.on('session:reset', rejoin);
@@ -117,7 +130,8 @@ export function useStudentSession(code: string, showError: (message: string) => 
     socket.on('post:changed', onPostChanged);
     socket.on('link:configured', onLink);
     socket.on('settings:changed', onSettings);
-    socket.on('heal:reported', onHeal);
+    socket.on('posts:settled', onSettled);
+    socket.on('heal:converged', onConverged);
     if (socket.connected) rejoin();
     return () => {
       live = false;
@@ -130,7 +144,8 @@ export function useStudentSession(code: string, showError: (message: string) => 
       socket.off('post:changed', onPostChanged);
       socket.off('link:configured', onLink);
       socket.off('settings:changed', onSettings);
-      socket.off('heal:reported', onHeal);
+      socket.off('posts:settled', onSettled);
+      socket.off('heal:converged', onConverged);
       setSessionReady(false);
     };
   }, [code, applyOutcome]);
@@ -180,5 +195,17 @@ export function useStudentSession(code: string, showError: (message: string) => 
     setPhase(joinedWith(result.data));
   }, [showError]);
 
-  return { phase, submitName, acceptPost, switchDc };
+  const before = phase.kind === 'joined' ? phase.snapshot.window.before : null;
+  const dc = phase.kind === 'joined' ? phase.snapshot.dc : null;
+  const more = useCallback(async () => {
+    if (before === null || dc === null) return;
+    const page = await request('feed:more', { dc, before });
+    if (!page.ok) {
+      showError(page.error.message);
+      return;
+    }
+    setPhase((p) => withSnapshot(p, (s) => (s.dc === page.data.dc ? { ...s, posts: replacePosts(s.posts, page.data.posts), window: page.data.window } : s)));
+  }, [before, dc, showError]);
+
+  return { phase, submitName, acceptPost, switchDc, more };
 }

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
-import type { BatchResult, PendingEntry } from './store.ts';
+import type { BatchResult, PendingEntry, StateSnapshot } from './store.ts';
 
 /** How long a write waits for Prisma's own connection to let go of the file before it fails. */
 const BUSY_GIVE_UP_MS = 2000;
@@ -18,6 +18,8 @@ export class LogWriter {
   private readonly upsertToken: Database.Statement;
   private readonly findKey: Database.Statement;
   private readonly write: (sessionId: string, batch: readonly PendingEntry[]) => BatchResult;
+  private readonly putSnapshot: (sessionId: string, snapshot: StateSnapshot) => void;
+  private readonly newestSnapshot: Database.Statement;
 
   constructor(dbFile: string) {
     this.db = new Database(dbFile, { timeout: 0 });
@@ -44,6 +46,24 @@ export class LogWriter {
       return { stored: true };
     });
     this.write = (sessionId, batch) => write.immediate(sessionId, batch);
+    const insertSnapshot = this.db.prepare('INSERT OR REPLACE INTO "Snapshot" ("sessionId", "seq", "at", "state") VALUES (?, ?, ?, ?)');
+    const dropOlder = this.db.prepare('DELETE FROM "Snapshot" WHERE "sessionId" = ? AND "seq" < ?');
+    const put = this.db.transaction((sessionId: string, snapshot: StateSnapshot) => {
+      insertSnapshot.run(sessionId, snapshot.seq, snapshot.at, snapshot.state);
+      dropOlder.run(sessionId, snapshot.seq);
+    });
+    this.putSnapshot = (sessionId, snapshot) => put.immediate(sessionId, snapshot);
+    this.newestSnapshot = this.db.prepare('SELECT "seq", "at", "state" FROM "Snapshot" WHERE "sessionId" = ? ORDER BY "seq" DESC LIMIT 1');
+  }
+
+  /** Stores a snapshot and drops the older ones of the session, in one transaction. */
+  saveSnapshot(sessionId: string, snapshot: StateSnapshot): void {
+    this.putSnapshot(sessionId, snapshot);
+  }
+
+  loadSnapshot(sessionId: string): StateSnapshot | null {
+    const row = this.newestSnapshot.get(sessionId) as StateSnapshot | undefined;
+    return row ?? null;
   }
 
   /** All of the batch in one transaction, or none of it (see BatchResult); resolves once synced. */

@@ -1,4 +1,4 @@
-import { DuplicateCodeError, type AppendResult, type BatchResult, type LogEntry, type PendingEntry, type SessionRecord, type Store } from './store.ts';
+import { DuplicateCodeError, type AppendResult, type BatchResult, type LogEntry, type PendingEntry, type SessionRecord, type StateSnapshot, type Store } from './store.ts';
 
 interface SessionLog {
   entries: LogEntry[];
@@ -20,6 +20,7 @@ export function createMemoryStore(): Store {
   const sessions = new Map<string, SessionRecord>();
   const logs = new Map<string, SessionLog>();
   const tokens = new Map<string, string>();
+  const snapshots = new Map<string, StateSnapshot>();
 
   /** Checks a batch against the contract without changing anything; throws on a real conflict. */
   function check(sessionId: string, batch: readonly PendingEntry[]): { log: SessionLog; duplicates: number[] } {
@@ -78,8 +79,19 @@ export function createMemoryStore(): Store {
         return { stored: true };
       });
     },
-    readLog(sessionId) {
-      return Promise.resolve([...(logs.get(sessionId)?.entries ?? [])].sort((a, b) => a.seq - b.seq).map((e) => structuredClone(e)));
+    readLog(sessionId, fromSeq = 0) {
+      const entries = (logs.get(sessionId)?.entries ?? []).filter((e) => e.seq >= fromSeq);
+      return Promise.resolve(entries.sort((a, b) => a.seq - b.seq).map((e) => structuredClone(e)));
+    },
+    saveSnapshot(sessionId, snapshot) {
+      if (!sessions.has(sessionId)) return Promise.reject(new Error(`unknown session ${sessionId}`));
+      const kept = snapshots.get(sessionId);
+      if (!kept || kept.seq <= snapshot.seq) snapshots.set(sessionId, { ...snapshot });
+      return Promise.resolve();
+    },
+    loadSnapshot(sessionId) {
+      const kept = snapshots.get(sessionId);
+      return Promise.resolve(kept ? { ...kept } : null);
     },
     nextSeq(sessionId) {
       let next = 0;

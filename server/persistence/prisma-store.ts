@@ -105,6 +105,9 @@ export async function createPrismaStore(dbFile: string): Promise<Store> {
 function prismaStore(prisma: PrismaClient, log: LogWriter, lock: DatabaseLock): Store {
   return {
     ...prismaSessions(prisma),
+    // On SQLite the snapshot goes through the log's own connection, like the log (one writer).
+    saveSnapshot: (sessionId, snapshot) => Promise.resolve(log.saveSnapshot(sessionId, snapshot)),
+    loadSnapshot: (sessionId) => Promise.resolve(log.loadSnapshot(sessionId)),
 
     async append(sessionId, entry, token) {
       const answer = await log.appendMany(sessionId, [token ? { entry, token } : { entry }]);
@@ -157,9 +160,21 @@ export function prismaSessions(prisma: PrismaClient): Omit<Store, 'append' | 'ap
       if (count === 0 && (await prisma.session.count({ where: { id: sessionId } })) === 0) throw new Error(`unknown session ${sessionId}`);
     },
 
-    async readLog(sessionId) {
-      const rows = await prisma.logEntry.findMany({ where: { sessionId }, orderBy: { seq: 'asc' } });
+    async readLog(sessionId, fromSeq = 0) {
+      const rows = await prisma.logEntry.findMany({ where: { sessionId, seq: { gte: fromSeq } }, orderBy: { seq: 'asc' } });
       return rows.map((r): LogEntry => ({ seq: r.seq, key: r.key, at: r.at, command: r.command as unknown as Command }));
+    },
+
+    async saveSnapshot(sessionId, snapshot) {
+      await prisma.$transaction([
+        prisma.snapshot.deleteMany({ where: { sessionId } }),
+        prisma.snapshot.create({ data: { sessionId, seq: snapshot.seq, at: snapshot.at, state: snapshot.state } }),
+      ]);
+    },
+
+    async loadSnapshot(sessionId) {
+      const row = await prisma.snapshot.findFirst({ where: { sessionId }, orderBy: { seq: 'desc' } });
+      return row && { seq: row.seq, at: row.at, state: row.state };
     },
 
     async findParticipantByToken(sessionId, tokenHash) {

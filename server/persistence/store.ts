@@ -54,6 +54,17 @@ export interface PendingEntry {
  */
 export type BatchResult = { stored: true } | { stored: false; duplicates: number[] };
 
+/**
+ * A session's state as of log entry `seq`, as JSON text the runtime made (REL1): a restart loads
+ * the newest one and replays only the entries after it. The store keeps the newest per session.
+ */
+export interface StateSnapshot {
+  seq: number;
+  /** Server time it was taken. */
+  at: number;
+  state: string;
+}
+
 export interface Store {
   /** Fails with DuplicateCodeError when the join code is taken. */
   createSession(session: SessionRecord): Promise<void>;
@@ -71,8 +82,12 @@ export interface Store {
    * each. Resolves only once they are durable (REL1). All or nothing, see BatchResult.
    */
   appendMany(sessionId: string, batch: readonly PendingEntry[]): Promise<BatchResult>;
-  /** The session's log in `seq` order. */
-  readLog(sessionId: string): Promise<LogEntry[]>;
+  /** The session's log in `seq` order; from `fromSeq` on when given (the tail after a snapshot). */
+  readLog(sessionId: string, fromSeq?: number): Promise<LogEntry[]>;
+  /** Stores a snapshot of the session's state, replacing older ones; durable when it resolves. */
+  saveSnapshot(sessionId: string, snapshot: StateSnapshot): Promise<void>;
+  /** The newest snapshot of the session, or null when none was stored. */
+  loadSnapshot(sessionId: string): Promise<StateSnapshot | null>;
   /**
    * The seq the next entry gets: the stored maximum + 1 (0 for an empty log). Not the log's
    * length: an entry the core refuses on replay still holds its seq (REL4).

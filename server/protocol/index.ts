@@ -11,7 +11,7 @@ import { DATACENTERS, LINK_MODES, MAX_SKEW_MS, N, NODES, STRATEGIES, type Cut, t
 if (typeof window !== 'undefined') z.config({ jitless: true });
 
 /** Bumped on any incompatible change; the client sends it on connect and the server refuses a mismatch. */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 // VOC1: the one vocabulary is the core's (server/sim/vocab.ts, the only core module the protocol
 // may import); the wire adds its own names for two of them.
@@ -60,6 +60,8 @@ export const TRANSPORT_ERROR_CODES = [
   'rate_limited',
   /** The session has ended (SEC6): it can be watched and re-joined, not changed. */
   'ended',
+  /** The server has just started and is still rebuilding this session: ask again in a moment. */
+  'loading',
   'internal',
 ] as const;
 
@@ -122,6 +124,15 @@ export const schemas = {
   /** The instructor's choice, written from a datacenter of their choosing. */
   adminResolve: z.object({ opId, postId, keep: z.enum([...DATACENTERS, 'both']), dc: z.enum(DATACENTERS) }).strict(),
   healPreview: z.object({}).strict(),
+  /** The next window of older threads of one side, before the cursor the last window gave. */
+  feedMore: z.object({ dc: z.enum(DATACENTERS), before: z.number().int().min(0) }).strict(),
+  /** A page of one list of the last heal's report (the snapshots carry its counts and a sample). */
+  healReportPage: z
+    .object({
+      list: z.enum(['lost', 'duplicates', 'brokenThreads', 'phantomLikes', 'resurrected', 'likeMerges', 'conflicts']),
+      offset: z.number().int().min(0),
+    })
+    .strict(),
   consensusWatch: z.object({}).strict(),
   adminConsensus: z.discriminatedUnion('action', [
     z.object({ action: z.enum(['pause', 'resume', 'step', 'back']) }).strict(),
@@ -147,6 +158,8 @@ export type AdminStrategyPayload = z.input<typeof schemas.adminStrategy>;
 export type ConflictResolvePayload = z.input<typeof schemas.conflictResolve>;
 export type AdminResolvePayload = z.input<typeof schemas.adminResolve>;
 export type AdminConsensusPayload = z.input<typeof schemas.adminConsensus>;
+export type FeedMorePayload = z.input<typeof schemas.feedMore>;
+export type HealReportPagePayload = z.input<typeof schemas.healReportPage>;
 
 // ---- consensus view ------------------------------------------------------------------------
 
@@ -278,6 +291,47 @@ export interface HealReportView {
   resurrected: { postId: string; deletedById: string; deletedByName: string; editedById: string; editedByName: string }[];
   likeMerges: { postId: string; west: number; east: number; total: number }[];
   conflicts: { postId: string; authorId: string; authorName: string; siblings: SiblingView[] }[];
+  /**
+   * How many items each list has in the whole report. Snapshots and heal messages carry a sample
+   * of each list (at 100K posts a report is megabytes); `heal:report-page` pages through the rest.
+   */
+  totals: Record<HealList, number>;
+}
+
+/** The lists of a heal report, for counts and paging. */
+export const HEAL_LISTS = ['lost', 'duplicates', 'brokenThreads', 'phantomLikes', 'resurrected', 'likeMerges', 'conflicts'] as const;
+export type HealList = (typeof HEAL_LISTS)[number];
+
+/** One page of one list of the last heal's report. */
+export interface HealReportPage<L extends HealList = HealList> {
+  /** The heal's time: a page of a later heal's report says so. */
+  at: number;
+  list: L;
+  offset: number;
+  total: number;
+  items: HealReportView[L];
+}
+
+/**
+ * Where a window of one side's feed stands: the newest threads are sent, older ones on request.
+ * `before` is the cursor for `feed:more` (null: nothing older), `threads` the side's top-level
+ * posts in all, `posts` every post there (replies too, deleted ones too).
+ */
+export interface FeedWindowView extends FeedCounts {
+  before: number | null;
+}
+
+/** How much one side holds: top-level threads, and posts in all (replies and deleted ones too). */
+export interface FeedCounts {
+  threads: number;
+  posts: number;
+}
+
+/** Older threads of one side, answered to `feed:more`. */
+export interface FeedPage {
+  dc: Dc;
+  posts: PostView[];
+  window: FeedWindowView;
 }
 
 export interface ParticipantView {
@@ -367,8 +421,10 @@ export interface StudentSnapshot {
   code: string;
   me: ParticipantView;
   dc: Dc;
-  /** My datacenter's feed; while it cannot read (CAP4), the last view it could read. */
+  /** My datacenter's newest threads (a window); while it cannot read (CAP4), the last view it could read. */
   posts: PostView[];
+  /** How far the window goes, and how much is left (`feed:more`). */
+  window: FeedWindowView;
   /**
    * Null while my datacenter can read. Otherwise the feed is stale: `posts` is the view as of this
    * server time, when reads stopped, and nothing newer is pushed until reads return (CAP4).
@@ -376,7 +432,7 @@ export interface StudentSnapshot {
   readableAsOf: number | null;
   link: LinkView;
   settings: SettingsView;
-  /** The last heal's report: the page shows this person's own losses as "what I lost". */
+  /** The last heal's report: this person's own losses in full, the rest as counts and a sample. */
   lastHeal: HealReportView | null;
   /** Server time when the snapshot was made, so the page can show clocks. */
   serverNow: number;
@@ -387,7 +443,9 @@ export interface StudentSnapshot {
 /** What the board and the admin page see: both datacenters. */
 export interface ClassSnapshot {
   code: string;
+  /** Each side's newest threads (a window): `windows` says how much is left. */
   posts: Record<Dc, PostView[]>;
+  windows: Record<Dc, FeedWindowView>;
   participants: ParticipantView[];
   link: LinkView;
   /** Replication messages on the link, per direction (west = West to East). */
@@ -448,25 +506,54 @@ export interface ClientToServerEvents {
   /** The board and the admin start receiving consensus frames; answered with the current one. */
   'consensus:watch': (payload: Record<string, never>, ack: AckFn<{ frame: ConsensusFrame; analysis: ConsensusAnalysis }>) => void;
   'admin:consensus': (payload: AdminConsensusPayload, ack: AckFn<ConsensusFrame>) => void;
+  /** Older threads of a side: students their own side, the board and the admin either. */
+  'feed:more': (payload: FeedMorePayload, ack: AckFn<FeedPage>) => void;
+  /** A page of one list of the last heal's report (board and admin). */
+  'heal:report-page': (payload: HealReportPagePayload, ack: AckFn<HealReportPage>) => void;
+}
+
+/** Posts whose version the other side now holds: `pending` turns false for these ids. */
+export interface SettledChange {
+  dc: Dc;
+  ids: string[];
+}
+
+/**
+ * What changed for the board and the admin page since the last batch: sent at most once per tick
+ * per session, instead of one message per post, per side, per counter.
+ */
+export interface ClassChange {
+  posts: Record<Dc, PostView[]>;
+  settled: Record<Dc, string[]>;
+  counts: Record<Dc, FeedCounts>;
+  inFlight: Record<Dc, number>;
+  divergence: DivergenceView;
+  /** Ops added or delivered since the last batch, and all bands; null when the timeline did not change. */
+  timeline: { ops: TimelineOpView[]; bands: TimelineBandView[] } | null;
 }
 
 /** Broadcasts are in the past tense and carry a small diff, never the whole feed. */
 export interface ServerToClientEvents {
-  /** A post changed in datacenter `dc` (students get only their own datacenter's). */
+  /** A post's content changed in datacenter `dc` (created, arrived, edited, liked): to that side's students. */
   'post:changed': (change: { dc: Dc; post: PostView }) => void;
+  /** Deliveries on the link: these posts of `dc` are no longer pending (a few ids, not whole posts). */
+  'posts:settled': (change: SettledChange) => void;
+  /** The board's and admin's batch of changes, at most one per tick. */
+  'class:changed': (change: ClassChange) => void;
   'participant:joined': (participant: ParticipantView) => void;
   'participant:presence': (change: { id: string; online: boolean }) => void;
   'link:configured': (link: LinkView) => void;
-  'link:inflight': (inFlight: Record<Dc, number>) => void;
   'settings:changed': (settings: SettingsView) => void;
-  'divergence:changed': (divergence: DivergenceView) => void;
-  /** Ops added or delivered since the last change (by opId), and all bands. */
-  'timeline:changed': (change: { ops: TimelineOpView[]; bands: TimelineBandView[] }) => void;
   'participant:moved': (participant: ParticipantView) => void;
   'consensus:frame': (frame: ConsensusFrame) => void;
   'consensus:analysis': (analysis: ConsensusAnalysis) => void;
-  /** A heal finished: what it did (everyone; a student's page picks out their own losses). */
-  'heal:reported': (report: HealReportView) => void;
+  /**
+   * SNAP1: a heal finished; one message per student with their converged view (their side's
+   * window, their own losses, the report's counts), instead of one message per merged post.
+   */
+  'heal:converged': (snapshot: StudentSnapshot) => void;
+  /** SNAP1: the board's and admin's converged view after a heal, in one message. */
+  'class:healed': (snapshot: ClassSnapshot) => void;
   /** To the moved person's own screens: re-join (with the token) to get the new datacenter's view. */
   'me:moved': (change: { to: Dc }) => void;
   /** The instructor reset the session: fetch a fresh snapshot. */

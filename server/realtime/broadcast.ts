@@ -1,48 +1,137 @@
-/** After a change is stored and acknowledged: what each screen is told (validate, core, persist, ack, broadcast). */
-import { DATACENTERS } from '../sim/index.ts';
+/**
+ * After a change is stored and acknowledged: what each screen is told (validate, core, persist,
+ * ack, broadcast). Changes are collected per session and sent once per tick: a post's view goes to
+ * its side's students when its content changes there, a delivery on the link is a list of ids that
+ * are no longer pending, and the board and the admin get one `class:changed` batch. After a heal
+ * each screen gets its converged view in one message (SNAP1).
+ */
+import type { FeedCounts, PostView } from '../protocol/index.ts';
+import { DATACENTERS, type DcId, type TimelineOp } from '../sim/index.ts';
 import { cutOfLinkMode } from '../sim/raft/index.ts';
-import { rooms, type Hub } from './hub.ts';
+import { rooms, type AppSocket, type Hub } from './hub.ts';
 import { moveSockets } from './presence.ts';
 import type { Committed, SessionRuntime } from './session-runtime.ts';
-import { divergenceView, healReportView, inFlightView, linkView, participantView, postViewIn, settingsView, timelineOpView } from './views.ts';
+import { classSnapshotOf, sideWindow, snapshotFor } from './snapshots.ts';
+import { divergenceView, inFlightView, linkView, participantView, postViewIn, settingsView, settledIn, timelineOpView } from './views.ts';
 
-/** Sends each change as a small diff: every touched post, as each datacenter now holds it. */
-export function broadcast(hub: Hub, runtime: SessionRuntime, { state, events, timeline, timelineChanged }: Committed): void {
+/** What a session's screens have not been told yet. */
+interface Batch {
+  /** Posts whose content changed in each side. */
+  content: Record<DcId, Set<string>>;
+  /** Posts of each side whose ops reached the other side: maybe no longer pending. */
+  delivered: Record<DcId, Set<string>>;
+  timeline: Map<string, TimelineOp>;
+  bands: boolean;
+  queued: boolean;
+}
+
+const emptyBatch = (): Batch => ({ content: { west: new Set(), east: new Set() }, delivered: { west: new Set(), east: new Set() }, timeline: new Map(), bands: false, queued: false });
+
+const batches = new WeakMap<SessionRuntime, Batch>();
+
+function batchOf(runtime: SessionRuntime): Batch {
+  let batch = batches.get(runtime);
+  if (!batch) {
+    batch = emptyBatch();
+    batches.set(runtime, batch);
+  }
+  return batch;
+}
+
+/** Sends what the session's batch holds, from the newest committed state (views only move forward). */
+export function flush(hub: Hub, runtime: SessionRuntime): void {
+  const batch = batches.get(runtime);
+  if (!batch) return;
+  batches.delete(runtime);
+  const empty = !batch.bands && batch.timeline.size === 0 && DATACENTERS.every((dc) => batch.content[dc].size === 0 && batch.delivered[dc].size === 0);
+  if (empty) return;
+  const { io, readable } = hub;
+  const sid = runtime.record.id;
+  const state = runtime.state;
+  const posts: Record<DcId, PostView[]> = { west: [], east: [] };
+  const settled: Record<DcId, string[]> = { west: [], east: [] };
+  const counts: Record<DcId, FeedCounts> = { west: runtime.feed.counts('west'), east: runtime.feed.counts('east') };
+  for (const dc of DATACENTERS) {
+    // CAP4: a side that cannot read is told nothing newer; the board still sees both.
+    const students = readable.view(sid, state, dc) ? null : io.to(rooms.dc(sid, dc));
+    for (const id of batch.content[dc]) {
+      const post = postViewIn(state, dc, id);
+      if (!post) continue;
+      posts[dc].push(post);
+      students?.emit('post:changed', { dc, post });
+    }
+    for (const id of batch.delivered[dc]) if (!batch.content[dc].has(id) && settledIn(state, dc, id)) settled[dc].push(id);
+    if (settled[dc].length > 0) students?.emit('posts:settled', { dc, ids: settled[dc] });
+  }
+  const timeline = batch.bands || batch.timeline.size > 0 ? { ops: [...batch.timeline.values()].map((op) => timelineOpView(state, op)), bands: runtime.timeline.bands.map((b) => ({ ...b })) } : null;
+  io.to(rooms.class(sid)).emit('class:changed', { posts, settled, counts, inFlight: inFlightView(state), divergence: divergenceView(state), timeline });
+}
+
+function queue(hub: Hub, runtime: SessionRuntime, batch: Batch): void {
+  if (batch.queued) return;
+  batch.queued = true;
+  setImmediate(() => flush(hub, runtime));
+}
+
+/** SNAP1: one message per screen with its converged view, instead of one per merged post. */
+function converge(hub: Hub, runtime: SessionRuntime): void {
+  batches.delete(runtime);
+  const { io } = hub;
+  const sid = runtime.record.id;
+  const state = runtime.state;
+  io.to(rooms.class(sid)).emit('class:healed', classSnapshotOf(hub, runtime));
+  for (const dc of DATACENTERS) {
+    const ids = io.sockets.adapter.rooms.get(rooms.dc(sid, dc));
+    if (!ids || ids.size === 0) continue;
+    const feed = sideWindow(runtime, state, dc);
+    for (const id of ids) {
+      const socket: AppSocket | undefined = io.sockets.sockets.get(id);
+      const me = socket?.data.participantId ? state.participants.get(socket.data.participantId) : undefined;
+      if (socket && me) socket.emit('heal:converged', snapshotFor(hub, runtime, state, me, me.home === dc ? feed : undefined));
+    }
+  }
+}
+
+export function broadcast(hub: Hub, runtime: SessionRuntime, { state, events, timelineChanged }: Committed): void {
   const { io, readable } = hub;
   const sid = runtime.record.id;
   const consensus = hub.consensus.get(sid);
   readable.observe(sid, state, events.some((e) => e.type === 'session.reset'));
-  const touched = new Set<string>();
-  let diverged = false;
+  const healed = events.some((e) => e.type === 'heal.resolved');
+  // Rare events go out at once, after what was collected before them, so each screen sees changes in order.
+  const now = () => flush(hub, runtime);
   for (const event of events) {
     switch (event.type) {
       case 'participant.joined':
+        now();
         io.to(rooms.class(sid)).emit('participant:joined', participantView(event.participant, runtime.isOnline(event.participant.id)));
         break;
       case 'op.applied':
-        touched.add(event.op.postId);
         if (event.local && (event.op.kind === 'create' || event.op.kind === 'edit')) {
           consensus?.classWrite(`${event.op.kind === 'create' ? 'post' : 'edit'}: ${(event.op.text ?? '').slice(0, 24)}`, event.dc);
         }
+        if (healed) break;
+        batchOf(runtime).content[event.dc].add(event.op.postId);
+        if (!event.local) batchOf(runtime).delivered[event.op.origin].add(event.op.postId);
         break;
       case 'settings.changed':
         consensus?.setCut(cutOfLinkMode(state.link.mode));
+        if (healed) break; // the converged view carries the settings
+        now();
+        batchOf(runtime).bands = true;
         io.to(rooms.all(sid)).emit('settings:changed', settingsView(state));
         io.to(rooms.all(sid)).emit('link:configured', linkView(state));
-        diverged = true;
         break;
       case 'participant.moved':
+        now();
         io.to(rooms.class(sid)).emit('participant:moved', participantView(event.participant, runtime.isOnline(event.participant.id)));
         void moveSockets(hub, sid, event.participant, event.from);
         break;
       case 'session.reset':
+        batches.delete(runtime);
         io.to(rooms.all(sid)).emit('session:reset');
-        diverged = true;
         break;
       case 'heal.resolved':
-        for (const id of event.touched) touched.add(id);
-        io.to(rooms.all(sid)).emit('heal:reported', healReportView(state, event.report));
-        diverged = true;
         break;
       default: {
         const unknown: never = event;
@@ -50,20 +139,11 @@ export function broadcast(hub: Hub, runtime: SessionRuntime, { state, events, ti
       }
     }
   }
-  for (const postId of touched) {
-    for (const dc of DATACENTERS) {
-      const post = postViewIn(state, dc, postId);
-      // CAP4: a side that cannot read is told nothing newer; the board still sees both.
-      const to = readable.view(sid, state, dc) ? [rooms.class(sid)] : [rooms.dc(sid, dc), rooms.class(sid)];
-      if (post) io.to(to).emit('post:changed', { dc, post });
-    }
+  if (healed) {
+    converge(hub, runtime);
+    return;
   }
-  if (touched.size > 0) io.to(rooms.class(sid)).emit('link:inflight', inFlightView(state));
-  if (touched.size > 0 || diverged) io.to(rooms.class(sid)).emit('divergence:changed', divergenceView(state));
-  if (timelineChanged.length > 0 || diverged) {
-    io.to(rooms.class(sid)).emit('timeline:changed', {
-      ops: timelineChanged.map((op) => timelineOpView(state, op)),
-      bands: timeline.bands.map((b) => ({ ...b })),
-    });
-  }
+  const batch = batchOf(runtime);
+  for (const op of timelineChanged) batch.timeline.set(op.opId, op);
+  queue(hub, runtime, batch);
 }

@@ -45,6 +45,8 @@ export interface Hub {
   /** The inbound events there are handlers for; anything else gets an error ack (SEC9). */
   readonly known: Set<string>;
   readonly consensus: Map<string, ConsensusRuntime>;
+  /** Join codes of stored sessions still being rebuilt after a start: they answer `loading`. */
+  readonly loading: Set<string>;
   readonly hooks: RuntimeHooks;
 }
 

@@ -36,10 +36,16 @@ export interface RealtimeDeps {
   trustProxy?: boolean;
   /** Sessions with no write for this long end by themselves (SEC6); absent: never. */
   idleMs?: number;
+  /** How often a session's state is snapshotted (REL1); absent: SNAPSHOT_EVERY. */
+  snapshotEvery?: { ops: number; ms: number };
 }
 
 export interface Realtime {
-  /** Rebuilds every stored session by replaying its log (REL1); one that cannot be replayed is reported and skipped (REL4). */
+  /**
+   * Rebuilds every stored session from its newest snapshot and the log after it (REL1); one that
+   * cannot be replayed is reported and skipped (REL4). Each answers `loading` until it is served,
+   * so the port can open first and a big session does not hold up the others.
+   */
   restore(): Promise<void>;
   /** Resolves once every command received so far is stored and answered (graceful shutdown, REL7). */
   settle(): Promise<void>;
@@ -64,6 +70,7 @@ export function createRealtime(io: AppServer, deps: RealtimeDeps): Realtime {
     readable: new LastReadable(),
     known: new Set(),
     consensus: new Map(),
+    loading: new Set(),
     hooks: {
       onCommitted: (runtime, change) => broadcast(hub, runtime, change),
       onError: (error) => log(`session error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
@@ -72,6 +79,7 @@ export function createRealtime(io: AppServer, deps: RealtimeDeps): Realtime {
         if (end) io.to(rooms.all(runtime.record.id)).emit('session:ended', end);
       },
       idleMs: deps.idleMs,
+      ...(deps.snapshotEvery ? { snapshotEvery: deps.snapshotEvery } : {}),
     },
   };
 
@@ -98,8 +106,11 @@ export function createRealtime(io: AppServer, deps: RealtimeDeps): Realtime {
 
   return {
     async restore() {
-      for (const record of await hub.store.listSessions()) {
-        if (hub.byId.has(record.id)) continue;
+      const records = (await hub.store.listSessions()).filter((record) => !hub.byId.has(record.id));
+      for (const record of records) hub.loading.add(record.code);
+      for (const record of records) {
+        // Let the sockets waiting since the port opened be answered (`loading`) between sessions.
+        await new Promise((resolve) => setImmediate(resolve));
         try {
           const runtime = await SessionRuntime.load(record, hub.store, hub.clock, hub.hooks);
           register(hub, runtime);
@@ -108,6 +119,8 @@ export function createRealtime(io: AppServer, deps: RealtimeDeps): Realtime {
         } catch (error) {
           if (!(error instanceof SessionRestoreError)) throw error;
           log(error.message);
+        } finally {
+          hub.loading.delete(record.code);
         }
       }
     },
@@ -116,6 +129,8 @@ export function createRealtime(io: AppServer, deps: RealtimeDeps): Realtime {
     },
     async close() {
       await this.settle();
+      // A snapshot on the way out: the next start replays nothing (REL1). A failure only costs a longer replay.
+      await Promise.all([...hub.byId.values()].map((runtime) => runtime.snapshot().catch((error: unknown) => log(`snapshot of ${runtime.code} failed: ${String(error)}`))));
       for (const runtime of hub.byId.values()) runtime.close();
       for (const view of hub.consensus.values()) view.stop();
     },

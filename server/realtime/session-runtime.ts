@@ -5,7 +5,7 @@
  * up while the store is writing are stored together in one transaction (group commit): one sync
  * for the burst instead of one per write, and still no ack before its entry is durable.
  */
-import type { BatchResult, LogEntry, ParticipantToken, PendingEntry, SessionEndReason, SessionRecord, Store } from '../persistence/store.ts';
+import type { BatchResult, LogEntry, ParticipantToken, PendingEntry, SessionEndReason, SessionRecord, StateSnapshot, Store } from '../persistence/store.ts';
 import {
   createInitialState,
   nextDeliveryAt,
@@ -13,8 +13,11 @@ import {
   recordTimeline,
   releaseCollections,
   replayStep,
+  snapshotOf,
+  stateFromSnapshot,
   step,
   timelineRecorder,
+  type JsonValue,
   type Command,
   type Rejection,
   type SimEvent,
@@ -22,6 +25,7 @@ import {
   type Timeline,
   type TimelineOp,
 } from '../sim/index.ts';
+import { FeedIndex } from './feed-index.ts';
 
 export type Clock = () => number;
 
@@ -54,6 +58,38 @@ export interface RuntimeHooks {
   onEnded?(runtime: SessionRuntime): void;
   /** A session with no stored command for this long ends by itself (SEC6); absent: never. */
   idleMs?: number;
+  /** A snapshot of the state is stored after this many new log entries, at most once per `ms` (REL1); absent: the defaults. */
+  snapshotEvery?: { ops: number; ms: number };
+}
+
+/** By default a snapshot every 10K ops, at most one a minute: a restart replays at most that tail. */
+export const SNAPSHOT_EVERY = { ops: 10_000, ms: 60_000 } as const;
+
+/** What a stored snapshot holds: the core's state and the timeline (a projection, rebuilt by replay otherwise). */
+interface SnapshotBody {
+  state: JsonValue;
+  timeline: Timeline;
+  lastActivity: number;
+}
+
+/** Where a restore starts: a stored snapshot (the state after entry `seq`), or nothing (the whole log). */
+interface Base {
+  state: SimState;
+  timeline: Timeline;
+  lastActivity: number;
+  seq: number;
+}
+
+/** Reads a stored snapshot; null (and the whole log is replayed) when it is of another version or unreadable. */
+function baseOf(snapshot: StateSnapshot | null, onError: (error: unknown) => void): Base | null {
+  if (!snapshot) return null;
+  try {
+    const body = JSON.parse(snapshot.state) as SnapshotBody;
+    return { state: stateFromSnapshot(body.state), timeline: body.timeline, lastActivity: body.lastActivity, seq: snapshot.seq };
+  } catch (error) {
+    onError(new Error(`snapshot at seq ${snapshot.seq} not used, replaying the whole log: ${error instanceof Error ? error.message : String(error)}`));
+    return null;
+  }
 }
 
 /** When and why a session ended. */
@@ -107,6 +143,12 @@ export class SessionRuntime {
   private ending: SessionEnd | null;
   /** Sockets per participant: a person with two tabs is online until both close. */
   readonly presence = new Map<string, number>();
+  /** The feeds' windows (newest threads per side), kept as commits land. */
+  readonly feed: FeedIndex;
+  /** The seq and time of the last stored snapshot (REL1). */
+  private snapshotSeq = -1;
+  private snapshotAt = 0;
+  private snapshotQueued = false;
 
   private constructor(
     readonly record: SessionRecord,
@@ -120,19 +162,22 @@ export class SessionRuntime {
     private readonly hooks: RuntimeHooks,
   ) {
     this.ending = record.endedAt === undefined ? null : { at: record.endedAt, reason: record.endReason ?? 'instructor' };
+    this.feed = new FeedIndex(current);
+    this.snapshotAt = clock();
   }
 
   /**
    * A new session, or one rebuilt from a log (restart recovery, REL1). `nextSeq` defaults to the
    * log's highest seq + 1; a throw from the core escapes (see `load`).
    */
-  static fromLog(record: SessionRecord, log: readonly LogEntry[], store: Store, clock: Clock, hooks: RuntimeHooks, nextSeq?: number): SessionRuntime {
+  static fromLog(record: SessionRecord, log: readonly LogEntry[], store: Store, clock: Clock, hooks: RuntimeHooks, nextSeq?: number, base: Base | null = null): SessionRuntime {
     // The replay owns its state, so the core changes its maps in place (PERF1); released at the end.
-    let state = ownCollections(createInitialState(record.seed));
-    const timeline = timelineRecorder();
-    let lastActivity = record.createdAt;
-    let maxSeq = -1;
+    let state = ownCollections(base?.state ?? createInitialState(record.seed));
+    const timeline = timelineRecorder(base?.timeline);
+    let lastActivity = base?.lastActivity ?? record.createdAt;
+    let maxSeq = base?.seq ?? -1;
     for (const entry of log) {
+      if (entry.seq <= (base?.seq ?? -1)) continue;
       const result = replayStep(state, entry.command, { now: entry.at });
       state = result.state;
       if (result.events.length > 0) timeline.add(result.events, state);
@@ -141,6 +186,7 @@ export class SessionRuntime {
       maxSeq = Math.max(maxSeq, entry.seq);
     }
     const runtime = new SessionRuntime(record, releaseCollections(state), timeline.timeline(), nextSeq ?? maxSeq + 1, lastActivity, store, clock, hooks);
+    if (base) runtime.snapshotSeq = base.seq;
     // Messages that were in flight when the server stopped are delivered now, or when due.
     runtime.tick();
     runtime.armIdle();
@@ -148,7 +194,8 @@ export class SessionRuntime {
   }
 
   /**
-   * Rebuilds a stored session: its log replayed, the next seq from the stored maximum (REL4), and
+   * Rebuilds a stored session: its newest snapshot plus the log after it (or the whole log), the
+   * next seq from the stored maximum (REL4), and
    * ended at once if it has been idle too long (SEC6). A log that cannot be read, or that the core
    * throws on, rejects with a SessionRestoreError, so the caller can report it and serve every
    * other session.
@@ -156,8 +203,9 @@ export class SessionRuntime {
   static async load(record: SessionRecord, store: Store, clock: Clock, hooks: RuntimeHooks): Promise<SessionRuntime> {
     let runtime: SessionRuntime;
     try {
-      const [log, nextSeq] = await Promise.all([store.readLog(record.id), store.nextSeq(record.id)]);
-      runtime = SessionRuntime.fromLog(record, log, store, clock, hooks, nextSeq);
+      const base = baseOf(await store.loadSnapshot(record.id), (error) => hooks.onError(error));
+      const [log, nextSeq] = await Promise.all([store.readLog(record.id, base ? base.seq + 1 : 0), store.nextSeq(record.id)]);
+      runtime = SessionRuntime.fromLog(record, log, store, clock, hooks, nextSeq, base);
     } catch (error) {
       throw new SessionRestoreError(record.code, error);
     }
@@ -221,6 +269,33 @@ export class SessionRuntime {
       if (result.ok) this.commit(result.state, result.events);
       this.schedule();
     }).catch((error: unknown) => this.hooks.onError(error));
+  }
+
+  /**
+   * Stores a snapshot of the state as of the last stored entry (REL1): a restart loads it and
+   * replays only the entries after it. Runs in the command queue, so state and seq agree; it costs
+   * one serialisation of the session, which is why it is periodic and not per op.
+   */
+  snapshot(): Promise<void> {
+    return this.run(async () => {
+      this.snapshotQueued = false;
+      const seq = this.nextSeq - 1;
+      if (seq <= this.snapshotSeq) return;
+      const body: SnapshotBody = { state: snapshotOf(this.current), timeline: this.history, lastActivity: this.lastActivity };
+      await this.store.saveSnapshot(this.record.id, { seq, at: this.clock(), state: JSON.stringify(body) });
+      this.snapshotSeq = seq;
+      this.snapshotAt = this.clock();
+    });
+  }
+
+  /** Queues a snapshot once enough has been stored since the last one, and not too soon after it. */
+  private maybeSnapshot(): void {
+    const every = this.hooks.snapshotEvery ?? SNAPSHOT_EVERY;
+    if (this.snapshotQueued || this.nextSeq - 1 - this.snapshotSeq < every.ops || this.clock() - this.snapshotAt < every.ms) return;
+    this.snapshotQueued = true;
+    setImmediate(() => {
+      this.snapshot().catch((error: unknown) => this.hooks.onError(error));
+    });
   }
 
   /** Resolves once every command queued so far is stored and answered (graceful shutdown). */
@@ -323,13 +398,17 @@ export class SessionRuntime {
     if (staged.length > 0) this.lastActivity = Math.max(this.lastActivity, ...staged.map((p) => p.entry.at));
     for (const { outcome } of stepped) if (outcome.ok) this.commit(outcome.state, outcome.events);
     this.schedule();
-    if (staged.length > 0) this.armIdle();
+    if (staged.length > 0) {
+      this.armIdle();
+      this.maybeSnapshot();
+    }
     for (const { job, outcome } of stepped) job.resolve(outcome);
   }
 
   private commit(state: SimState, events: readonly SimEvent[]): void {
     this.current = state;
     if (events.length > 0) {
+      this.feed.observe(state, events);
       const recorded = recordTimeline(this.history, events, state);
       this.history = recorded.timeline;
       const change: Committed = { state, events, timeline: recorded.timeline, timelineChanged: recorded.changed };

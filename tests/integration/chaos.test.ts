@@ -73,7 +73,9 @@ describe('[REL9] regressions the chaos found', () => {
     const { code, secret } = ok(await admin.emitWithAck('session:create', {}));
     ok(await admin.emitWithAck('admin:watch', { code, secret }));
     const reports: HealReportView[] = [];
-    admin.on('heal:reported', (report) => reports.push(report));
+    admin.on('class:healed', (snapshot) => {
+      if (snapshot.lastHeal) reports.push(snapshot.lastHeal);
+    });
     const wendy = await joinAs(server, code, 'Wendy');
     const ed = await joinAs(server, code, 'Ed');
     ok(await admin.emitWithAck('admin:link', { latencyMs: 0, jitterMs: 0 }));

@@ -28,17 +28,20 @@ describe('healing over Socket.IO', () => {
     const studentPreview = await west.socket.emitWithAck('heal:preview', {});
     expect(studentPreview.ok ? 'ok' : studentPreview.error.code).toBe('forbidden');
 
-    const bannerWest = nextEvent(west.socket, 'post:changed', (c) => c.post.id === 'pinned' && c.post.siblings !== null);
-    const bannerEast = nextEvent(east.socket, 'post:changed', (c) => c.post.id === 'pinned' && c.post.siblings !== null);
-    const reported = nextEvent(east.socket, 'heal:reported');
+    // SNAP1: each student's converged view, in one message, carries the banner's data and the report.
+    const convergedWest = nextEvent(west.socket, 'heal:converged');
+    const convergedEast = nextEvent(east.socket, 'heal:converged');
     ok(await room.admin.emitWithAck('admin:partition', { mode: 'up' }));
-    const [[w], [e], [report]] = await Promise.all([bannerWest, bannerEast, reported]);
-    expect(w.post.siblings?.map((s) => [s.dc, s.text, s.byName])).toEqual([
+    const [[sw], [se]] = await Promise.all([convergedWest, convergedEast]);
+    const w = sw.posts.find((p) => p.id === 'pinned');
+    const e = se.posts.find((p) => p.id === 'pinned');
+    expect(w?.siblings?.map((s) => [s.dc, s.text, s.byName])).toEqual([
       ['west', 'West notes', 'Wendy'],
       ['east', 'East notes', 'Ed'],
     ]);
-    expect(e.post.siblings).toEqual(w.post.siblings);
-    expect(report.conflicts).toHaveLength(1);
+    expect(e?.siblings).toEqual(w?.siblings);
+    expect(se.lastHeal?.conflicts).toHaveLength(1);
+    expect(se.lastHeal?.totals.conflicts).toBe(1);
 
     const clearedOnWest = nextEvent(west.socket, 'post:changed', (c) => c.post.id === 'pinned' && c.post.siblings === null);
     const chosen = ok(await east.socket.emitWithAck('conflict:resolve', { opId: opId(), postId: 'pinned', keep: 'west' }));
@@ -52,9 +55,10 @@ describe('healing over Socket.IO', () => {
     ok(await room.admin.emitWithAck('admin:skew', { dc: 'east', skewMs: -4000 }));
     ok(await west.socket.emitWithAck('post:edit', { opId: opId(), postId: 'pinned', text: 'West' }));
     ok(await east.socket.emitWithAck('post:edit', { opId: opId(), postId: 'pinned', text: 'East, later in true time' }));
-    const reported = nextEvent(east.socket, 'heal:reported');
+    const reported = nextEvent(east.socket, 'heal:converged');
     ok(await room.admin.emitWithAck('admin:partition', { mode: 'up' }));
-    const [report] = await reported;
+    const [{ lastHeal: report }] = await reported;
+    if (!report) throw new Error('the converged view has no report');
     expect(report.lost.map((l) => [l.lost.byName, l.lost.text])).toEqual([['Ed', 'East, later in true time']]);
     expect(report.lost[0]?.skewNote).toMatch(/^East's clock was 4\.0 s behind West's/);
     const again = ok(await east.socket.emitWithAck('session:join', { code: room.code, token: east.joined.token }));

@@ -24,10 +24,11 @@ describe('partitions over Socket.IO', () => {
     expect(post.pending).toBe(true);
     await new Promise((resolve) => setTimeout(resolve, 300)); // ten times the latency
     expect(seenOnEast).not.toContain('split post');
-    const arrives = nextEvent(east.socket, 'post:changed', (c) => c.post.text === 'split post');
+    // SNAP1: the heal brings East its converged view in one message.
+    const arrives = nextEvent(east.socket, 'heal:converged', (s) => s.posts.some((p) => p.text === 'split post'));
     ok(await room.admin.emitWithAck('admin:partition', { mode: 'up' }));
-    const [change] = await arrives;
-    expect(change.dc).toBe('east');
+    const [converged] = await arrives;
+    expect(converged.dc).toBe('east');
   });
 
   it('[CAP1] in strict mode a West write during a split gets an error ack with the reason and is not stored', async () => {

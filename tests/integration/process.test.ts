@@ -11,7 +11,7 @@ import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { ROOT } from '../../server/env.ts';
 import type { Ack, PostView } from '../../server/protocol/index.ts';
-import { client, ok, opId } from '../support/server.ts';
+import { client, ok, opId, whenLoaded } from '../support/server.ts';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sbl-process-'));
 // Readable by the unprivileged user the read-only case runs as.
@@ -207,7 +207,8 @@ describe('[REL7] SIGTERM or SIGINT to the process `npm start` started stops the 
 
     const acknowledged = (await Promise.all(acks)).flatMap((ack, i) => (ack?.ok ? [writes[i]!.text] : []));
     const again = server({ DATABASE_URL: `file:${file}` });
-    const view = ok(await (await client(await deadline(again.ready, 'restart ready', 30_000))).emitWithAck('admin:watch', { code, secret }));
+    const watcher = await client(await deadline(again.ready, 'restart ready', 30_000));
+    const view = ok(await whenLoaded(() => watcher.emitWithAck('admin:watch', { code, secret })));
     const stored = new Set(view.posts.west.map((p) => p.text));
     expect(acknowledged.filter((text) => !stored.has(text))).toEqual([]);
     again.process.kill('SIGTERM');

@@ -27,9 +27,10 @@ describe('a live classroom over Socket.IO', () => {
     const { room, west, east } = await twoStudents();
     ok(await room.admin.emitWithAck('admin:link', { latencyMs: 300, jitterMs: 0 }));
     const arrived = nextEvent(east.socket, 'post:changed', (c) => c.post.text === 'hello east');
-    const caughtUp = nextEvent(west.socket, 'post:changed', (c) => c.post.text === 'hello east' && !c.post.pending);
     const sent = Date.now();
     const post = ok(await west.socket.emitWithAck('post:create', { opId: opId(), text: 'hello east', parentId: null }));
+    // The delivery tells West only the id: its post is no longer pending.
+    const caughtUp = nextEvent(west.socket, 'posts:settled', (c) => c.dc === 'west' && c.ids.includes(post.id));
     expect(post.pending).toBe(true);
     const [change] = await arrived;
     expect(Date.now() - sent).toBeGreaterThanOrEqual(290);
@@ -46,11 +47,11 @@ describe('a live classroom over Socket.IO', () => {
     ok(await room.admin.emitWithAck('admin:link', { latencyMs: 50, jitterMs: 0 }));
     const dcsOnEast: string[] = [];
     east.socket.on('post:changed', (c) => dcsOnEast.push(c.dc));
-    const boardSawEast = nextEvent(board, 'post:changed', (c) => c.dc === 'east' && c.post.text === 'both');
-    const boardSawWest = nextEvent(board, 'post:changed', (c) => c.dc === 'west' && c.post.text === 'both');
+    const boardSawEast = nextEvent(board, 'class:changed', (c) => c.posts.east.some((p) => p.text === 'both'));
+    const boardSawWest = nextEvent(board, 'class:changed', (c) => c.posts.west.some((p) => p.text === 'both'));
+    const eastSaw = nextEvent(east.socket, 'post:changed', (c) => c.post.text === 'both');
     ok(await west.socket.emitWithAck('post:create', { opId: opId(), text: 'both', parentId: null }));
-    await Promise.all([boardSawEast, boardSawWest]);
-    await nextEvent(east.socket, 'post:changed', (c) => c.post.text === 'both');
+    await Promise.all([boardSawEast, boardSawWest, eastSaw]);
     expect(new Set(dcsOnEast)).toEqual(new Set(['east']));
   });
 

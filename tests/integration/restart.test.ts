@@ -82,9 +82,10 @@ describe('[REL1] restart recovery from SQLite', () => {
       expect(after.inFlight).toEqual({ west: 1, east: 1 });
       expect(after.posts).toEqual(before.posts);
       expect(after.divergence).toMatchObject({ onlyWest: 1, onlyEast: 1 });
-      const healed = nextEvent(admin, 'divergence:changed', (d) => d.onlyWest === 0 && d.onlyEast === 0);
+      const healed = nextEvent(admin, 'class:healed');
       ok(await admin.emitWithAck('admin:partition', { mode: 'up' }));
-      await healed;
+      const [converged] = await healed;
+      expect(converged.divergence).toMatchObject({ onlyWest: 0, onlyEast: 0 });
       const final = ok(await admin.emitWithAck('admin:watch', { code: room.code, secret: room.secret }));
       expect(final.posts.west.map((p) => p.text).sort()).toEqual(final.posts.east.map((p) => p.text).sort());
       expect(final.posts.east.map((p) => p.text)).toContain('held in West');

@@ -117,6 +117,25 @@ function storeContract(name: string, factory: StoreFactory): void {
       await stop();
     });
 
+    it('[REL1] keeps the newest state snapshot per session, and reads the log from a seq on', async () => {
+      await start();
+      await store.createSession(session());
+      await store.createSession(session({ id: 'sess-2', code: 'XYZ789' }));
+      expect(await store.loadSnapshot('sess-1')).toBeNull();
+      for (const seq of [0, 1, 2, 3]) expect(await store.append('sess-1', entry(seq, `k${seq}`))).toBe('stored');
+      await store.saveSnapshot('sess-1', { seq: 1, at: 10, state: '{"a":1}' });
+      await store.saveSnapshot('sess-1', { seq: 2, at: 20, state: '{"a":"héllo"}' });
+      expect(await store.loadSnapshot('sess-1')).toEqual({ seq: 2, at: 20, state: '{"a":"héllo"}' });
+      expect(await store.loadSnapshot('sess-2')).toBeNull();
+      expect((await store.readLog('sess-1', 3)).map((e) => e.seq)).toEqual([3]);
+      expect((await store.readLog('sess-1', 0)).map((e) => e.seq)).toEqual([0, 1, 2, 3]);
+      if (factory.reopen) {
+        store = await factory.reopen(store);
+        expect(await store.loadSnapshot('sess-1')).toEqual({ seq: 2, at: 20, state: '{"a":"héllo"}' });
+      }
+      await stop();
+    });
+
     it('[REL2] a retried key is a duplicate and changes nothing', async () => {
       await start();
       await store.createSession(session());

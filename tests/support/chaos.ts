@@ -17,7 +17,7 @@ import {
   type StudentSnapshot,
 } from '../../server/protocol/index.ts';
 import { check, type CheckResult, type ClientOp } from './checker.ts';
-import type { Client } from './server.ts';
+import { wholeClassView, wholeReport, type Client } from './server.ts';
 
 /** mulberry32: a tiny seeded PRNG, so a seed replays the same choices. */
 export class Rng {
@@ -123,13 +123,19 @@ export class Record {
 
 /** The instructor's page: re-watches on every reconnect and retries each command until answered. */
 export class Instructor {
+  /** Report pages still being fetched after a heal's message. */
+  private readonly paging: Promise<void>[] = [];
+
   private constructor(
     readonly socket: Client,
     readonly code: string,
     readonly secret: string,
     private readonly record: Record,
   ) {
-    socket.on('heal:reported', (report) => record.report(report));
+    // The heal's message carries a sample of its report: the checker needs all of it.
+    socket.on('class:healed', (snapshot) => {
+      if (snapshot.lastHeal) this.paging.push(wholeReport(socket, snapshot.lastHeal).then((r) => record.report(r), () => {}));
+    });
     socket.on('connect', () => void this.watch());
   }
 
@@ -149,8 +155,10 @@ export class Instructor {
       await connected(this.socket);
       const answer = await ask(this.socket, 2000, (s) => s.emitWithAck('admin:watch', { code: this.code, secret: this.secret }));
       if (answer !== 'unanswered' && answer.ok) {
-        this.record.report(answer.data.lastHeal);
-        return answer.data;
+        // The snapshot is a window with a sampled report: the checker needs every post and item.
+        const view = await wholeClassView(this.socket, answer.data);
+        if (view.lastHeal) this.record.report(await wholeReport(this.socket, view.lastHeal));
+        return view;
       }
       if (answer !== 'unanswered') throw new Error(`admin:watch: ${answer.error.message}`);
     }
@@ -182,7 +190,9 @@ export class Instructor {
     await this.command('admin:consistency', (s) => s.emitWithAck('admin:consistency', { w: 1, r: 1 }));
     await this.partition('cut');
     await this.partition('up');
-    return this.watch();
+    const view = await this.watch();
+    await Promise.all(this.paging.splice(0));
+    return view;
   }
 
   close(): void {

@@ -5,9 +5,12 @@ import { startServer, type RunningServer, type ServerOptions } from '../../serve
 import { createMemoryStore } from '../../server/persistence/memory-store.ts';
 import type { Store } from '../../server/persistence/store.ts';
 import {
+  DC_IDS,
+  HEAL_LISTS,
   PROTOCOL_VERSION,
   type Ack,
   type ClassSnapshot,
+  type HealReportView,
   type ClientToServerEvents,
   type JoinResult,
   type ServerToClientEvents,
@@ -45,7 +48,7 @@ export function serverPerTest(): { readonly current: RunningServer } {
  */
 export async function startTestServer(
   store: Store = createMemoryStore(),
-  options: Partial<Pick<ServerOptions, 'rateLimit' | 'clock' | 'idleMs' | 'log'>> = {},
+  options: Partial<Pick<ServerOptions, 'rateLimit' | 'clock' | 'idleMs' | 'log' | 'awaitRestore' | 'snapshotEvery'>> = {},
 ): Promise<RunningServer> {
   return startServer({ port: 0, host: '127.0.0.1', store, log: () => {}, ...options });
 }
@@ -113,4 +116,45 @@ let counter = 0;
 export function opId(): string {
   counter += 1;
   return `test-op-${Date.now()}-${counter}`;
+}
+
+/** A class view with every post: pages through `feed:more` until each side's window reaches the start. */
+export async function wholeClassView(socket: Client, snapshot: ClassSnapshot): Promise<ClassSnapshot> {
+  const posts = { ...snapshot.posts };
+  const windows = { ...snapshot.windows };
+  for (const dc of DC_IDS) {
+    while (windows[dc].before !== null) {
+      const page = ok(await socket.emitWithAck('feed:more', { dc, before: windows[dc].before }));
+      posts[dc] = [...posts[dc], ...page.posts.filter((p) => !posts[dc].some((q) => q.id === p.id))];
+      windows[dc] = page.window;
+    }
+  }
+  return { ...snapshot, posts, windows };
+}
+
+/** The whole report of the last heal: pages through each list its sample cut short. Null if a later heal came first. */
+export async function wholeReport(socket: Client, report: HealReportView): Promise<HealReportView | null> {
+  const whole = { ...report };
+  for (const list of HEAL_LISTS) {
+    const items: unknown[] = [];
+    while (items.length < report.totals[list] && report[list].length < report.totals[list]) {
+      const page = ok(await socket.emitWithAck('heal:report-page', { list, offset: items.length }));
+      if (page.at !== report.at) return null;
+      items.push(...page.items);
+    }
+    if (items.length > 0) (whole[list] as unknown[]) = items;
+  }
+  return whole;
+}
+
+/**
+ * Asks until the server has the session loaded: right after a start, a stored session answers
+ * `loading` while it is rebuilt (REL1), and a page asks again, as this does.
+ */
+export async function whenLoaded<T>(ask: () => Promise<Ack<T>>, tries = 100): Promise<Ack<T>> {
+  for (let i = 1; ; i += 1) {
+    const answer = await ask();
+    if (answer.ok || answer.error.code !== 'loading' || i >= tries) return answer;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }

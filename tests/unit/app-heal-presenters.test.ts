@@ -11,8 +11,14 @@ function write(over: Partial<WriteView>): WriteView {
   return { opId: 'op', kind: 'edit', byId: 'ana', byName: 'Ana', dc: 'west', wall: T0, at: T0, text: null, ...over };
 }
 
+/** A whole report (not a sample): each list's count is its length. */
+function withTotals(r: Omit<HealReportView, 'totals'>): HealReportView {
+  const totals = { lost: r.lost.length, duplicates: r.duplicates.length, brokenThreads: r.brokenThreads.length, phantomLikes: r.phantomLikes.length, resurrected: r.resurrected.length, likeMerges: r.likeMerges.length, conflicts: r.conflicts.length };
+  return { ...r, totals };
+}
+
 function report(strategy: Strategy, over: Partial<HealReportView> = {}): HealReportView {
-  return { strategy, at: T0 + 9000, held: { west: 2, east: 3 }, lost: [], duplicates: [], brokenThreads: [], phantomLikes: [], resurrected: [], likeMerges: [], conflicts: [], ...over };
+  return withTotals({ strategy, at: T0 + 9000, held: { west: 2, east: 3 }, lost: [], duplicates: [], brokenThreads: [], phantomLikes: [], resurrected: [], likeMerges: [], conflicts: [], ...over });
 }
 
 function post(id: string, over: Partial<PostView> = {}): PostView {

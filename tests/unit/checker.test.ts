@@ -55,8 +55,14 @@ function both(posts: PostView[], ops: TimelineOpView[]): FinalState {
   return { posts: { west: posts, east: posts.map((p) => ({ ...p })) }, timeline: { ops } };
 }
 
+/** A whole report (not a sample): each list's count is its length. */
+function withTotals(r: Omit<HealReportView, 'totals'>): HealReportView {
+  const totals = { lost: r.lost.length, duplicates: r.duplicates.length, brokenThreads: r.brokenThreads.length, phantomLikes: r.phantomLikes.length, resurrected: r.resurrected.length, likeMerges: r.likeMerges.length, conflicts: r.conflicts.length };
+  return { ...r, totals };
+}
+
 function report(over: Partial<HealReportView>): HealReportView {
-  return { strategy: 'lww', at: 100, held: { west: 0, east: 0 }, lost: [], duplicates: [], brokenThreads: [], phantomLikes: [], resurrected: [], likeMerges: [], conflicts: [], ...over };
+  return withTotals({ strategy: 'lww', at: 100, held: { west: 0, east: 0 }, lost: [], duplicates: [], brokenThreads: [], phantomLikes: [], resurrected: [], likeMerges: [], conflicts: [], ...over });
 }
 
 function writeView(opId: string, dc: Dc): WriteView {

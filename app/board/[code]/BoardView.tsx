@@ -2,7 +2,7 @@
 
 import { QRCodeSVG } from 'qrcode.react';
 import { memo, useCallback, useMemo } from 'react';
-import { DC_IDS, DC_LABEL, type ClassSnapshot, type Dc, type LinkMode, type ParticipantView, type PostView } from '../../../server/protocol';
+import { DC_IDS, DC_LABEL, type ClassSnapshot, type Dc, type FeedWindowView, type LinkMode, type ParticipantView, type PostView } from '../../../server/protocol';
 import { ClusterNodes } from '../../components/shared/ClusterNodes';
 import { DivergenceMeter } from '../../components/shared/DivergenceMeter';
 import { HealReportPanel, PreviewGrid, postLabeler } from '../../components/shared/HealReports';
@@ -18,7 +18,7 @@ import { useOrigin } from '../../lib/hooks';
 import { useClassWatch } from '../../lib/classState';
 import { request } from '../../lib/socket';
 import { holdsFrom, isCutMode, linkLook, otherDc } from '../../lib/dc';
-import { newestThreads } from '../../lib/feedWindow';
+import { BOARD_THREADS, newestThreads } from '../../lib/feedWindow';
 import { countPosts } from '../../lib/feed';
 import './BoardView.css';
 
@@ -79,9 +79,9 @@ export function BoardView({ code }: { code: string }) {
       {snapshot ? <DivergenceMeter divergence={snapshot.divergence} layout="board" /> : <div className="board-div-meter board-div-meter-board" />}
 
       <div className="board-main">
-        <DcColumn dc="west" posts={snapshot?.posts.west ?? null} participants={snapshot?.participants ?? null} mode={mode} />
+        <DcColumn dc="west" posts={snapshot?.posts.west ?? null} window={snapshot?.windows.west ?? null} participants={snapshot?.participants ?? null} mode={mode} />
         <LinkColumn snapshot={snapshot} />
-        <DcColumn dc="east" posts={snapshot?.posts.east ?? null} participants={snapshot?.participants ?? null} mode={mode} />
+        <DcColumn dc="east" posts={snapshot?.posts.east ?? null} window={snapshot?.windows.east ?? null} participants={snapshot?.participants ?? null} mode={mode} />
       </div>
 
       {snapshot && <Insights snapshot={snapshot} preview={cutKey !== null ? preview : undefined} />}
@@ -98,11 +98,14 @@ export function BoardView({ code }: { code: string }) {
 const DcColumn = memo(function DcColumn({
   dc,
   posts,
+  window,
   participants,
   mode,
 }: {
   dc: Dc;
   posts: readonly PostView[] | null;
+  /** The server sends a window of the newest threads: the counts of the whole side come with it. */
+  window: FeedWindowView | null;
   participants: readonly ParticipantView[] | null;
   mode: LinkMode;
 }) {
@@ -110,12 +113,14 @@ const DcColumn = memo(function DcColumn({
   const names = useMemo(() => new Map((participants ?? []).map((p) => [p.id, p.name])), [participants]);
   const nameOf = useCallback((id: string) => names.get(id) ?? id, [names]);
   const shown = useMemo(() => (posts ? newestThreads(posts) : null), [posts]);
+  const complete = window === null || window.before === null;
+  const hidden = shown ? (complete ? shown.hidden : Math.max(shown.hidden, (window?.threads ?? 0) - BOARD_THREADS)) : 0;
   return (
     <section className="board-col" data-dc={dc} data-testid={`column-${dc}`} aria-labelledby={`col-${dc}-title`}>
       <header className="board-col-head">
         <h2 id={`col-${dc}-title`}>{DC_LABEL[dc]}</h2>
         <span className="board-count" data-testid={`post-count-${dc}`}>
-          {posts ? countPosts(posts) : '–'} <span className="board-count-unit">posts</span>
+          {posts ? (complete ? countPosts(posts) : (window?.posts ?? 0)) : '–'} <span className="board-count-unit">posts</span>
         </span>
       </header>
       <ParticipantList people={people} dc={dc} />
@@ -123,9 +128,9 @@ const DcColumn = memo(function DcColumn({
         {shown ? (
           <>
             <Feed posts={shown.posts} dc={dc} showMeta nameOf={nameOf} linkHeld={holdsFrom(mode, dc)} emptyText={`Nothing posted in ${DC_LABEL[dc]} yet.`} />
-            {shown.hidden > 0 && (
+            {hidden > 0 && (
               <p className="board-feed-more" data-testid={`older-${dc}`}>
-                …and {shown.hidden} older {shown.hidden === 1 ? 'thread' : 'threads'} in {DC_LABEL[dc]}, not shown on the board
+                …and {hidden} older {hidden === 1 ? 'thread' : 'threads'} in {DC_LABEL[dc]}, not shown on the board
               </p>
             )}
           </>

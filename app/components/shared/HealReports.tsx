@@ -140,7 +140,7 @@ export const PRESENTERS: Record<Strategy, StrategyPresenter> = {
     stats: (report, prefix) => {
       const likes = report.lost.filter((l) => isLike(l.lost)).length;
       return [
-        { value: report.lost.length - likes, label: 'edits and deletes lost', testId: `${prefix}-lost`, tone: 'bad' },
+        { value: report.totals.lost - likes, label: 'edits and deletes lost', testId: `${prefix}-lost`, tone: 'bad' },
         { value: likes, label: 'likes lost', testId: `${prefix}-lost-likes`, tone: 'bad' },
         { value: report.lost.filter((l) => l.skewNote !== null).length, label: 'decided by a skewed clock', tone: 'warn' },
       ];
@@ -159,11 +159,11 @@ export const PRESENTERS: Record<Strategy, StrategyPresenter> = {
     previewVerb: 'would duplicate',
     nothing: 'Nothing duplicated or broken.',
     stats: (report, prefix) => [
-      { value: report.duplicates.length, label: 'duplicates', testId: `${prefix}-duplicates`, tone: 'warn' },
-      { value: report.brokenThreads.length, label: 'broken threads', tone: 'warn' },
-      { value: report.phantomLikes.length, label: 'phantom likes', tone: 'warn' },
-      { value: report.resurrected.length, label: 'resurrected', tone: 'warn' },
-      { value: report.likeMerges.length, label: 'like counts merged', tone: 'ok' },
+      { value: report.totals.duplicates, label: 'duplicates', testId: `${prefix}-duplicates`, tone: 'warn' },
+      { value: report.totals.brokenThreads, label: 'broken threads', tone: 'warn' },
+      { value: report.totals.phantomLikes, label: 'phantom likes', tone: 'warn' },
+      { value: report.totals.resurrected, label: 'resurrected', tone: 'warn' },
+      { value: report.totals.likeMerges, label: 'like counts merged', tone: 'ok' },
     ],
     items: (report, { label }) => [
       ...report.duplicates.map((d, i) => (
@@ -195,10 +195,10 @@ export const PRESENTERS: Record<Strategy, StrategyPresenter> = {
     nothing: 'Nothing to choose.',
     stats: (report, prefix, conflictsLeft) => [
       conflictsLeft !== null
-        ? { value: conflictsLeft, label: `of ${report.conflicts.length} conflicts remaining`, testId: `${prefix}-conflicts`, tone: 'warn' }
-        : { value: report.conflicts.length, label: 'conflicts to choose', testId: `${prefix}-conflicts`, tone: 'warn' },
-      { value: report.likeMerges.length, label: 'like counts merged', tone: 'ok' },
-      { value: report.brokenThreads.length, label: 'broken threads', tone: 'warn' },
+        ? { value: conflictsLeft, label: `of ${report.totals.conflicts} conflicts remaining`, testId: `${prefix}-conflicts`, tone: 'warn' }
+        : { value: report.totals.conflicts, label: 'conflicts to choose', testId: `${prefix}-conflicts`, tone: 'warn' },
+      { value: report.totals.likeMerges, label: 'like counts merged', tone: 'ok' },
+      { value: report.totals.brokenThreads, label: 'broken threads', tone: 'warn' },
     ],
     items: (report, posts, conflicts) => [
       ...(conflicts !== null

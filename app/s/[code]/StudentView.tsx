@@ -32,7 +32,7 @@ export function StudentView({ code }: { code: string }) {
   const [hiddenHeal, setHiddenHeal] = useState<number | null>(null);
   const alert = useAlert();
   const showError = alert.show;
-  const { phase, submitName, acceptPost, switchDc } = useStudentSession(code, showError);
+  const { phase, submitName, acceptPost, switchDc, more } = useStudentSession(code, showError);
   const joined = phase.kind === 'joined' ? phase : null;
   const snapshot = joined?.snapshot ?? null;
   const reading = snapshot ? canRead(snapshot) : true;
@@ -140,6 +140,7 @@ export function StudentView({ code }: { code: string }) {
               nameOf={nameOf}
               linkHeld={holdsFrom(snapshot.settings.link.mode, snapshot.dc)}
               emptyText="No posts yet. Be the first."
+              {...(snapshot.window.before !== null ? { onMore: () => void more() } : {})}
             />
           </div>
         </>

@@ -5,7 +5,8 @@ import { previewHeal, type Command, type SimState } from '../../sim/index.ts';
 import { fail, forbidden, refused, type AppSocket, type Hub } from '../hub.ts';
 import { adminOf, classViewOf } from '../presence.ts';
 import { route } from '../route.ts';
-import { healReportView, linkView, participantView, postViewIn, settingsView } from '../views.ts';
+import { healReportView } from '../report.ts';
+import { linkView, participantView, postViewIn, settingsView } from '../views.ts';
 
 /** Runs an instructor's command and answers from the state after it. */
 async function admin<T>(hub: Hub, socket: AppSocket, command: Command, answer: (state: SimState) => Ack<T>): Promise<Ack<T>> {

@@ -1,8 +1,7 @@
 /** Session domain: create a session, join it as a student, watch it as the board or the instructor, roam (FO1). */
 import { randomInt, randomUUID } from 'node:crypto';
-import { schemas, type StudentSnapshot } from '../../protocol/index.ts';
+import { schemas, type Ack } from '../../protocol/index.ts';
 import { DuplicateCodeError } from '../../persistence/store.ts';
-import type { Participant, SimState } from '../../sim/index.ts';
 import {
   fail,
   mayLookUp,
@@ -11,24 +10,26 @@ import {
   requester,
   tooFast,
   tooManyPeople,
-  withEnd,
   wrongGuess,
   type AppSocket,
   type Hub,
 } from '../hub.ts';
-import { attachClassView, attachStudent, studentOf } from '../presence.ts';
+import { attachClassView, attachStudent, roleOf, studentOf } from '../presence.ts';
+import { reportPage } from '../report.ts';
 import { route } from '../route.ts';
 import { SessionRuntime } from '../session-runtime.ts';
 import { hashSecret, newJoinCode, newSecret, secretMatches } from '../secrets.ts';
-import { classSnapshot, studentSnapshot } from '../views.ts';
+import { classSnapshotOf, snapshotFor } from '../snapshots.ts';
+import { windowPosts } from '../views.ts';
 
-/** A student's snapshot, holding back what their side cannot read (CAP4). */
-export function snapshotFor(hub: Hub, runtime: SessionRuntime, state: SimState, me: Participant): StudentSnapshot {
-  return withEnd(runtime, studentSnapshot(runtime.code, state, me, hub.clock(), hub.readable.view(runtime.record.id, state, me.home)));
-}
+export { snapshotFor } from '../snapshots.ts';
 
-function classSnapshotOf(hub: Hub, runtime: SessionRuntime) {
-  return withEnd(runtime, classSnapshot(runtime.code, runtime.state, runtime.timeline, (id) => runtime.isOnline(id), hub.clock()));
+/** The session behind a code, or the answer to give: still loading after a restart, or unknown. */
+async function lookUp(hub: Hub, socket: AppSocket, code: string, unknown: Ack<never>): Promise<SessionRuntime | Ack<never>> {
+  const runtime = hub.byCode.get(code);
+  if (runtime) return runtime;
+  if (hub.loading.has(code)) return fail('loading', 'This session is still loading; try again in a moment.');
+  return wrongGuess(hub, socket, unknown);
 }
 
 export function sessionHandlers(hub: Hub, socket: AppSocket): void {
@@ -53,8 +54,8 @@ export function sessionHandlers(hub: Hub, socket: AppSocket): void {
 
   route(hub, socket, 'session:join', schemas.sessionJoin, async ({ code, name, token }) => {
     if (!(await mayLookUp(hub, socket))) return tooFast();
-    const runtime = hub.byCode.get(code);
-    if (!runtime) return wrongGuess(hub, socket, fail('unknown_session', `No session has the code ${code}.`));
+    const runtime = await lookUp(hub, socket, code, fail('unknown_session', `No session has the code ${code}.`));
+    if (!(runtime instanceof SessionRuntime)) return runtime;
     const people = hub.connections.get(socket)?.people ?? new Set<string>();
     let participantId: string | null = null;
     if (token) {
@@ -83,18 +84,18 @@ export function sessionHandlers(hub: Hub, socket: AppSocket): void {
 
   route(hub, socket, 'board:watch', schemas.boardWatch, async ({ code }) => {
     if (!(await mayLookUp(hub, socket))) return tooFast();
-    const runtime = hub.byCode.get(code);
-    if (!runtime) return wrongGuess(hub, socket, fail('unknown_session', `No session has the code ${code}.`));
+    const runtime = await lookUp(hub, socket, code, fail('unknown_session', `No session has the code ${code}.`));
+    if (!(runtime instanceof SessionRuntime)) return runtime;
     attachClassView(hub, socket, runtime, false);
     return { ok: true, data: classSnapshotOf(hub, runtime) };
   });
 
   route(hub, socket, 'admin:watch', schemas.adminWatch, async ({ code, secret }) => {
     if (!(await mayLookUp(hub, socket))) return tooFast();
-    const runtime = hub.byCode.get(code);
-    if (!runtime || !secretMatches(secret, runtime.record.secretHash)) {
-      return wrongGuess(hub, socket, fail('forbidden', 'That instructor link is not valid for this session.'));
-    }
+    const denied = fail<never>('forbidden', 'That instructor link is not valid for this session.');
+    const runtime = await lookUp(hub, socket, code, denied);
+    if (!(runtime instanceof SessionRuntime)) return runtime;
+    if (!secretMatches(secret, runtime.record.secretHash)) return wrongGuess(hub, socket, denied);
     attachClassView(hub, socket, runtime, true);
     return { ok: true, data: classSnapshotOf(hub, runtime) };
   });
@@ -110,5 +111,25 @@ export function sessionHandlers(hub: Hub, socket: AppSocket): void {
     if (!me) return fail('internal', 'Switching failed; please try again.');
     attachStudent(hub, socket, who.runtime, me);
     return { ok: true, data: snapshotFor(hub, who.runtime, outcome.state, me) };
+  });
+
+  route(hub, socket, 'feed:more', schemas.feedMore, ({ dc, before }) => {
+    const role = roleOf(hub, socket);
+    if (role.kind === 'none') return Promise.resolve(fail('not_joined', 'Join or watch the session first.'));
+    const state = role.runtime.state;
+    if (role.kind === 'student') {
+      // A student reads their own side, and nothing while it cannot read (CAP4).
+      if (dc !== role.participant.home) return Promise.resolve(fail('forbidden', 'You can only read your own datacenter.'));
+      if (hub.readable.view(role.runtime.record.id, state, dc)) return Promise.resolve(fail('no_quorum', 'Your datacenter cannot read right now.'));
+    }
+    const page = windowPosts(state, dc, role.runtime.feed.window(state, dc, before));
+    return Promise.resolve({ ok: true, data: { dc, ...page } });
+  });
+
+  route(hub, socket, 'heal:report-page', schemas.healReportPage, ({ list, offset }) => {
+    const role = roleOf(hub, socket);
+    if (role.kind !== 'board' && role.kind !== 'admin') return Promise.resolve(fail('forbidden', 'The full report is for the board and the instructor.'));
+    const page = reportPage(role.runtime.state, list, offset);
+    return Promise.resolve(page ? { ok: true, data: page } : fail('invalid', 'There has been no heal yet.'));
   });
 }
