@@ -11,7 +11,7 @@ export function broadcast(hub: Hub, runtime: SessionRuntime, { state, events, ti
   const { io, readable } = hub;
   const sid = runtime.record.id;
   const consensus = hub.consensus.get(sid);
-  readable.observe(sid, state, events.some((e) => e.type === 'session.reset'));
+  readable.observe(sid, state, events.some((e) => e.type === 'session.reset' || e.type === 'heal.rewound'));
   const touched = new Set<string>();
   let diverged = false;
   for (const event of events) {
@@ -36,6 +36,11 @@ export function broadcast(hub: Hub, runtime: SessionRuntime, { state, events, ti
         void moveSockets(hub, sid, event.participant, event.from);
         break;
       case 'session.reset':
+        io.to(rooms.all(sid)).emit('session:reset');
+        diverged = true;
+        break;
+      case 'heal.rewound':
+        // Every view went back to before the heal: each screen fetches a fresh snapshot, as after a reset.
         io.to(rooms.all(sid)).emit('session:reset');
         diverged = true;
         break;

@@ -9,3 +9,4 @@ export { divergence, type Divergence } from './divergence.ts';
 export { step, replay, createInitialState, isApplied, wallClock, DEFAULT_LINK, MAX_SKEW_MS, INSTRUCTOR, type PostCommand } from './step.ts';
 export { recordTimeline, EMPTY_TIMELINE, TIMELINE_LIMIT, type Timeline, type TimelineOp, type TimelineBand } from './timeline.ts';
 export { snapshotOf, stateFromSnapshot, type JsonValue } from './snapshot.ts';
+export { NO_REWIND, type RewindLedger, type HealAttempt, type ReplayRefusal } from './rewind.ts';

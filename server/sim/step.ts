@@ -4,6 +4,7 @@ import { heal } from './heal.ts';
 import { EMPTY_LINK, deliverDue, indexBlocked, isCut, otherDc, send } from './network.ts';
 import { quorumStatus } from './quorum.ts';
 import { emptyReplica } from './replica.ts';
+import { NO_REWIND, afterHeal, noteCommand, rewind } from './rewind.ts';
 import {
   PINNED_POST_ID,
   type Command,
@@ -48,6 +49,7 @@ export function createInitialState(seed: number): SimState {
     lastHeal: null,
     opKinds: IMap(),
     divergence: NO_DIVERGENCE,
+    rewind: NO_REWIND,
   };
 }
 
@@ -240,7 +242,7 @@ function changeLinkMode(state: SimState, mode: LinkSettings['mode'], slowLatency
   // A cut that only changes direction lets one side's messages through with the usual merge rule.
   const healed =
     isCut(state.link.mode) && !isCut(mode)
-      ? heal({ ...cutNow, link }, now)
+      ? afterHeal(state, heal({ ...cutNow, link }, now), now, step)
       : isCut(state.link.mode)
         ? deliverDue({ ...cutNow, link }, now, now)
         : { state: { ...cutNow, link }, events: [] };
@@ -305,10 +307,13 @@ function apply(state: SimState, command: Command, now: number): StepResult {
         nextMessageSeq: state.nextMessageSeq,
         // Op ids outlive a reset: a retry sent before it is still a retry after it (REL5).
         opKinds: state.opKinds,
+        rewind: { ...NO_REWIND, heals: state.rewind.heals },
         now,
       };
       return { ok: true, state: reset, events: [{ type: 'session.reset' }] };
     }
+    case 'heal.rewind':
+      return rewind(state, command.healIndex, now, step);
     case 'tick':
       return { ok: true, state, events: [] };
     default: {
@@ -330,7 +335,7 @@ export function step(state: SimState, command: Command, ctx: Ctx): StepResult {
   const result = apply(delivered.state, command, now);
   if (!result.ok) return result;
   const events: SimEvent[] = [...delivered.events, ...result.events];
-  return { ok: true, state: result.state, events };
+  return { ok: true, state: noteCommand(result.state, command, result.events), events };
 }
 
 /** Replays a log of timed commands from a fresh state: restart recovery (REL1) and tests use it. */

@@ -5,6 +5,7 @@
  * classes of our own: `snapshotOf` (snapshot.ts) turns a state into JSON and back exactly.
  */
 import type { List, Map as IMap, Set as ISet } from 'immutable';
+import type { RewindLedger } from './rewind.ts';
 
 /** The two simulated datacenters. Closed: every switch over it ends in a `never` check. */
 export const DATACENTERS = ['west', 'east'] as const;
@@ -235,6 +236,8 @@ export interface SimState {
   readonly opKinds: IMap<OpId, OpKind>;
   /** The divergence meter, updated as ops touch posts (divergence.ts). */
   readonly divergence: Divergence;
+  /** The state before the last heal and what came after it, for `heal.rewind` (rewind.ts). */
+  readonly rewind: RewindLedger;
 }
 
 /** What the adapters tell the core. Closed union: `step` switches over it exhaustively. */
@@ -270,6 +273,8 @@ export type Command =
       readonly keep: DcId | 'both';
     }
   | { readonly type: 'session.reset' }
+  /** Back to just before heal `healIndex` (the last heal), to heal the same history another way (rewind.ts). */
+  | { readonly type: 'heal.rewind'; readonly healIndex: number }
   /** Deliver what is due. Never logged: any later command delivers what was due before it. */
   | { readonly type: 'tick' };
 
@@ -290,7 +295,9 @@ export type SimEvent =
   | { readonly type: 'settings.changed' }
   /** A heal resolved the divergence; `touched` lists every post whose view changed beyond its ops. */
   | { readonly type: 'heal.resolved'; readonly report: HealReport; readonly touched: readonly PostId[] }
-  | { readonly type: 'session.reset' };
+  | { readonly type: 'session.reset' }
+  /** A heal was rewound: every view changed; `queued` writes wait for the next heal. */
+  | { readonly type: 'heal.rewound'; readonly healIndex: number; readonly healAt: number; readonly queued: number };
 
 /** Why the core refused a command. Codes are stable: the protocol and the pages show them. */
 export type RejectCode =
