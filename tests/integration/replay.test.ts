@@ -118,4 +118,20 @@ describe('rewind and scrub over Socket.IO', () => {
       await server.close();
     }
   });
+
+  it('[SEC6] an ended session is an archive: it can be scrubbed and exported, not rewound', async () => {
+    const { server, room } = await splitHistory(createMemoryStore());
+    try {
+      ok(await room.admin.emitWithAck('admin:partition', { mode: 'up' }));
+      ok(await room.admin.emitWithAck('admin:end', {}));
+      const rewind = await room.admin.emitWithAck('admin:rewind', { healIndex: 1 });
+      expect(rewind.ok ? 'ok' : rewind.error.code).toBe('ended');
+      const shown = ok(await room.admin.emitWithAck('board:scrub', { seq: 5 }));
+      expect(shown.seq).toBe(5);
+      const exported = await fetch(`${server.url}/api/export/${room.code}.json`, { headers: { Authorization: `Bearer ${room.secret}` } });
+      expect(exported.status).toBe(200);
+    } finally {
+      await server.close();
+    }
+  });
 });
