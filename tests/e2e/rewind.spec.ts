@@ -1,4 +1,4 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page, type TestInfo } from '@playwright/test';
 import { STRATEGY_LABEL, type Strategy } from '../../server/protocol/index.ts';
 import { joinAsStudent, startSession } from './classroom.ts';
 
@@ -42,7 +42,13 @@ async function post(page: Page, text: string): Promise<void> {
   await expect(page.getByTestId('post').filter({ hasText: text })).toBeVisible();
 }
 
-test('[RWD2] one history healed three ways, side by side on the board; the board scrubs back to the split', async ({ browser }) => {
+async function shot(testInfo: TestInfo, page: Page, name: string): Promise<void> {
+  const path = testInfo.outputPath(`${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  await testInfo.attach(name, { path, contentType: 'image/png' });
+}
+
+test('[RWD2] one history healed three ways, side by side on the board; the board scrubs back to the split', async ({ browser }, testInfo) => {
   test.setTimeout(120_000);
   const { instructor: admin, code } = await startSession(browser);
   const wendy = await joinAsStudent(browser, code, 'Wendy');
@@ -81,6 +87,8 @@ test('[RWD2] one history healed three ways, side by side on the board; the board
   await expect(board.getByTestId('attempt-2-duplicates')).toHaveText('1 post duplicated');
   await expect(board.getByTestId('attempt-3-conflicts')).toHaveText('1 question asked');
   await expect(board.getByTestId('attempt-2-replayed')).toContainText('1 write made after attempt 1 replayed after this heal');
+  await shot(testInfo, board, 'board-three-attempts');
+  await shot(testInfo, admin, 'admin-three-attempts');
 
   // Scrub back, one event at a time, to the split: West holds its post, East does not.
   const west = board.getByTestId('column-west');
@@ -99,6 +107,7 @@ test('[RWD2] one history healed three ways, side by side on the board; the board
   }
   expect(found).toBe(true);
   await expect(status).toContainText(/^viewing \d\d:\d\d:\d\d — live is \d\d:\d\d:\d\d/);
+  await shot(testInfo, board, 'board-scrubbed-to-the-split');
   await expect(east.getByText('Written after the heal')).toHaveCount(0);
   // The class keeps writing live meanwhile; "Live" returns to now.
   await post(wendy, 'Written while the board looks back');

@@ -115,11 +115,11 @@ export function AdminView({ code }: { code: string }) {
             <Section id="resolution" title="Resolution" wide>
               <ResolutionControls snapshot={ready.snapshot} clockOffset={ready.clockOffset} update={update} onError={alert.show} />
             </Section>
-            <Section id="class" title="Class" wide>
-              <ClassControls snapshot={ready.snapshot} clockOffset={ready.clockOffset} update={update} onError={alert.show} joinUrl={joinUrl} />
-            </Section>
             <Section id="replay" title="Attempts and downloads" wide>
               <ReplayPanel snapshot={ready.snapshot} secret={secret} onError={alert.show} />
+            </Section>
+            <Section id="class" title="Class" wide>
+              <ClassControls snapshot={ready.snapshot} clockOffset={ready.clockOffset} update={update} onError={alert.show} joinUrl={joinUrl} />
             </Section>
             <Section id="consensus" title="Consensus" wide>
               <ConsensusControls code={code} onError={alert.show} />

@@ -43,6 +43,7 @@ export function BoardView({ code }: { code: string }) {
   const scrub = useScrub();
   const { attempts } = useAttempts(live !== null);
   const serverNow = useServerNow(clockOffset);
+  const comparing = attempts?.attempts.some((a) => a.rewound) ?? false;
   // Scrubbing shows the session at a moment; the live snapshot keeps updating underneath.
   const viewing = scrub.view;
   const snapshot: ClassSnapshot | null =
@@ -105,9 +106,10 @@ export function BoardView({ code }: { code: string }) {
         <DcColumn dc="east" posts={snapshot?.posts.east ?? null} participants={snapshot?.participants ?? null} mode={mode} />
       </div>
 
-      {snapshot && !viewing && <Insights snapshot={snapshot} preview={cutKey !== null ? preview : undefined} />}
+      {/* After a rewind the attempts, the current heal among them, replace the single report. */}
+      {snapshot && !viewing && !(comparing && cutKey === null) && <Insights snapshot={snapshot} preview={cutKey !== null ? preview : undefined} />}
 
-      {!viewing && attempts && attempts.attempts.some((a) => a.rewound) && (
+      {!viewing && comparing && cutKey === null && attempts && (
         <section className="board-insights" aria-labelledby="attempts-title">
           <h2 id="attempts-title" className="board-insights-title">
             One history, healed {attempts.attempts.length === 1 ? 'once' : `${attempts.attempts.length} ways`}

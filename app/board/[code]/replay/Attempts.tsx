@@ -24,10 +24,13 @@ function Outcome({ attempt }: { attempt: AttemptView }) {
     ['phantom', c.phantomLikes, plural(c.phantomLikes, 'like on a deleted post', 'likes on deleted posts')],
     ['likes', c.likeMerges, plural(c.likeMerges, 'like count merged', 'like counts merged')],
   ];
+  // Only what happened: the attempts are compared on what differs, and the board has little room.
+  const some = lines.filter(([, n]) => n > 0);
   return (
     <ul className="attempt-counts">
-      {lines.map(([key, n, words]) => (
-        <li key={key} className={n > 0 ? 'attempt-count attempt-count-some' : 'attempt-count'} data-testid={`attempt-${attempt.index}-${key}`}>
+      {some.length === 0 && <li className="attempt-count">Nothing lost, duplicated or asked</li>}
+      {some.map(([key, , words]) => (
+        <li key={key} className="attempt-count attempt-count-some" data-testid={`attempt-${attempt.index}-${key}`}>
           {words}
         </li>
       ))}
@@ -41,7 +44,7 @@ function Examples({ attempt }: { attempt: AttemptView }) {
   const rows: ReactNode[] = [
     ...r.lost.slice(0, 3).map((l) => <li key={`l-${l.lost.opId}`}>Lost: {l.lost.byName}&rsquo;s {l.lost.kind}{l.lost.text ? ` ${quote(l.lost.text, 40)}` : ''}</li>),
     ...r.duplicates.slice(0, 3).map((d) => <li key={`d-${d.duplicateId}`}>Both kept: {d.byName}&rsquo;s version became a post of its own</li>),
-    ...r.conflicts.slice(0, 3).map((c) => <li key={`c-${c.postId}`}>Asked {c.authorName}: {c.siblings.map((s) => quote(s.text, 24)).join(' or ')}</li>),
+    ...r.conflicts.slice(0, 3).map((c) => <li key={`c-${c.postId}`}>For {c.authorName.replace(/^The /, 'the ')} to choose: {c.siblings.map((s) => quote(s.text, 24)).join(' or ')}</li>),
   ];
   return rows.length > 0 ? <ul className="attempt-examples">{rows}</ul> : null;
 }
