@@ -2,7 +2,7 @@
 
 import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
-import { JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, LIMITS } from '../server/protocol';
+import { JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, LIMITS, type ImportedSession } from '../server/protocol';
 import { AlertRegion } from './components/AlertRegion';
 import { DcName } from './components/DcBadge';
 import { ConnectionLine } from './components/ConnectionLine';
@@ -34,6 +34,22 @@ export function HomeView() {
     // The secret lives in this browser and the URL fragment only: fragments are never sent to a server.
     writeStored('local', storageKeys.admin(newCode), secret);
     router.push(`/admin/${newCode}#${encodeURIComponent(secret)}`);
+  };
+
+  /** An exported session, recreated under a new code: its instructor link is this browser's. */
+  const open = async (file: File | undefined) => {
+    if (!file) return;
+    setStarting(true);
+    alert.clear();
+    const response = await fetch('/api/import', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: await file.text() }).catch(() => null);
+    const body = (await response?.json().catch(() => null)) as (ImportedSession & { error?: string }) | null;
+    if (!response?.ok || !body?.code) {
+      setStarting(false);
+      alert.show(body?.error ?? 'The server did not answer; check your connection.');
+      return;
+    }
+    writeStored('local', storageKeys.admin(body.code), body.secret);
+    router.push(`/admin/${body.code}#${encodeURIComponent(body.secret)}`);
   };
 
   const join = (e: FormEvent) => {
@@ -107,6 +123,20 @@ export function HomeView() {
           <button type="button" className="btn btn-wide" onClick={() => void start()} disabled={starting}>
             Start a session
           </button>
+          <div className="field home-import">
+            <label htmlFor="import-file">Open an exported session</label>
+            <input
+              id="import-file"
+              type="file"
+              accept="application/json,.json"
+              disabled={starting}
+              onChange={(e) => {
+                void open(e.target.files?.[0]);
+                e.target.value = '';
+              }}
+            />
+            <span className="muted">A .json file downloaded from an instructor panel: it opens under a new code, to replay and heal again.</span>
+          </div>
         </section>
       </div>
     </main>

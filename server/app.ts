@@ -7,8 +7,9 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { Server } from 'socket.io';
+import { apiHandler } from './export/http.ts';
 import type { Store } from './persistence/store.ts';
-import { allowedHost, allowedOrigin, publicOrigins, type Limits, type PublicOrigins, type RateLimit } from './realtime/guard.ts';
+import { allowedHost, allowedOrigin, clientAddress, publicOrigins, type Limits, type PublicOrigins, type RateLimit } from './realtime/guard.ts';
 import { createRealtime, type AppServer, type Realtime } from './realtime/index.ts';
 import type { Clock } from './realtime/session-runtime.ts';
 
@@ -93,6 +94,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const pages = options.pages;
   // Known once the port is (port 0 in tests): until then nothing is ours.
   let publicAt: PublicOrigins = { hosts: new Set(), origins: new Set() };
+  // Set once Socket.IO is attached: the export and import routes read the live sessions.
+  let api: ((req: IncomingMessage, res: ServerResponse) => Promise<boolean>) | null = null;
   const http = createServer((req, res) => {
     // SEC7: a page asked for under a foreign name (DNS rebinding) is not served.
     if (!allowedHost(req, publicAt)) {
@@ -105,6 +108,20 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
     // Next.js takes the nonce for its scripts from the request's CSP header, as a proxy.ts would set it.
     req.headers['content-security-policy'] = headers['Content-Security-Policy'];
+    if (api && req.url?.startsWith('/api/')) {
+      api(req, res)
+        .then((handled) => {
+          if (handled) return;
+          res.statusCode = 404;
+          res.end('not found');
+        })
+        .catch((error: unknown) => {
+          options.log?.(`api error: ${String(error)}`);
+          if (!res.headersSent) res.statusCode = 500;
+          res.end();
+        });
+      return;
+    }
     if (!pages) {
       res.statusCode = 404;
       res.end('not found');
@@ -146,6 +163,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     ...(options.idleMs === undefined ? {} : { idleMs: options.idleMs }),
     ...(options.snapshotEvery ? { snapshotEvery: options.snapshotEvery } : {}),
   });
+  api = apiHandler({
+    store: options.store,
+    clock: options.clock ?? Date.now,
+    session: (code) => realtime.session(code),
+    restore: () => realtime.restore(),
+    sameOrigin: (req) => allowedOrigin(req, publicAt),
+    address: (req) => clientAddress(req.socket.remoteAddress ?? '', req.headers['x-forwarded-for'], options.trustProxy ?? false),
+  });
+
   try {
     await new Promise<void>((resolve, reject) => {
       http.once('error', reject);

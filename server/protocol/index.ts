@@ -133,6 +133,11 @@ export const schemas = {
       offset: z.number().int().min(0),
     })
     .strict(),
+  /** Back to just before heal `healIndex` (the last heal), to heal the same history another way. */
+  adminRewind: z.object({ healIndex: z.number().int().min(1) }).strict(),
+  boardAttempts: z.object({}).strict(),
+  /** The session at a moment: a server time, or a position in the log (stepping per event). */
+  boardScrub: z.union([z.object({ at: z.number().int().min(0) }).strict(), z.object({ seq: z.number().int().min(0) }).strict()]),
   consensusWatch: z.object({}).strict(),
   adminConsensus: z.discriminatedUnion('action', [
     z.object({ action: z.enum(['pause', 'resume', 'step', 'back']) }).strict(),
@@ -160,6 +165,8 @@ export type AdminResolvePayload = z.input<typeof schemas.adminResolve>;
 export type AdminConsensusPayload = z.input<typeof schemas.adminConsensus>;
 export type FeedMorePayload = z.input<typeof schemas.feedMore>;
 export type HealReportPagePayload = z.input<typeof schemas.healReportPage>;
+export type AdminRewindPayload = z.input<typeof schemas.adminRewind>;
+export type BoardScrubPayload = z.input<typeof schemas.boardScrub>;
 
 // ---- consensus view ------------------------------------------------------------------------
 
@@ -459,6 +466,65 @@ export interface ClassSnapshot {
   ended?: SessionEndView;
 }
 
+/** One heal of one history, for "attempt 1: LWW, attempt 2: merge everything, ...". */
+export interface AttemptView {
+  /** The heal's number in the session: what `admin:rewind` names. */
+  index: number;
+  strategy: Strategy;
+  at: number;
+  /** What it lost, duplicated or asked, in numbers. */
+  counts: { lost: number; duplicates: number; conflicts: number; brokenThreads: number; resurrected: number; phantomLikes: number; likeMerges: number };
+  /** The report, each list cut to its first few rows (the counts are whole). */
+  report: HealReportView;
+  /** Writes made after the rewound heal, replayed after this one in their original order. */
+  replayed: number;
+  /** Those of them the core refused when replayed, and why. */
+  refused: { kind: string; code: string; message: string }[];
+  rewound: boolean;
+}
+
+/** The attempts on the current history, and whether the last heal can be rewound. */
+export interface AttemptsView {
+  attempts: AttemptView[];
+  /** The heal "Rewind to just before this heal" undoes; null when there is none. */
+  rewindable: { index: number; at: number; strategy: Strategy } | null;
+  /** Writes made after a rewound heal, waiting for the next heal to replay them. */
+  queued: number;
+}
+
+/** The session at a moment: what the core reaches from the log prefix (SCR1), for viewing only. */
+export interface ScrubView {
+  /** The moment shown (server time). */
+  at: number;
+  /** How many log entries the state has applied; `total` in the log now. */
+  seq: number;
+  total: number;
+  /** Server times of the entry before and after this moment, for stepping per event. */
+  prevAt: number | null;
+  nextAt: number | null;
+  /** When the session began and the server's time now ("live is ..."). */
+  startedAt: number;
+  liveAt: number;
+  /** Each side's newest posts at that moment (a window) and how many it held. */
+  posts: Record<Dc, PostView[]>;
+  counts: Record<Dc, number>;
+  link: LinkView;
+  settings: SettingsView;
+  inFlight: Record<Dc, number>;
+  /** Each datacenter's wall clock and Lamport counter at that moment. */
+  clocks: Record<Dc, { wall: number; lamport: number }>;
+  divergence: DivergenceView;
+  timeline: TimelineView;
+  lastHeal: Strategy | null;
+}
+
+/** An exported session imported under a new code: the instructor's new link. */
+export interface ImportedSession {
+  code: string;
+  secret: string;
+  entries: number;
+}
+
 export interface JoinResult {
   /** Kept in local storage: coming back with it resumes the same identity and datacenter. */
   token: string;
@@ -510,6 +576,12 @@ export interface ClientToServerEvents {
   'feed:more': (payload: FeedMorePayload, ack: AckFn<FeedPage>) => void;
   /** A page of one list of the last heal's report (board and admin). */
   'heal:report-page': (payload: HealReportPagePayload, ack: AckFn<HealReportPage>) => void;
+  /** Rewind to just before the last heal (its index); every screen follows with a fresh snapshot. */
+  'admin:rewind': (payload: AdminRewindPayload, ack: AckFn<AttemptsView>) => void;
+  /** The attempts on the current history (board and admin). */
+  'board:attempts': (payload: Record<string, never>, ack: AckFn<AttemptsView>) => void;
+  /** The session at a moment, for viewing only: the class keeps writing live meanwhile. */
+  'board:scrub': (payload: BoardScrubPayload, ack: AckFn<ScrubView>) => void;
 }
 
 /** Posts whose version the other side now holds: `pending` turns false for these ids. */

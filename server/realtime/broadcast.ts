@@ -96,7 +96,7 @@ export function broadcast(hub: Hub, runtime: SessionRuntime, { state, events, ti
   const { io, readable } = hub;
   const sid = runtime.record.id;
   const consensus = hub.consensus.get(sid);
-  readable.observe(sid, state, events.some((e) => e.type === 'session.reset'));
+  readable.observe(sid, state, events.some((e) => e.type === 'session.reset' || e.type === 'heal.rewound'));
   const healed = events.some((e) => e.type === 'heal.resolved');
   // Rare events go out at once, after what was collected before them, so each screen sees changes in order.
   const now = () => flush(hub, runtime);
@@ -128,6 +128,11 @@ export function broadcast(hub: Hub, runtime: SessionRuntime, { state, events, ti
         void moveSockets(hub, sid, event.participant, event.from);
         break;
       case 'session.reset':
+        batches.delete(runtime);
+        io.to(rooms.all(sid)).emit('session:reset');
+        break;
+      case 'heal.rewound':
+        // Every view went back to before the heal: each screen fetches a fresh snapshot, as after a reset.
         batches.delete(runtime);
         io.to(rooms.all(sid)).emit('session:reset');
         break;

@@ -54,6 +54,7 @@ export class FeedIndex {
           for (const id of event.touched) for (const dc of DATACENTERS) if (!this.sides[dc].seen.has(id)) this.addFromState(state, dc, id);
           break;
         case 'session.reset':
+        case 'heal.rewound':
           for (const dc of DATACENTERS) this.rebuild(state, dc);
           break;
         default:

@@ -15,6 +15,7 @@ import { DEFAULT_RATE_LIMIT, Guard, LogThrottle, clientAddress, defaultLimits, t
 import { adminHandlers } from './handlers/admin.ts';
 import { consensusHandlers } from './handlers/consensus.ts';
 import { postHandlers } from './handlers/post.ts';
+import { replayHandlers } from './handlers/replay.ts';
 import { sessionHandlers } from './handlers/session.ts';
 import { register, rooms, type AppServer, type AppSocket, type Hub } from './hub.ts';
 import { detach, recovered } from './presence.ts';
@@ -102,6 +103,7 @@ export function createRealtime(io: AppServer, deps: RealtimeDeps): Realtime {
     postHandlers(hub, socket);
     adminHandlers(hub, socket);
     consensusHandlers(hub, socket);
+    replayHandlers(hub, socket);
   });
 
   return {

@@ -49,7 +49,7 @@ export class LastReadable {
     for (const entry of log) {
       const result = step(state, entry.command, { now: entry.at });
       if (!result.ok) continue;
-      this.observe(sessionId, result.state, result.events.some((e) => e.type === 'session.reset'));
+      this.observe(sessionId, result.state, result.events.some((e) => e.type === 'session.reset' || e.type === 'heal.rewound'));
       state = result.state;
     }
   }

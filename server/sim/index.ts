@@ -10,3 +10,4 @@ export { divergence, type Divergence } from './divergence.ts';
 export { step, replay, replayStep, ownCollections, releaseCollections, createInitialState, isApplied, wallClock, DEFAULT_LINK, INSTRUCTOR, type PostCommand, type ReplayStepResult } from './step.ts';
 export { recordTimeline, timelineRecorder, EMPTY_TIMELINE, TIMELINE_LIMIT, type Timeline, type TimelineOp, type TimelineBand } from './timeline.ts';
 export { snapshotOf, stateFromSnapshot, type JsonValue } from './snapshot.ts';
+export { NO_REWIND, type RewindLedger, type HealAttempt, type ReplayRefusal } from './rewind.ts';

@@ -4,11 +4,13 @@
  * iteration order, and are rebuilt in that order, so a restored state iterates, views and steps
  * exactly like the state it was taken from. The split's indexes are rebuilt from its ops.
  */
-import { Map as IMap, Set as ISet } from 'immutable';
+import { List, Map as IMap, Set as ISet } from 'immutable';
 import { laneOf } from './network.ts';
+import { NO_REWIND, type HealAttempt, type RewindLedger } from './rewind.ts';
 import { writtenOf } from './split.ts';
 import type {
   ClassSettings,
+  Command,
   Consistency,
   DcId,
   Divergence,
@@ -66,6 +68,45 @@ interface SnapshotJson {
   lastHeal: HealReport | null;
   opKinds: [OpId, OpKind][];
   divergence: Divergence;
+  /** The rewind ledger (rewind.ts); absent in snapshots taken before it existed. */
+  rewind?: RewindJson;
+}
+
+interface RewindJson {
+  heals: number;
+  lastHeal: { index: number; at: number; before: JsonValue } | null;
+  afterHeal: Command[];
+  queued: Command[];
+  attempts: HealAttempt[];
+  rewound: boolean;
+  rewinds: { index: number; at: number; queued: number }[];
+}
+
+function rewindJson(ledger: RewindLedger): RewindJson {
+  const { lastHeal } = ledger;
+  return {
+    heals: ledger.heals,
+    lastHeal: lastHeal ? { index: lastHeal.index, at: lastHeal.at, before: snapshotOf(lastHeal.before) } : null,
+    afterHeal: ledger.afterHeal.toArray(),
+    queued: ledger.queued.toArray(),
+    attempts: ledger.attempts.toArray(),
+    rewound: ledger.rewound,
+    rewinds: ledger.rewinds.toArray(),
+  };
+}
+
+function rewindFrom(json: RewindJson | undefined): RewindLedger {
+  if (!json) return NO_REWIND;
+  const { lastHeal } = json;
+  return {
+    heals: json.heals,
+    lastHeal: lastHeal ? { index: lastHeal.index, at: lastHeal.at, before: stateFromSnapshot(lastHeal.before) } : null,
+    afterHeal: List(json.afterHeal),
+    queued: List(json.queued),
+    attempts: List(json.attempts),
+    rewound: json.rewound,
+    rewinds: List(json.rewinds),
+  };
 }
 
 function postJson(post: Post): PostJson {
@@ -124,6 +165,7 @@ export function snapshotOf(state: SimState): JsonValue {
     lastHeal: state.lastHeal,
     opKinds: state.opKinds.entrySeq().toArray(),
     divergence: state.divergence,
+    rewind: rewindJson(state.rewind),
   };
   // Every field is JSON already (no functions, classes or cycles; records are shared with the
   // state, which nobody mutates): the cast only forgets the names.
@@ -152,5 +194,6 @@ export function stateFromSnapshot(value: JsonValue): SimState {
     lastHeal: json.lastHeal,
     opKinds: IMap(json.opKinds),
     divergence: json.divergence,
+    rewind: rewindFrom(json.rewind),
   };
 }

@@ -6,6 +6,7 @@ import { MAX_SKEW_MS, isCut, otherDc } from './vocab.ts';
 import { quorumStatus } from './quorum.ts';
 import { emptyReplica } from './replica.ts';
 import { recordWritten, startSplit } from './split.ts';
+import { NO_REWIND, afterHeal, noteCommand, rewind } from './rewind.ts';
 import {
   PINNED_POST_ID,
   type Command,
@@ -50,6 +51,7 @@ export function createInitialState(seed: number): SimState {
     lastHeal: null,
     opKinds: IMap(),
     divergence: NO_DIVERGENCE,
+    rewind: NO_REWIND,
   };
 }
 
@@ -244,8 +246,13 @@ function changeLinkMode(state: SimState, mode: LinkSettings['mode'], slowLatency
   const next = { ...state, link, split };
   // Fully open again after a cut: the session's strategy puts the two sides back together.
   // A cut that only changes direction lets one side's messages through with the usual merge rule;
-  // the split goes on, so the heal still settles them.
-  const healed = isCut(state.link.mode) && !isCut(mode) ? heal(next, now) : isCut(state.link.mode) ? deliverDue(next, now, now) : { state: next, events: [] };
+  // the split goes on, so the heal still settles them. A heal keeps what came before it (rewind.ts).
+  const healed =
+    isCut(state.link.mode) && !isCut(mode)
+      ? afterHeal(state, heal(next, now), now, step)
+      : isCut(state.link.mode)
+        ? deliverDue(next, now, now)
+        : { state: next, events: [] };
   return { ok: true, state: healed.state, events: [{ type: 'settings.changed' }, ...healed.events] };
 }
 
@@ -307,10 +314,13 @@ function apply(state: SimState, command: Command, now: number): StepResult {
         nextMessageSeq: state.nextMessageSeq,
         // Op ids outlive a reset: a retry sent before it is still a retry after it (REL5).
         opKinds: state.opKinds,
+        rewind: { ...NO_REWIND, heals: state.rewind.heals },
         now,
       };
       return { ok: true, state: reset, events: [{ type: 'session.reset' }] };
     }
+    case 'heal.rewind':
+      return rewind(state, command.healIndex, now, step);
     case 'tick':
       return { ok: true, state, events: [] };
     default: {
@@ -332,7 +342,7 @@ export function step(state: SimState, command: Command, ctx: Ctx): StepResult {
   const result = apply(delivered.state, command, now);
   if (!result.ok) return result;
   const events: SimEvent[] = [...delivered.events, ...result.events];
-  return { ok: true, state: result.state, events };
+  return { ok: true, state: noteCommand(result.state, command, result.events), events };
 }
 
 /**
@@ -387,8 +397,9 @@ export function replayStep(state: SimState, command: Command, ctx: Ctx): ReplayS
   const result = apply(persistent ? releaseCollections(delivered.state) : delivered.state, command, now);
   if (!result.ok) return { state: ownCollections(delivered.state), events: delivered.events, error: result.error };
   const events = delivered.events.length === 0 ? result.events : [...delivered.events, ...result.events];
-  // A reset or a heal brings new persistent maps: owned again, still O(1).
-  return { state: ownCollections(result.state), events, error: null };
+  // A reset or a heal brings new persistent maps: owned again, still O(1). Writes after a heal are
+  // noted for a rewind, as `step` notes them.
+  return { state: ownCollections(noteCommand(result.state, command, result.events)), events, error: null };
 }
 
 /**

@@ -83,6 +83,17 @@ function fold(ops: TimelineOp[], bands: readonly TimelineBand[], events: readonl
         bands = [];
         changed?.clear();
         break;
+      case 'heal.rewound': {
+        // Back to just before the heal: what it delivered is held again, what came after it waits
+        // for the next heal (it is drawn again when replayed), and the cut's band is open again.
+        const healAt = event.healAt;
+        ops = ops.filter((o) => o.at < healAt).map((o) => (o.deliveredAt !== null && o.deliveredAt >= healAt ? { ...o, deliveredAt: null } : o));
+        for (const o of ops) if (o.deliveredAt === null) changed?.set(o.opId, o);
+        bands = bands.filter((b) => b.from < healAt);
+        const open = bands.at(-1);
+        if (open) bands = bands.with(bands.length - 1, { ...open, to: null });
+        break;
+      }
       case 'participant.joined':
       case 'participant.moved':
       case 'heal.resolved':

@@ -6,6 +6,7 @@
  */
 import type { List, Map as IMap, Set as ISet } from 'immutable';
 import type { DcId, LinkMode, OpKind, RejectCode, Strategy } from './vocab.ts';
+import type { RewindLedger } from './rewind.ts';
 
 export { DATACENTERS, NODES, NODE_DC, OP_KINDS, STRATEGIES, LINK_MODES, REJECT_CODES } from './vocab.ts';
 export type { DcId, NodeId, OpKind, Strategy, LinkMode, RejectCode } from './vocab.ts';
@@ -240,6 +241,8 @@ export interface SimState {
   readonly opKinds: IMap<OpId, OpKind>;
   /** The divergence meter, updated as ops touch posts (divergence.ts). */
   readonly divergence: Divergence;
+  /** The state before the last heal and what came after it, for `heal.rewind` (rewind.ts). */
+  readonly rewind: RewindLedger;
 }
 
 /** What the adapters tell the core. Closed union: `step` switches over it exhaustively. */
@@ -275,6 +278,8 @@ export type Command =
       readonly keep: DcId | 'both';
     }
   | { readonly type: 'session.reset' }
+  /** Back to just before heal `healIndex` (the last heal), to heal the same history another way (rewind.ts). */
+  | { readonly type: 'heal.rewind'; readonly healIndex: number }
   /** Deliver what is due. Never logged: any later command delivers what was due before it. */
   | { readonly type: 'tick' };
 
@@ -295,7 +300,9 @@ export type SimEvent =
   | { readonly type: 'settings.changed' }
   /** A heal resolved the divergence; `touched` lists every post whose view changed beyond its ops. */
   | { readonly type: 'heal.resolved'; readonly report: HealReport; readonly touched: readonly PostId[] }
-  | { readonly type: 'session.reset' };
+  | { readonly type: 'session.reset' }
+  /** A heal was rewound: every view changed; `queued` writes wait for the next heal. */
+  | { readonly type: 'heal.rewound'; readonly healIndex: number; readonly healAt: number; readonly queued: number };
 
 
 export interface Rejection {

@@ -16,6 +16,7 @@ import { useAlert, useOrigin } from '../../lib/hooks';
 import { useClassWatch } from '../../lib/classState';
 import { request } from '../../lib/socket';
 import { readStored, storageKeys, writeStored } from '../../lib/storage';
+import { ReplayPanel } from './ReplayPanel';
 import './AdminView.css';
 
 function subscribeHash(listener: () => void): () => void {
@@ -113,6 +114,9 @@ export function AdminView({ code }: { code: string }) {
             </Section>
             <Section id="resolution" title="Resolution" wide>
               <ResolutionControls snapshot={ready.snapshot} clockOffset={ready.clockOffset} update={update} onError={alert.show} />
+            </Section>
+            <Section id="replay" title="Attempts and downloads" wide>
+              <ReplayPanel snapshot={ready.snapshot} secret={secret} onError={alert.show} />
             </Section>
             <Section id="class" title="Class" wide>
               <ClassControls snapshot={ready.snapshot} clockOffset={ready.clockOffset} update={update} onError={alert.show} joinUrl={joinUrl} />

@@ -20,6 +20,11 @@ import { request } from '../../lib/socket';
 import { holdsFrom, isCutMode, linkLook, otherDc } from '../../lib/dc';
 import { BOARD_THREADS, newestThreads } from '../../lib/feedWindow';
 import { countPosts } from '../../lib/feed';
+import { formatClock } from '../../lib/format';
+import { useServerNow } from '../../lib/hooks';
+import { Attempts } from './replay/Attempts';
+import { Scrubber, useScrub } from './replay/Scrubber';
+import { useAttempts } from './replay/useAttempts';
 import './BoardView.css';
 
 /**
@@ -33,8 +38,18 @@ export function BoardView({ code }: { code: string }) {
   const watch = useCallback(() => request('board:watch', { code }), [code]);
   const { state } = useClassWatch(watch);
   const joinUrl = `${origin}/s/${code}`;
-  const snapshot = state.kind === 'ready' ? state.snapshot : null;
+  const live = state.kind === 'ready' ? state.snapshot : null;
   const clockOffset = state.kind === 'ready' ? state.clockOffset : 0;
+  const scrub = useScrub();
+  const { attempts } = useAttempts(live !== null);
+  const serverNow = useServerNow(clockOffset);
+  const comparing = attempts?.attempts.some((a) => a.rewound) ?? false;
+  // Scrubbing shows the session at a moment; the live snapshot keeps updating underneath.
+  const viewing = scrub.view;
+  const snapshot: ClassSnapshot | null =
+    live && viewing
+      ? { ...live, posts: viewing.posts, link: viewing.link, settings: viewing.settings, inFlight: viewing.inFlight, divergence: viewing.divergence, lastHeal: null }
+      : live;
   const mode = snapshot?.link.mode ?? 'up';
   const cutKey = snapshot && isCutMode(mode) ? (snapshot.link.since ?? 0) : null;
   const preview = useHealPreview(cutKey, snapshot?.divergence);
@@ -57,7 +72,14 @@ export function BoardView({ code }: { code: string }) {
         {snapshot ? <LinkStateWords link={snapshot.link} clockOffset={clockOffset} size="board" /> : <div className="board-state" />}
         <div className="board-clocks" aria-label="Datacenter clocks">
           {snapshot &&
+            !viewing &&
             DC_IDS.map((dc) => <DcClock key={dc} dc={dc} skewMs={snapshot.settings.skew[dc]} clockOffset={clockOffset} size="board" />)}
+          {viewing &&
+            DC_IDS.map((dc) => (
+              <span key={dc} className="board-scrub-clock" data-dc={dc} data-testid={`scrub-clock-${dc}`}>
+                {DC_LABEL[dc]} {formatClock(viewing.clocks[dc].wall)} · Lamport {viewing.clocks[dc].lamport}
+              </span>
+            ))}
         </div>
         <div className="board-join">
           <div className="board-join-text">
@@ -84,9 +106,20 @@ export function BoardView({ code }: { code: string }) {
         <DcColumn dc="east" posts={snapshot?.posts.east ?? null} window={snapshot?.windows.east ?? null} participants={snapshot?.participants ?? null} mode={mode} />
       </div>
 
-      {snapshot && <Insights snapshot={snapshot} preview={cutKey !== null ? preview : undefined} />}
+      {/* After a rewind the attempts, the current heal among them, replace the single report. */}
+      {snapshot && !viewing && !(comparing && cutKey === null) && <Insights snapshot={snapshot} preview={cutKey !== null ? preview : undefined} />}
 
-      {snapshot && <Timeline ops={snapshot.timeline.ops} bands={snapshot.timeline.bands} mode={mode} clockOffset={clockOffset} />}
+      {!viewing && comparing && cutKey === null && attempts && (
+        <section className="board-insights" aria-labelledby="attempts-title">
+          <h2 id="attempts-title" className="board-insights-title">
+            One history, healed {attempts.attempts.length === 1 ? 'once' : `${attempts.attempts.length} ways`}
+          </h2>
+          <Attempts view={attempts} layout="board" />
+        </section>
+      )}
+
+      {live && <Scrubber startedAt={Math.min(live.timeline.ops[0]?.at ?? live.serverNow, live.timeline.bands[0]?.from ?? live.serverNow) - 1000} liveAt={serverNow} scrub={scrub} />}
+      {live && <Timeline ops={live.timeline.ops} bands={live.timeline.bands} mode={live.link.mode} clockOffset={clockOffset} />}
     </main>
   );
 }

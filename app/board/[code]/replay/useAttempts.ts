@@ -1,0 +1,28 @@
+/**
+ * The attempts on the current history (board and admin): fetched on load, after every heal and
+ * after every rewind (which every screen follows with a fresh snapshot, like a reset).
+ */
+import { useCallback, useEffect, useState } from 'react';
+import type { AttemptsView } from '../../../../server/protocol';
+import { getSocket, request } from '../../../lib/socket';
+
+export function useAttempts(ready: boolean): { attempts: AttemptsView | null; refresh: () => void; set: (view: AttemptsView) => void } {
+  const [attempts, setAttempts] = useState<AttemptsView | null>(null);
+  const refresh = useCallback(() => {
+    void request('board:attempts', {}).then((result) => {
+      if (result.ok) setAttempts(result.data);
+    });
+  }, []);
+  useEffect(() => {
+    if (!ready) return undefined;
+    const socket = getSocket();
+    refresh();
+    socket.on('class:healed', refresh);
+    socket.on('session:reset', refresh);
+    return () => {
+      socket.off('class:healed', refresh);
+      socket.off('session:reset', refresh);
+    };
+  }, [ready, refresh]);
+  return { attempts, refresh, set: setAttempts };
+}
