@@ -14,6 +14,7 @@ import { broadcast } from './broadcast.ts';
 import { DEFAULT_RATE_LIMIT, Guard, LogThrottle, clientAddress, defaultLimits, type Limits, type RateLimit } from './guard.ts';
 import { adminHandlers } from './handlers/admin.ts';
 import { consensusHandlers } from './handlers/consensus.ts';
+import { lessonHandlers } from './handlers/lesson.ts';
 import { postHandlers } from './handlers/post.ts';
 import { sessionHandlers } from './handlers/session.ts';
 import { register, rooms, type AppServer, type AppSocket, type Hub } from './hub.ts';
@@ -94,6 +95,7 @@ export function createRealtime(io: AppServer, deps: RealtimeDeps): Realtime {
     postHandlers(hub, socket);
     adminHandlers(hub, socket);
     consensusHandlers(hub, socket);
+    lessonHandlers(hub, socket);
   });
 
   return {
