@@ -77,7 +77,7 @@ test('[NET2][CAP1] the instructor splits the class: each side sees only its own 
   await expect(board.getByTestId('divergence-only-west')).toHaveText('1');
 
   // Heal: both students see both posts, the board's sides agree again.
-  await setLink(instructor, 'Heal');
+  await setLink(instructor, 'Heal with last write wins');
   await expect(board.getByTestId('link-mode')).toHaveText('Link up');
   for (const page of [wendy, ed]) {
     await expect(page.getByTestId('post').filter({ hasText: 'West during the split' })).toBeVisible();
