@@ -226,7 +226,7 @@ function Insights({ snapshot, preview, hero }: { snapshot: ClassSnapshot; previe
   }
   if (snapshot.lastHeal) {
     return (
-      <section className={hero ? 'board-insights board-insights-hero' : 'board-insights'} aria-labelledby="insights-title">
+      <section className={hero ? 'board-insights board-insights-hero' : 'board-insights'} aria-labelledby="insights-title" tabIndex={hero ? 0 : undefined}>
         <h2 id="insights-title" className="board-insights-title">
           The heal
         </h2>
