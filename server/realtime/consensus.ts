@@ -72,10 +72,16 @@ export class ConsensusRuntime {
    * Play, so the class watches the split from a known start rather than term 41.
    */
   private fresh(): void {
-    let { raft, naive } = ConsensusRuntime.cluster(this.seed, this.current.raft.cut);
-    for (let i = 0; i < 1000 && leaders(raft).length === 0 && nextEventAt(raft) !== null; i += 1) {
-      raft = raftStep(raft, { type: 'next' }, { now: raft.now }).state;
-      naive = naiveStep(naive, { type: 'advance', to: raft.now }, { now: raft.now }).state;
+    const cut = this.current.raft.cut;
+    let { raft, naive } = ConsensusRuntime.cluster(this.seed, cut);
+    // A split vote would put the first leader in term 2 or later: try the next seeds for a clean term-1 election.
+    for (let attempt = 0; attempt < 20; attempt += 1) {
+      ({ raft, naive } = ConsensusRuntime.cluster(this.seed + attempt, cut));
+      for (let i = 0; i < 1000 && leaders(raft).length === 0 && nextEventAt(raft) !== null; i += 1) {
+        raft = raftStep(raft, { type: 'next' }, { now: raft.now }).state;
+        naive = naiveStep(naive, { type: 'advance', to: raft.now }, { now: raft.now }).state;
+      }
+      if (leaders(raft).some((id) => raft.nodes[id].term === 1)) break;
     }
     const elected = leaders(raft).map((id) => `${id} is leader of term ${raft.nodes[id].term}`);
     this.current = { raft, naive, log: [`A fresh cluster${elected.length > 0 ? `: ${elected.join(', ')}` : ''}`] };

@@ -195,3 +195,18 @@ describe('predict, then reveal', () => {
     expect(goTo(createLesson(), -1).ok).toBe(true);
   });
 });
+
+describe('the Raft step', () => {
+  it('[LES1] "Restart the scenario" gives a clean cluster: one leader, of term 1, paused until Play', async () => {
+    const { ConsensusRuntime } = await import('../../server/realtime/consensus.ts');
+    for (let seed = 0; seed < 40; seed += 1) {
+      const view = new ConsensusRuntime(seed, 'none', () => {}, () => {});
+      view.control({ action: 'resume' });
+      const frame = view.control({ action: 'fresh' });
+      expect(frame.raft.leaders.map((l) => l.term), `seed ${seed}`).toEqual([1]);
+      expect(frame.paused).toBe(true);
+      expect(frame.history).toBe(0);
+      expect(view.control({ action: 'resume' }).paused).toBe(false);
+    }
+  });
+});
