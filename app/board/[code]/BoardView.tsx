@@ -175,7 +175,7 @@ const DcColumn = memo(function DcColumn({
 function LinkColumn({ snapshot, quorum }: { snapshot: ClassSnapshot | null; quorum: boolean }) {
   const mode = snapshot?.link.mode ?? 'up';
   return (
-    <section className={`board-link board-link-${linkLook(mode)}`} aria-label="Link between West and East">
+    <section className={`board-link board-link-${linkLook(mode)}`} aria-label="Link between West and East" tabIndex={0}>
       {snapshot ? (
         <>
           <ClusterNodes mode={mode} caption={`${mode === 'slow' ? snapshot.link.slowLatencyMs : snapshot.link.latencyMs} ms ± ${snapshot.link.jitterMs} ms`} />
