@@ -144,7 +144,17 @@ export const schemas = {
     z.object({ action: z.literal('speed'), speed: z.number().min(0.01).max(2) }).strict(),
     z.object({ action: z.enum(['crash', 'restart']), node: z.enum(NODES) }).strict(),
     z.object({ action: z.literal('write'), value: z.string().trim().min(1).max(40) }).strict(),
+    /** A clean cluster (a leader elected in term 1), paused until the instructor presses Play. */
+    z.object({ action: z.literal('fresh') }).strict(),
   ]),
+  lessonWatch: z.object({}).strict(),
+  /** -1 is the lobby. */
+  lessonStep: z.object({ index: z.number().int().min(-1).max(50) }).strict(),
+  lessonAct: z.object({}).strict(),
+  lessonAsk: z.object({}).strict(),
+  lessonReveal: z.object({}).strict(),
+  lessonAnswer: z.object({ option: z.string().min(1).max(20) }).strict(),
+  lessonReset: z.object({ what: z.enum(['posts', 'settings', 'both']) }).strict(),
 } as const;
 
 export type SessionJoinPayload = z.input<typeof schemas.sessionJoin>;
@@ -167,6 +177,59 @@ export type FeedMorePayload = z.input<typeof schemas.feedMore>;
 export type HealReportPagePayload = z.input<typeof schemas.healReportPage>;
 export type AdminRewindPayload = z.input<typeof schemas.adminRewind>;
 export type BoardScrubPayload = z.input<typeof schemas.boardScrub>;
+export type LessonStepPayload = z.input<typeof schemas.lessonStep>;
+export type LessonAnswerPayload = z.input<typeof schemas.lessonAnswer>;
+export type LessonResetPayload = z.input<typeof schemas.lessonReset>;
+
+// ---- lesson ----------------------------------------------------------------------------------
+
+/** The board's detail panels: each folds away unless the lesson's step needs it. */
+export const BOARD_PANELS = ['timeline', 'quorum', 'vectors', 'consensus'] as const;
+export type BoardPanel = (typeof BOARD_PANELS)[number];
+
+/** One step of the lesson, as the strip and the board show it. */
+export interface LessonStepView {
+  id: string;
+  title: string;
+  /** The board's one sentence. */
+  sentence: string;
+  /** What the instructor can say. */
+  say: string;
+  rules: string[];
+  /** The step's main action: a heal (named by the strategy it will use) or the Raft step's cut. */
+  action: 'heal' | 'cut-and-play' | null;
+  /** The question it asks before its action, if any. */
+  question: string | null;
+  panels: BoardPanel[];
+}
+
+export interface PersonRef {
+  id: string;
+  name: string;
+}
+
+/** PRD1: a question of the moment, its live distribution, and once judged, who was right. */
+export interface QuestionView {
+  id: string;
+  text: string;
+  options: { id: string; label: string }[];
+  phase: 'open' | 'revealed' | 'judged';
+  counts: Record<string, number>;
+  answered: number;
+  /** Set once judged. */
+  verdict: { right: PersonRef[]; wrong: PersonRef[]; correct: string | null } | null;
+}
+
+export interface LessonView {
+  steps: LessonStepView[];
+  /** -1: the lobby, before the instructor starts the lesson. */
+  step: number;
+  question: QuestionView | null;
+  /** The board shows the heal preview only once revealed. */
+  previewShown: boolean;
+  /** In a student's own answers only: what they answered to the question of the moment. */
+  mine?: string | null;
+}
 
 // ---- consensus view ------------------------------------------------------------------------
 
@@ -582,6 +645,19 @@ export interface ClientToServerEvents {
   'board:attempts': (payload: Record<string, never>, ack: AckFn<AttemptsView>) => void;
   /** The session at a moment, for viewing only: the class keeps writing live meanwhile. */
   'board:scrub': (payload: BoardScrubPayload, ack: AckFn<ScrubView>) => void;
+  /** Anyone in the session: where the lesson is (a student's answer carries their own answer). */
+  'lesson:watch': (payload: Record<string, never>, ack: AckFn<LessonView>) => void;
+  /** The instructor enters a step: its commands run through the core like the panel's controls. */
+  'lesson:step': (payload: LessonStepPayload, ack: AckFn<LessonView>) => void;
+  /** The current step's action (its heal, or the Raft step's cut and play). */
+  'lesson:act': (payload: Record<string, never>, ack: AckFn<LessonView>) => void;
+  'lesson:ask': (payload: Record<string, never>, ack: AckFn<LessonView>) => void;
+  /** Closes the answers and shows the board the heal preview. */
+  'lesson:reveal': (payload: Record<string, never>, ack: AckFn<LessonView>) => void;
+  /** A student's prediction. */
+  'lesson:answer': (payload: LessonAnswerPayload, ack: AckFn<LessonView>) => void;
+  /** A clean slate: the posts, the settings (no skew, AP, LWW, default link), or both. */
+  'lesson:reset': (payload: LessonResetPayload, ack: AckFn<LessonView>) => void;
 }
 
 /** Posts whose version the other side now holds: `pending` turns false for these ids. */
@@ -632,6 +708,8 @@ export interface ServerToClientEvents {
   'session:reset': () => void;
   /** The session ended (SEC6): every page shows it read-only from now on. */
   'session:ended': (end: SessionEndView) => void;
+  /** The lesson moved (a step, a question, an answer, a reveal). */
+  'lesson:changed': (lesson: LessonView) => void;
 }
 
 /** The handshake's `auth` field: the server refuses another protocol version. */

@@ -22,11 +22,10 @@ import {
   type ClusterInput,
   type ClusterNodeId,
   type Cut,
-  type NaiveEvent,
   type NaiveState,
-  type RaftEvent,
   type RaftState,
 } from '../sim/raft/index.ts';
+import { describe } from './consensus-log.ts';
 
 interface Snapshot {
   readonly raft: RaftState;
@@ -40,40 +39,6 @@ const FPS = 10;
 const HISTORY = 600;
 const LOG_LINES = 8;
 
-function describe(event: RaftEvent | NaiveEvent, prefix: string): string | null {
-  switch (event.type) {
-    case 'elected':
-      return `${prefix}${event.node} is elected leader of term ${event.term} (votes: ${event.voters.join(', ')})`;
-    case 'timedOut':
-      return `${prefix}${event.node} times out and stands for term ${event.term}`;
-    case 'steppedDown':
-      return `${prefix}${event.node} steps down: it saw term ${event.term}`;
-    case 'promoted':
-      return `${prefix}${event.node} promotes itself to primary`;
-    case 'discarded':
-      return `${prefix}${event.node} discards ${event.entries.length} uncommitted entr${event.entries.length === 1 ? 'y' : 'ies'}`;
-    case 'committed':
-      return `${prefix}${event.node} commits entry ${event.index}`;
-    case 'writeRejected':
-      return `${prefix}write "${event.value}" refused (${event.reason})`;
-    case 'crashed':
-      return `${event.node} crashed`;
-    case 'restarted':
-      return `${event.node} restarted`;
-    case 'cutSet':
-      return null;
-    case 'voted':
-    case 'gaveUp':
-    case 'dropped':
-    case 'writeAccepted':
-      return null;
-    default: {
-      const unknown: never = event;
-      return String(unknown);
-    }
-  }
-}
-
 export class ConsensusRuntime {
   private current: Snapshot;
   private readonly history: Snapshot[] = [];
@@ -83,18 +48,46 @@ export class ConsensusRuntime {
   private analysisCache: ConsensusAnalysis | null = null;
 
   constructor(
-    seed: number,
+    private readonly seed: number,
     cut: Cut,
     private readonly onFrame: (frame: ConsensusFrame) => void,
     private readonly onAnalysis: (analysis: ConsensusAnalysis) => void,
   ) {
+    this.current = ConsensusRuntime.cluster(seed, cut);
+  }
+
+  private static cluster(seed: number, cut: Cut): Snapshot {
     let raft = createRaft(seed, 0);
     let naive = createNaive(0);
     if (cut !== 'none') {
       raft = raftStep(raft, { type: 'setCut', cut }, { now: 0 }).state;
       naive = naiveStep(naive, { type: 'setCut', cut }, { now: 0 }).state;
     }
-    this.current = { raft, naive, log: [] };
+    return { raft, naive, log: [] };
+  }
+
+  /**
+   * "Restart the scenario": a clean cluster under the current cut, played event by event until its
+   * first leader is elected (term 1 on a whole cluster), then paused until the instructor presses
+   * Play, so the class watches the split from a known start rather than term 41.
+   */
+  private fresh(): void {
+    const cut = this.current.raft.cut;
+    let { raft, naive } = ConsensusRuntime.cluster(this.seed, cut);
+    // A split vote would put the first leader in term 2 or later: try the next seeds for a clean term-1 election.
+    for (let attempt = 0; attempt < 20; attempt += 1) {
+      ({ raft, naive } = ConsensusRuntime.cluster(this.seed + attempt, cut));
+      for (let i = 0; i < 1000 && leaders(raft).length === 0 && nextEventAt(raft) !== null; i += 1) {
+        raft = raftStep(raft, { type: 'next' }, { now: raft.now }).state;
+        naive = naiveStep(naive, { type: 'advance', to: raft.now }, { now: raft.now }).state;
+      }
+      if (leaders(raft).some((id) => raft.nodes[id].term === 1)) break;
+    }
+    const elected = leaders(raft).map((id) => `${id} is leader of term ${raft.nodes[id].term}`);
+    this.current = { raft, naive, log: [`A fresh cluster${elected.length > 0 ? `: ${elected.join(', ')}` : ''}`] };
+    this.history.length = 0;
+    this.paused = true;
+    this.refreshAnalysis();
   }
 
   /** Starts playing frames (when someone watches); idempotent. */
@@ -116,8 +109,17 @@ export class ConsensusRuntime {
     this.refreshAnalysis();
   }
 
-  control(action: { action: 'pause' | 'resume' | 'step' | 'back' } | { action: 'speed'; speed: number } | { action: 'crash' | 'restart'; node: ClusterNodeId } | { action: 'write'; value: string }): ConsensusFrame {
+  control(
+    action:
+      | { action: 'pause' | 'resume' | 'step' | 'back' | 'fresh' }
+      | { action: 'speed'; speed: number }
+      | { action: 'crash' | 'restart'; node: ClusterNodeId }
+      | { action: 'write'; value: string },
+  ): ConsensusFrame {
     switch (action.action) {
+      case 'fresh':
+        this.fresh();
+        break;
       case 'pause':
         this.paused = true;
         break;

@@ -14,6 +14,7 @@ import { broadcast } from './broadcast.ts';
 import { DEFAULT_RATE_LIMIT, Guard, LogThrottle, clientAddress, defaultLimits, type Limits, type RateLimit } from './guard.ts';
 import { adminHandlers } from './handlers/admin.ts';
 import { consensusHandlers } from './handlers/consensus.ts';
+import { lessonHandlers } from './handlers/lesson.ts';
 import { postHandlers } from './handlers/post.ts';
 import { replayHandlers } from './handlers/replay.ts';
 import { sessionHandlers } from './handlers/session.ts';
@@ -104,6 +105,7 @@ export function createRealtime(io: AppServer, deps: RealtimeDeps): Realtime {
     adminHandlers(hub, socket);
     consensusHandlers(hub, socket);
     replayHandlers(hub, socket);
+    lessonHandlers(hub, socket);
   });
 
   return {

@@ -89,7 +89,7 @@ test('[RAFT2][RAFT3][RAFT5] the consensus board: one Raft leader; a split elects
   await testInfo.attach('consensus board during the split (1920x1080)', { body: await board.screenshot(), contentType: 'image/png' });
 
   // [RAFT3] Heal: any stale leader steps down on the higher term; one leader, of the newest term.
-  await setLink(instructor, 'Heal');
+  await setLink(instructor, 'Heal with last write wins');
   await expect(board.getByTestId('consensus-cut')).toHaveAttribute('data-cut', 'none');
   await expect
     .poll(

@@ -84,7 +84,10 @@ class AdminPage {
   }
 
   async heal(): Promise<void> {
-    await this.confirmed('Heal');
+    // The heal button says what it will do: "Heal with <strategy>".
+    await this.page.getByTestId('section-network').getByRole('button', { name: /^Heal with / }).click();
+    await this.page.getByRole('button', { name: 'Confirm', exact: true }).click();
+    await expect(this.page.getByRole('button', { name: 'Confirm', exact: true })).toHaveCount(0);
     await expect(this.page.getByTestId('link-mode').first()).toContainText('Link up');
   }
 

@@ -46,6 +46,8 @@ test('[NET2][CAP1] the instructor splits the class: each side sees only its own 
   // Both posts wait at the cut on the timeline, and the board previews the three heals (PRE1).
   await expect(board.getByTestId('timeline')).toHaveAttribute('data-held', '2');
   await expect(board.getByTestId('timeline-band').first()).toHaveAttribute('data-mode', 'cut');
+  await expect(board.getByTestId('heal-preview')).toHaveCount(0);
+  await instructor.getByTestId('lesson-strip').getByRole('button', { name: 'Reveal the heal preview' }).click();
   await expect(board.getByTestId('heal-preview')).toBeVisible();
 
   // Each student sees only their own side's new post: the other is held on the link.
@@ -77,7 +79,7 @@ test('[NET2][CAP1] the instructor splits the class: each side sees only its own 
   await expect(board.getByTestId('divergence-only-west')).toHaveText('1');
 
   // Heal: both students see both posts, the board's sides agree again.
-  await setLink(instructor, 'Heal');
+  await setLink(instructor, 'Heal with last write wins');
   await expect(board.getByTestId('link-mode')).toHaveText('Link up');
   for (const page of [wendy, ed]) {
     await expect(page.getByTestId('post').filter({ hasText: 'West during the split' })).toBeVisible();
@@ -122,6 +124,9 @@ test('[CLK1][FO1][PRE1] the instructor skews a clock, moves a student, locks swi
   await expect(board.getByTestId('link-mode')).toHaveText('One-way cut: West to East blocked');
   await expect(board.getByTestId('nodes')).toHaveAttribute('data-mode', 'cut-west-to-east');
   await instructor.getByRole('button', { name: 'Preview heal' }).click();
+  // The board shows the preview only once the instructor reveals it (predict first, issue 12).
+  await expect(board.getByTestId('preview-lww')).toHaveCount(0);
+  await instructor.getByTestId('lesson-strip').getByRole('button', { name: 'Reveal the heal preview' }).click();
   for (const strategy of ['lww', 'merge', 'human']) {
     await expect(instructor.getByTestId(`preview-${strategy}`)).toBeVisible();
     await expect(board.getByTestId(`preview-${strategy}`)).toBeVisible();

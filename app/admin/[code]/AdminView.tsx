@@ -10,6 +10,8 @@ import { NetworkControls } from '../../components/admin/NetworkControls';
 import { ResolutionControls } from '../../components/admin/ResolutionControls';
 import { StateBar } from '../../components/admin/StateBar';
 import { AlertRegion } from '../../components/AlertRegion';
+import { LessonStrip } from '../../components/lesson/LessonStrip';
+import { useLesson } from '../../lib/useLesson';
 import { ConnectionLine } from '../../components/ConnectionLine';
 import { SessionEnded } from '../../components/SessionEnded';
 import { useAlert, useOrigin } from '../../lib/hooks';
@@ -64,6 +66,7 @@ export function AdminView({ code }: { code: string }) {
     return result;
   }, [code, secret]);
   const { state, update } = useClassWatch(secret ? watch : null);
+  const { lesson, accept } = useLesson(state.kind === 'ready');
 
   if (secret === undefined) return <main className="admin" />;
   if (secret === null || state.kind === 'failed') {
@@ -101,6 +104,7 @@ export function AdminView({ code }: { code: string }) {
         <p className="muted">Loading session {code}…</p>
       ) : (
         <ConfirmProvider>
+          <LessonStrip code={code} snapshot={ready.snapshot} clockOffset={ready.clockOffset} lesson={lesson} accept={accept} onError={alert.show} />
           <StateBar snapshot={ready.snapshot} clockOffset={ready.clockOffset} />
           <div className="admin-grid">
             <Section id="network" title="Network">

@@ -25,7 +25,14 @@ import { useServerNow } from '../../lib/hooks';
 import { Attempts } from './replay/Attempts';
 import { Scrubber, useScrub } from './replay/Scrubber';
 import { useAttempts } from './replay/useAttempts';
+import { Lobby } from '../../components/lesson/Lobby';
+import { PredictionBoard } from '../../components/lesson/Prediction';
+import { StepBanner } from '../../components/lesson/StepBanner';
+import { ConsensusBoard } from '../../components/consensus/ConsensusBoard';
+import { useLesson } from '../../lib/useLesson';
+import type { BoardPanel } from '../../../server/protocol';
 import './BoardView.css';
+import './BoardLesson.css';
 
 /**
  * The projector (1920x1080, read from the back of the room): the link's state and both clocks
@@ -53,9 +60,30 @@ export function BoardView({ code }: { code: string }) {
   const mode = snapshot?.link.mode ?? 'up';
   const cutKey = snapshot && isCutMode(mode) ? (snapshot.link.since ?? 0) : null;
   const preview = useHealPreview(cutKey, snapshot?.divergence);
+  const { lesson } = useLesson(state.kind === 'ready');
+  const lobby = snapshot !== null && lesson?.step === -1;
+  const step = lesson && lesson.step >= 0 ? (lesson.steps[lesson.step] ?? null) : null;
+  /** The detail panels the step needs; null before the lesson (everything, as driven by hand). */
+  const panels: readonly BoardPanel[] | null = step ? step.panels : null;
+  const shows = (panel: BoardPanel) => panels === null || panels.includes(panel);
+  // The heal report is the hero while it answers the step's question.
+  const hero = step !== null && step.action === 'heal' && cutKey === null && snapshot?.lastHeal !== null && snapshot?.lastHeal !== undefined;
+
+  if (step && snapshot && panels?.includes('consensus')) {
+    return (
+      <main className="board board-lesson board-consensus-step">
+        <h1 className="visually-hidden">Split-Brain Lab board, class {code}</h1>
+        <StepBanner step={step} index={lesson?.step ?? 0} of={lesson?.steps.length ?? 0} />
+        {lesson?.question && <PredictionBoard question={lesson.question} />}
+        <ConsensusBoard code={code} embedded />
+      </main>
+    );
+  }
 
   return (
-    <main className={`board board-look-${linkLook(mode)}`}>
+    <main className={`board board-lesson board-look-${linkLook(mode)}${hero ? ' board-hero' : ''}`}>
+      {lobby && <Lobby code={code} joinUrl={origin ? joinUrl : ''} participants={snapshot.participants} />}
+      <div className="board-body" inert={lobby}>
       <header className="board-head">
         <div className="board-brand">
           <h1>Split-Brain Lab</h1>
@@ -97,17 +125,21 @@ export function BoardView({ code }: { code: string }) {
         </div>
       </header>
       <SessionEnded ended={snapshot?.ended} />
+      {step && lesson && <StepBanner step={step} index={lesson.step} of={lesson.steps.length} />}
+      {step && lesson?.question && <PredictionBoard question={lesson.question} />}
 
       {snapshot ? <DivergenceMeter divergence={snapshot.divergence} layout="board" /> : <div className="board-div-meter board-div-meter-board" />}
 
       <div className="board-main">
-        <DcColumn dc="west" posts={snapshot?.posts.west ?? null} window={snapshot?.windows.west ?? null} participants={snapshot?.participants ?? null} mode={mode} />
-        <LinkColumn snapshot={snapshot} />
-        <DcColumn dc="east" posts={snapshot?.posts.east ?? null} window={snapshot?.windows.east ?? null} participants={snapshot?.participants ?? null} mode={mode} />
+        <DcColumn dc="west" posts={snapshot?.posts.west ?? null} window={snapshot?.windows.west ?? null} participants={snapshot?.participants ?? null} mode={mode} vectors={shows('vectors')} />
+        <LinkColumn snapshot={snapshot} quorum={shows('quorum')} />
+        <DcColumn dc="east" posts={snapshot?.posts.east ?? null} window={snapshot?.windows.east ?? null} participants={snapshot?.participants ?? null} mode={mode} vectors={shows('vectors')} />
       </div>
 
       {/* After a rewind the attempts, the current heal among them, replace the single report. */}
-      {snapshot && !viewing && !(comparing && cutKey === null) && <Insights snapshot={snapshot} preview={cutKey !== null ? preview : undefined} />}
+      {snapshot && !viewing && !(comparing && cutKey === null) && (
+        <Insights snapshot={snapshot} preview={cutKey !== null && (lesson?.previewShown ?? false) ? preview : undefined} hero={hero} />
+      )}
 
       {!viewing && comparing && cutKey === null && attempts && (
         <section className="board-insights" aria-labelledby="attempts-title">
@@ -118,8 +150,11 @@ export function BoardView({ code }: { code: string }) {
         </section>
       )}
 
-      {live && <Scrubber startedAt={Math.min(live.timeline.ops[0]?.at ?? live.serverNow, live.timeline.bands[0]?.from ?? live.serverNow) - 1000} liveAt={serverNow} scrub={scrub} />}
-      {live && <Timeline ops={live.timeline.ops} bands={live.timeline.bands} mode={live.link.mode} clockOffset={clockOffset} />}
+      {live && shows('timeline') && (
+        <Scrubber startedAt={Math.min(live.timeline.ops[0]?.at ?? live.serverNow, live.timeline.bands[0]?.from ?? live.serverNow) - 1000} liveAt={serverNow} scrub={scrub} />
+      )}
+      {live && shows('timeline') && <Timeline ops={live.timeline.ops} bands={live.timeline.bands} mode={live.link.mode} clockOffset={clockOffset} />}
+      </div>
     </main>
   );
 }
@@ -134,6 +169,7 @@ const DcColumn = memo(function DcColumn({
   window,
   participants,
   mode,
+  vectors,
 }: {
   dc: Dc;
   posts: readonly PostView[] | null;
@@ -141,6 +177,8 @@ const DcColumn = memo(function DcColumn({
   window: FeedWindowView | null;
   participants: readonly ParticipantView[] | null;
   mode: LinkMode;
+  /** Version vectors and Lamport times on each post: only when the step is about them. */
+  vectors: boolean;
 }) {
   const people = useMemo(() => (participants ?? []).filter((p) => p.home === dc), [participants, dc]);
   const names = useMemo(() => new Map((participants ?? []).map((p) => [p.id, p.name])), [participants]);
@@ -157,10 +195,10 @@ const DcColumn = memo(function DcColumn({
         </span>
       </header>
       <ParticipantList people={people} dc={dc} />
-      <div className="board-feed">
+      <div className="board-feed" tabIndex={0} role="region" aria-label={`${DC_LABEL[dc]}'s feed`}>
         {shown ? (
           <>
-            <Feed posts={shown.posts} dc={dc} showMeta nameOf={nameOf} linkHeld={holdsFrom(mode, dc)} emptyText={`Nothing posted in ${DC_LABEL[dc]} yet.`} />
+            <Feed posts={shown.posts} dc={dc} showMeta={vectors} nameOf={nameOf} linkHeld={holdsFrom(mode, dc)} emptyText={`Nothing posted in ${DC_LABEL[dc]} yet.`} />
             {hidden > 0 && (
               <p className="board-feed-more" data-testid={`older-${dc}`}>
                 …and {hidden} older {hidden === 1 ? 'thread' : 'threads'} in {DC_LABEL[dc]}, not shown on the board
@@ -176,10 +214,10 @@ const DcColumn = memo(function DcColumn({
 });
 
 /** Between the halves: the nodes with the cut drawn, what waits on the wire each way, and the quorums. */
-function LinkColumn({ snapshot }: { snapshot: ClassSnapshot | null }) {
+function LinkColumn({ snapshot, quorum }: { snapshot: ClassSnapshot | null; quorum: boolean }) {
   const mode = snapshot?.link.mode ?? 'up';
   return (
-    <section className={`board-link board-link-${linkLook(mode)}`} aria-label="Link between West and East">
+    <section className={`board-link board-link-${linkLook(mode)}`} aria-label="Link between West and East" tabIndex={0}>
       {snapshot ? (
         <>
           <ClusterNodes mode={mode} caption={`${mode === 'slow' ? snapshot.link.slowLatencyMs : snapshot.link.latencyMs} ms ± ${snapshot.link.jitterMs} ms`} />
@@ -206,7 +244,7 @@ function LinkColumn({ snapshot }: { snapshot: ClassSnapshot | null }) {
               );
             })}
           </div>
-          <QuorumTable settings={snapshot.settings} layout="board" />
+          {quorum && <QuorumTable settings={snapshot.settings} layout="board" />}
         </>
       ) : (
         <p className="muted">…</p>
@@ -216,7 +254,7 @@ function LinkColumn({ snapshot }: { snapshot: ClassSnapshot | null }) {
 }
 
 /** While the link is cut: all three strategies' outcomes (PRE1). After a heal: its report. */
-function Insights({ snapshot, preview }: { snapshot: ClassSnapshot; preview: ReturnType<typeof useHealPreview> | undefined }) {
+function Insights({ snapshot, preview, hero }: { snapshot: ClassSnapshot; preview: ReturnType<typeof useHealPreview> | undefined; hero: boolean }) {
   const label = useMemo(() => postLabeler(snapshot.posts), [snapshot.posts]);
   if (preview !== undefined) {
     return (
@@ -230,7 +268,7 @@ function Insights({ snapshot, preview }: { snapshot: ClassSnapshot; preview: Ret
   }
   if (snapshot.lastHeal) {
     return (
-      <section className="board-insights" aria-labelledby="insights-title">
+      <section className={hero ? 'board-insights board-insights-hero' : 'board-insights'} aria-labelledby="insights-title" tabIndex={hero ? 0 : undefined}>
         <h2 id="insights-title" className="board-insights-title">
           The heal
         </h2>

@@ -172,7 +172,7 @@ function TwoStepAction({
           </button>
         </div>
       ) : (
-        <button type="button" className="btn btn-danger-quiet" onClick={arm}>
+        <button type="button" className="btn btn-danger-quiet" onClick={arm} data-confirm-for={confirmKey}>
           {label}
         </button>
       )}

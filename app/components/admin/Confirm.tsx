@@ -1,6 +1,6 @@
 'use client';
 
-import { createContext, useContext, useMemo, useState, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import './Confirm.css';
 
 interface ConfirmState {
@@ -16,11 +16,33 @@ const ConfirmContext = createContext<ConfirmState>({ armed: null, arm: () => {} 
  */
 export function ConfirmProvider({ children }: { children: ReactNode }) {
   const [armed, setArmed] = useState<string | null>(null);
-  const value = useMemo(() => ({ armed, arm: setArmed }), [armed]);
+  /** The control that opened the prompt: focus goes back to it on Confirm, Cancel or Escape. */
+  const opener = useRef<{ element: HTMLElement | null; key: string } | null>(null);
+  const arm = useCallback((key: string | null) => {
+    if (key !== null) {
+      const active = document.activeElement;
+      opener.current = { element: active instanceof HTMLElement && !active.closest('.admin-confirm') ? active : null, key };
+    }
+    setArmed(key);
+  }, []);
+  useEffect(() => {
+    if (armed !== null || !opener.current) return;
+    const { element, key } = opener.current;
+    opener.current = null;
+    if (document.activeElement !== document.body && document.activeElement !== null) return;
+    // The prompt is gone: without this, focus would fall back to <body>. An opener the prompt
+    // replaced is found again by its data-confirm-for.
+    const back = element?.isConnected ? element : document.querySelector<HTMLElement>(`[data-confirm-for="${CSS.escape(key)}"]`);
+    back?.focus();
+  }, [armed]);
+  const value = useMemo(() => ({ armed, arm }), [armed, arm]);
   return <ConfirmContext.Provider value={value}>{children}</ConfirmContext.Provider>;
 }
 
-/** Whether `key` is the action waiting for its second click, and the means to arm and disarm it. */
+/**
+ * Whether `key` is the action waiting for its second click, and the means to arm and disarm it.
+ * Give the opening button `data-confirm-for={key}` when the prompt replaces it, so focus can return.
+ */
 export function useConfirmKey(key: string): { armed: boolean; arm: () => void; disarm: () => void } {
   const { armed, arm } = useContext(ConfirmContext);
   return { armed: armed === key, arm: () => arm(key), disarm: () => arm(null) };

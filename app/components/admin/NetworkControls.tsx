@@ -1,5 +1,6 @@
 'use client';
 
+import { healLabel } from '../../lib/lessonWords';
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { DC_IDS, DC_LABEL, LIMITS, STRATEGY_LABEL, type LinkMode, type LinkView } from '../../../server/protocol';
 import { LinkStateWords } from '../shared/LiveState';
@@ -98,7 +99,7 @@ export function NetworkControls({ snapshot, clockOffset, update, onError }: Sect
               disabled={busy || (active && !(a.mode === 'slow' && slowChanged))}
               onClick={() => arm(`mode:${a.mode}`)}
             >
-              {a.label}
+              {a.mode === 'up' ? healLabel(snapshot.settings.strategy) : a.label}
             </button>
           );
         })}

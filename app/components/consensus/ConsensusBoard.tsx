@@ -28,7 +28,7 @@ function useStoredSecret(code: string): string | null {
  * on top, and below them the last events, the toy election diagnosed and the other protocols.
  * Opened in the browser that started the session, it also shows the playback controls.
  */
-export function ConsensusBoard({ code }: { code: string }) {
+export function ConsensusBoard({ code, embedded = false }: { code: string; embedded?: boolean }) {
   const secret = useStoredSecret(code);
   const join = useCallback(async () => {
     if (!secret) return request('board:watch', { code });
@@ -37,12 +37,15 @@ export function ConsensusBoard({ code }: { code: string }) {
     return !admin.ok && admin.error.code === 'forbidden' ? request('board:watch', { code }) : admin;
   }, [code, secret]);
   const { frame, analysis, error } = useConsensus(join);
+  // Inside the feeds board (the lesson's Raft step) it is a region of that page, not a page of its own.
+  const Frame = embedded ? 'section' : 'main';
+  const Heading = embedded ? 'h2' : 'h1';
 
   return (
-    <main className="consensus-board" data-cut={frame?.cut ?? 'none'}>
+    <Frame className={embedded ? 'consensus-board consensus-board-embedded' : 'consensus-board'} data-cut={frame?.cut ?? 'none'}>
       <header className="consensus-head">
         <div className="consensus-brand">
-          <h1>Consensus on the same partition</h1>
+          <Heading>Consensus on the same partition</Heading>
           <p className="consensus-brand-sub">
             Split-Brain Lab · <span className="mono">{code}</span> ·{' '}
             <a href={`/board/${encodeURIComponent(code)}`} data-testid="feeds-link">
@@ -80,7 +83,7 @@ export function ConsensusBoard({ code }: { code: string }) {
         {analysis ? <ToyDiagnosis toy={analysis.toy} /> : <section className="consensus-card" />}
         {analysis ? <ProtocolCard protocols={analysis.protocols} /> : <section className="consensus-card" />}
       </div>
-    </main>
+    </Frame>
   );
 }
 

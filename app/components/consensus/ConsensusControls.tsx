@@ -59,6 +59,9 @@ export function ConsensusControlsView({ frame, compact = false, onError }: { fra
         <button type="button" className="btn btn-small" onClick={() => act({ action: 'back' })} disabled={frame !== null && frame.history === 0} aria-label="Step back">
           <span aria-hidden="true">❚◀ </span>Step back
         </button>
+        <button type="button" className="btn btn-small" onClick={() => act({ action: 'fresh' })} data-testid="consensus-fresh">
+          Restart the scenario
+        </button>
         <label htmlFor={speedId} className="consensus-controls-label">
           Simulation speed
         </label>

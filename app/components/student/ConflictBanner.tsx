@@ -35,7 +35,8 @@ export function ConflictBanner({ post, chooser }: { post: PostView & { siblings:
 
 
   return (
-    <section className="conflict-banner" data-testid="conflict-banner" aria-labelledby={titleId} aria-busy={busy}>
+    // A group, not a region: the pinned post's banner is in both columns with the same title (landmark-unique).
+    <div role="group" className="conflict-banner" data-testid="conflict-banner" aria-labelledby={titleId} aria-busy={busy}>
       <p className="conflict-title" id={titleId}>
         <span aria-hidden="true">⚠ </span>
         {post.siblings.length} versions of this post: {may ? 'choose which one stays' : 'a person has to choose'}
@@ -76,6 +77,6 @@ export function ConflictBanner({ post, chooser }: { post: PostView & { siblings:
           {post.pinned ? 'Waiting for a choice: anyone may choose for the class post' : `Waiting for ${post.authorName} to choose`}
         </p>
       )}
-    </section>
+    </div>
   );
 }

@@ -12,9 +12,11 @@ import { HealLedger } from '../../components/student/HealLedger';
 import { conflictsToChoose, healStory } from '../../components/student/healStory';
 import { StatusBanners } from '../../components/student/StatusBanners';
 import { TextComposer } from '../../components/TextComposer';
+import { HealNotice, PredictionCard, StatusStrip } from '../../components/lesson/StudentLesson';
+import { useLesson } from '../../lib/useLesson';
 import { useAlert } from '../../lib/hooks';
 import { canRead, useStudentSession } from '../../lib/useStudentSession';
-import { newOpId, write } from '../../lib/socket';
+import { newOpId, request, write } from '../../lib/socket';
 import { otherDc } from '../../lib/dc';
 import { formatTime } from '../../lib/format';
 import './StudentView.css';
@@ -36,6 +38,14 @@ export function StudentView({ code }: { code: string }) {
   const joined = phase.kind === 'joined' ? phase : null;
   const snapshot = joined?.snapshot ?? null;
   const reading = snapshot ? canRead(snapshot) : true;
+  const { lesson, accept } = useLesson(joined !== null);
+  const [answering, setAnswering] = useState(false);
+  const answerQuestion = async (option: string) => {
+    setAnswering(true);
+    const error = accept(await request('lesson:answer', { option }));
+    setAnswering(false);
+    if (error) showError(error);
+  };
 
   /** Every write gets a fresh op id; `write` resends it with that same id if unanswered. */
   const meId = snapshot?.me.id;
@@ -73,7 +83,7 @@ export function StudentView({ code }: { code: string }) {
   return (
     <main className="student" data-dc={snapshot?.dc}>
       <header className="student-top">
-        <span className="brand">Split-Brain Lab</span>
+        <h1 className="brand student-brand">Split-Brain Lab</h1>
         <span className="student-code">
           Class <strong>{code}</strong>
         </span>
@@ -95,6 +105,9 @@ export function StudentView({ code }: { code: string }) {
       {phase.kind === 'need-name' && <NameForm code={code} onSubmit={submitName} />}
       {joined && snapshot && actions && (
         <>
+          <StatusStrip snapshot={snapshot} />
+          <HealNotice snapshot={snapshot} />
+          {lesson && <PredictionCard lesson={lesson} meId={snapshot.me.id} onAnswer={(o) => void answerQuestion(o)} busy={answering} />}
           <StatusBanners
             snapshot={snapshot}
             offsetMs={joined.offsetMs}

@@ -8,7 +8,7 @@ import { route } from '../route.ts';
 import type { SessionRuntime } from '../session-runtime.ts';
 
 /** The session's consensus view, made on first watch; it plays only while a board or admin watches. */
-function consensusOf(hub: Hub, runtime: SessionRuntime): ConsensusRuntime {
+export function consensusOf(hub: Hub, runtime: SessionRuntime): ConsensusRuntime {
   const sid = runtime.record.id;
   const existing = hub.consensus.get(sid);
   if (existing) return existing;
