@@ -6,6 +6,7 @@ export { otherDc, nextDeliveryAt, isBlocked, isCut, heldCounts, inFlightMessages
 export { heal, previewHeal, compareLww } from './heal.ts';
 export { quorumStatus, reachableNodes, presetOf, CONSISTENCY_PRESETS, N, type QuorumStatus, type ConsistencyPreset } from './quorum.ts';
 export { divergence, type Divergence } from './divergence.ts';
-export { step, replay, createInitialState, isApplied, wallClock, DEFAULT_LINK, MAX_SKEW_MS, INSTRUCTOR, type PostCommand } from './step.ts';
+export { step, replay, startIncident, createInitialState, isApplied, wallClock, DEFAULT_LINK, MAX_SKEW_MS, INSTRUCTOR, type PostCommand } from './step.ts';
 export { recordTimeline, EMPTY_TIMELINE, TIMELINE_LIMIT, type Timeline, type TimelineOp, type TimelineBand } from './timeline.ts';
 export { snapshotOf, stateFromSnapshot, type JsonValue } from './snapshot.ts';
+export { incidentScript, incidentPlan, incidentSteps, INCIDENT_SIZES, INCIDENT_SPLIT_MS, MAX_INCIDENT_SIZE, type IncidentSize, type IncidentStep, type IncidentRun, type IncidentProgress } from './incident.ts';

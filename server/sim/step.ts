@@ -1,6 +1,7 @@
 import { Map as IMap } from 'immutable';
 import { NO_DIVERGENCE, applyTracked } from './divergence.ts';
 import { heal } from './heal.ts';
+import { beginIncident, type IncidentStart } from './incident.ts';
 import { EMPTY_LINK, deliverDue, indexBlocked, isCut, otherDc, send } from './network.ts';
 import { quorumStatus } from './quorum.ts';
 import { emptyReplica } from './replica.ts';
@@ -309,6 +310,12 @@ function apply(state: SimState, command: Command, now: number): StepResult {
       };
       return { ok: true, state: reset, events: [{ type: 'session.reset' }] };
     }
+    case 'incident.replay': {
+      const started = startIncident(state, command, now);
+      if (!started.ok) return started;
+      const { state: replayed, events } = started.run.advance(started.state, Infinity);
+      return { ok: true, state: replayed, events };
+    }
     case 'tick':
       return { ok: true, state, events: [] };
     default: {
@@ -331,6 +338,14 @@ export function step(state: SimState, command: Command, ctx: Ctx): StepResult {
   if (!result.ok) return result;
   const events: SimEvent[] = [...delivered.events, ...result.events];
   return { ok: true, state: result.state, events };
+}
+
+/**
+ * The incident (INC1) in chunks, for an adapter that shows progress and keeps serving other
+ * sessions between them: `advance` until done gives exactly the state `step` gives at once.
+ */
+export function startIncident(state: SimState, command: Extract<Command, { type: 'incident.replay' }>, now: number): IncidentStart {
+  return beginIncident(state, command, now, step);
 }
 
 /** Replays a log of timed commands from a fresh state: restart recovery (REL1) and tests use it. */

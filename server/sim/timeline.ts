@@ -89,6 +89,7 @@ export function recordTimeline(timeline: Timeline, events: readonly SimEvent[], 
       case 'participant.joined':
       case 'participant.moved':
       case 'heal.resolved':
+      case 'incident.replayed':
         break;
       default: {
         const unknown: never = event;

@@ -270,6 +270,12 @@ export type Command =
       readonly keep: DcId | 'both';
     }
   | { readonly type: 'session.reset' }
+  /**
+   * The seed's incident, replayed (INC1): a 12-minute split placed in the past, both sides filled
+   * from the seed's script (incident.ts). Logged as this one command; replay regenerates the script.
+   * `runId` prefixes its op and participant ids, so a second replay in one session uses new ones (REL5).
+   */
+  | { readonly type: 'incident.replay'; readonly seed: number; readonly size: number; readonly runId: string }
   /** Deliver what is due. Never logged: any later command delivers what was due before it. */
   | { readonly type: 'tick' };
 
@@ -290,7 +296,30 @@ export type SimEvent =
   | { readonly type: 'settings.changed' }
   /** A heal resolved the divergence; `touched` lists every post whose view changed beyond its ops. */
   | { readonly type: 'heal.resolved'; readonly report: HealReport; readonly touched: readonly PostId[] }
-  | { readonly type: 'session.reset' };
+  | { readonly type: 'session.reset' }
+  /** An incident was replayed: one summary, not one event per op, so a broadcast stays small. */
+  | { readonly type: 'incident.replayed'; readonly summary: IncidentSummary };
+
+/** The kinds of write the incident's script makes during the split. */
+export const INCIDENT_WRITE_KINDS = ['post', 'reply', 'edit', 'like', 'unlike', 'delete'] as const;
+export type IncidentWriteKind = (typeof INCIDENT_WRITE_KINDS)[number];
+
+/** What a replayed incident did: the board's counts, and what the INC1 tests compare with the script. */
+export interface IncidentSummary {
+  readonly seed: number;
+  readonly size: number;
+  readonly runId: string;
+  /** Server time the story's split began (the link's `since`); the script ran from 3 minutes before it. */
+  readonly splitAt: number;
+  /** Script steps applied (joins and moves included), and those the core refused and skipped. */
+  readonly applied: number;
+  readonly refused: number;
+  readonly people: number;
+  /** Posts written before the split, which both sides hold. */
+  readonly shared: number;
+  /** Writes each side accepted during the split, by kind. */
+  readonly perSide: Readonly<Record<DcId, Readonly<Record<IncidentWriteKind, number>>>>;
+}
 
 /** Why the core refused a command. Codes are stable: the protocol and the pages show them. */
 export type RejectCode =
