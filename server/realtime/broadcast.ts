@@ -2,6 +2,7 @@
 import { DATACENTERS } from '../sim/index.ts';
 import { cutOfLinkMode } from '../sim/raft/index.ts';
 import { rooms, type Hub } from './hub.ts';
+import { countsView, incidentView } from './counts.ts';
 import { moveSockets } from './presence.ts';
 import type { Committed, SessionRuntime } from './session-runtime.ts';
 import { divergenceView, healReportView, inFlightView, linkView, participantView, postViewIn, settingsView, timelineOpView } from './views.ts';
@@ -14,13 +15,15 @@ export function broadcast(hub: Hub, runtime: SessionRuntime, { state, events, ti
   readable.observe(sid, state, events.some((e) => e.type === 'session.reset'));
   const touched = new Set<string>();
   let diverged = false;
+  let counted = false;
   for (const event of events) {
     switch (event.type) {
       case 'participant.joined':
-        io.to(rooms.class(sid)).emit('participant:joined', participantView(event.participant, runtime.isOnline(event.participant.id)));
+        io.to(rooms.class(sid)).emit('participant:joined', participantView(event.participant, runtime.isOnline(event.participant.id), runtime.bots.has(event.participant.id)));
         break;
       case 'op.applied':
         touched.add(event.op.postId);
+        if (event.op.kind === 'resolve') counted = true;
         if (event.local && (event.op.kind === 'create' || event.op.kind === 'edit')) {
           consensus?.classWrite(`${event.op.kind === 'create' ? 'post' : 'edit'}: ${(event.op.text ?? '').slice(0, 24)}`, event.dc);
         }
@@ -32,7 +35,7 @@ export function broadcast(hub: Hub, runtime: SessionRuntime, { state, events, ti
         diverged = true;
         break;
       case 'participant.moved':
-        io.to(rooms.class(sid)).emit('participant:moved', participantView(event.participant, runtime.isOnline(event.participant.id)));
+        io.to(rooms.class(sid)).emit('participant:moved', participantView(event.participant, runtime.isOnline(event.participant.id), runtime.bots.has(event.participant.id)));
         void moveSockets(hub, sid, event.participant, event.from);
         break;
       case 'session.reset':
@@ -43,6 +46,13 @@ export function broadcast(hub: Hub, runtime: SessionRuntime, { state, events, ti
         for (const id of event.touched) touched.add(id);
         io.to(rooms.all(sid)).emit('heal:reported', healReportView(state, event.report));
         diverged = true;
+        counted = true;
+        break;
+      case 'incident.replayed':
+        // INC2: its numbers only; each page then fetches a fresh snapshot.
+        io.to(rooms.all(sid)).emit('incident:replayed', incidentView(event.summary));
+        diverged = true;
+        counted = true;
         break;
       default: {
         const unknown: never = event;
@@ -60,6 +70,7 @@ export function broadcast(hub: Hub, runtime: SessionRuntime, { state, events, ti
   }
   if (touched.size > 0) io.to(rooms.class(sid)).emit('link:inflight', inFlightView(state));
   if (touched.size > 0 || diverged) io.to(rooms.class(sid)).emit('divergence:changed', divergenceView(state));
+  if (counted) io.to(rooms.class(sid)).emit('counts:changed', countsView(state, runtime.incident));
   if (timelineChanged.length > 0 || diverged) {
     io.to(rooms.class(sid)).emit('timeline:changed', {
       ops: timelineChanged.map((op) => timelineOpView(state, op)),

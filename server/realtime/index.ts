@@ -12,8 +12,11 @@ import type { Store } from '../persistence/store.ts';
 import { DATACENTERS, quorumStatus } from '../sim/index.ts';
 import { broadcast } from './broadcast.ts';
 import { DEFAULT_RATE_LIMIT, Guard, LogThrottle, clientAddress, defaultLimits, type Limits, type RateLimit } from './guard.ts';
+import { stopBots } from './bots.ts';
 import { adminHandlers } from './handlers/admin.ts';
+import { botHandlers } from './handlers/bots.ts';
 import { consensusHandlers } from './handlers/consensus.ts';
+import { incidentHandlers } from './handlers/incident.ts';
 import { postHandlers } from './handlers/post.ts';
 import { sessionHandlers } from './handlers/session.ts';
 import { register, rooms, type AppServer, type AppSocket, type Hub } from './hub.ts';
@@ -94,6 +97,8 @@ export function createRealtime(io: AppServer, deps: RealtimeDeps): Realtime {
     postHandlers(hub, socket);
     adminHandlers(hub, socket);
     consensusHandlers(hub, socket);
+    incidentHandlers(hub, socket);
+    botHandlers(hub, socket);
   });
 
   return {
@@ -115,6 +120,7 @@ export function createRealtime(io: AppServer, deps: RealtimeDeps): Realtime {
       await Promise.all([...hub.byId.values()].map((runtime) => runtime.settle()));
     },
     async close() {
+      stopBots(hub);
       await this.settle();
       for (const runtime of hub.byId.values()) runtime.close();
       for (const view of hub.consensus.values()) view.stop();

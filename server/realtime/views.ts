@@ -112,8 +112,8 @@ export function postViewIn(state: SimState, dc: DcId, postId: string): PostView 
   return post?.created ? postView(state, dc, post) : null;
 }
 
-export function participantView(p: Participant, online: boolean): ParticipantView {
-  return { id: p.id, name: p.name, home: p.home, online };
+export function participantView(p: Participant, online: boolean, bot = false): ParticipantView {
+  return bot ? { id: p.id, name: p.name, home: p.home, online, bot } : { id: p.id, name: p.name, home: p.home, online };
 }
 
 export function linkView(state: SimState): LinkView {
@@ -190,12 +190,12 @@ export function timelineView(state: SimState, timeline: Timeline): TimelineView 
   return { ops: timeline.ops.map((op) => timelineOpView(state, op)), bands: timeline.bands.map((b) => ({ ...b })) };
 }
 
-export function classSnapshot(code: string, state: SimState, timeline: Timeline, online: (id: string) => boolean, now: number): ClassSnapshot {
+export function classSnapshot(code: string, state: SimState, timeline: Timeline, online: (id: string) => boolean, now: number, bot: (id: string) => boolean = () => false): ClassSnapshot {
   const posts = { west: feedView(state, 'west'), east: feedView(state, 'east') };
   return {
     code,
     posts,
-    participants: [...state.participants.values()].map((p) => participantView(p, online(p.id))),
+    participants: [...state.participants.values()].map((p) => participantView(p, online(p.id), bot(p.id))),
     link: linkView(state),
     inFlight: inFlightView(state),
     settings: settingsView(state),

@@ -5,6 +5,7 @@ import { previewHeal, type Command, type SimState } from '../../sim/index.ts';
 import { fail, forbidden, refused, type AppSocket, type Hub } from '../hub.ts';
 import { adminOf, classViewOf } from '../presence.ts';
 import { route } from '../route.ts';
+import { withHealProgress } from './incident.ts';
 import { healReportView, linkView, participantView, postViewIn, settingsView } from '../views.ts';
 
 /** Runs an instructor's command and answers from the state after it. */
@@ -29,7 +30,7 @@ export function adminHandlers(hub: Hub, socket: AppSocket): void {
     return runtime.ended ? { ok: true, data: runtime.ended } : fail('internal', 'The session could not be ended; please try again.');
   });
   route(hub, socket, 'admin:partition', schemas.adminPartition, ({ mode, slowLatencyMs }) =>
-    admin(hub, socket, { type: 'link.mode', mode, ...(slowLatencyMs === undefined ? {} : { slowLatencyMs }) }, settingsAck),
+    withHealProgress(hub, socket, mode, () => admin(hub, socket, { type: 'link.mode', mode, ...(slowLatencyMs === undefined ? {} : { slowLatencyMs }) }, settingsAck)),
   );
   route(hub, socket, 'admin:skew', schemas.adminSkew, ({ dc, skewMs }) => admin(hub, socket, { type: 'clock.skew', dc, skewMs }, settingsAck));
   route(hub, socket, 'admin:consistency', schemas.adminConsistency, ({ w, r }) => admin(hub, socket, { type: 'consistency.set', w, r }, settingsAck));

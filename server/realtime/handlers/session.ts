@@ -28,7 +28,7 @@ export function snapshotFor(hub: Hub, runtime: SessionRuntime, state: SimState, 
 }
 
 function classSnapshotOf(hub: Hub, runtime: SessionRuntime) {
-  return withEnd(runtime, classSnapshot(runtime.code, runtime.state, runtime.timeline, (id) => runtime.isOnline(id), hub.clock()));
+  return withEnd(runtime, classSnapshot(runtime.code, runtime.state, runtime.timeline, (id) => runtime.isOnline(id), hub.clock(), (id) => runtime.bots.has(id)));
 }
 
 export function sessionHandlers(hub: Hub, socket: AppSocket): void {
