@@ -129,6 +129,7 @@ export function useClassWatch(watch: (() => Promise<Ack<ClassSnapshot>>) | null)
     socket.on('connect', rewatch);
     socket.on('session:reset', rewatch);
     socket.on('session:ended', rewatch);
+    socket.on('incident:replayed', rewatch);
     socket.on('post:changed', onPost);
     socket.on('participant:joined', onJoined);
     socket.on('participant:moved', onJoined);
@@ -147,6 +148,7 @@ export function useClassWatch(watch: (() => Promise<Ack<ClassSnapshot>>) | null)
       socket.off('connect', rewatch);
       socket.off('session:reset', rewatch);
       socket.off('session:ended', rewatch);
+      socket.off('incident:replayed', rewatch);
       socket.off('post:changed', onPost);
       socket.off('participant:joined', onJoined);
       socket.off('participant:moved', onJoined);

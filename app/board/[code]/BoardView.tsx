@@ -20,6 +20,7 @@ import { request } from '../../lib/socket';
 import { holdsFrom, isCutMode, linkLook, otherDc } from '../../lib/dc';
 import { newestThreads } from '../../lib/feedWindow';
 import { countPosts } from '../../lib/feed';
+import { IncidentCounts, IncidentProgress, useIncidentStatus } from './IncidentStatus';
 import './BoardView.css';
 
 /**
@@ -169,11 +170,23 @@ function LinkColumn({ snapshot }: { snapshot: ClassSnapshot | null }) {
             })}
           </div>
           <QuorumTable settings={snapshot.settings} layout="board" />
+          <BoardIncident />
         </>
       ) : (
         <p className="muted">…</p>
       )}
     </section>
+  );
+}
+
+/** INC2: the incident's progress bar, then its counts: the board shows numbers, never 200K rows. */
+function BoardIncident() {
+  const { progress, counts } = useIncidentStatus();
+  return (
+    <div className="board-incident">
+      <IncidentProgress progress={progress} />
+      <IncidentCounts counts={counts} layout="board" />
+    </div>
   );
 }
 
