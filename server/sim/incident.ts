@@ -36,6 +36,8 @@ export type IncidentSize = (typeof INCIDENT_SIZES)[number];
 /** How long the story's split lasted; the script's times run from 14 minutes before its end. */
 export const INCIDENT_SPLIT_MS = 12 * 60_000;
 const BEFORE_SPLIT_MS = 2 * 60_000;
+/** The last shared post is written this long before the split, so the link delivers it to both sides first. */
+const QUIET_BEFORE_SPLIT_MS = 15_000;
 const PEOPLE_PER_SIDE = 12;
 const ROAMERS_PER_SIDE = 2;
 
@@ -143,7 +145,7 @@ export function* incidentScript(seed: number, size: number, runId: string): Gene
     authorOf.set(id, author.id);
     if (author.roams) sharedOfRoamer.set(author.id, [...(sharedOfRoamer.get(author.id) ?? []), id]);
     for (const dc of DATACENTERS) view[dc].visible.push(id);
-    yield { offset: -BEFORE_SPLIT_MS + Math.floor((i * BEFORE_SPLIT_MS) / (plan.shared + 1)), command: { type: 'post.create', opId: id, participantId: author.id, parentId: null, text: `Shared post ${i + 1}: written before the split` } };
+    yield { offset: -BEFORE_SPLIT_MS + Math.floor((i * (BEFORE_SPLIT_MS - QUIET_BEFORE_SPLIT_MS)) / plan.shared), command: { type: 'post.create', opId: id, participantId: author.id, parentId: null, text: `Shared post ${i + 1}: written before the split` } };
   }
 
   // The split: writes of both sides interleaved over 12 minutes, roamers crossing at half time.

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { INCIDENT_SPLIT_MS, incidentPlan, incidentScript, type IncidentStep } from '../../server/sim/incident.ts';
+import * as protocol from '../../server/protocol/index.ts';
+import { INCIDENT_SIZES, INCIDENT_SPLIT_MS, INCIDENT_WRITE_KINDS, incidentPlan, incidentScript, type IncidentStep } from '../../server/sim/incident.ts';
 import {
   DATACENTERS,
   STRATEGIES,
@@ -154,6 +155,11 @@ describe('the incident as one command', () => {
     expect(state.link.since).toBe(NOW - INCIDENT_SPLIT_MS);
     expect(state.consistency).toEqual({ w: 1, r: 1 });
     expect(state.now).toBe(NOW);
+  });
+
+  it('[VOC1] the protocol offers the core\'s own incident sizes and write kinds', () => {
+    expect(protocol.INCIDENT_SIZES).toEqual(INCIDENT_SIZES);
+    expect(protocol.INCIDENT_WRITE_KINDS).toEqual(INCIDENT_WRITE_KINDS);
   });
 
   it('[INC1] is refused while the link is not up ("Heal the link first"), and a refusal changes nothing', () => {
