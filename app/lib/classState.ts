@@ -157,6 +157,7 @@ export function useClassWatch(watch: (() => Promise<Ack<ClassSnapshot>>) | null)
     socket.on('session:ended', rewatch);
     socket.on('class:changed', onChanged);
     socket.on('class:healed', onHealed);
+    socket.on('incident:replayed', rewatch);
     socket.on('participant:joined', onJoined);
     socket.on('participant:moved', onJoined);
     socket.on('participant:presence', onPresence);
@@ -173,6 +174,7 @@ export function useClassWatch(watch: (() => Promise<Ack<ClassSnapshot>>) | null)
       socket.off('session:ended', rewatch);
       socket.off('class:changed', onChanged);
       socket.off('class:healed', onHealed);
+      socket.off('incident:replayed', rewatch);
       socket.off('participant:joined', onJoined);
       socket.off('participant:moved', onJoined);
       socket.off('participant:presence', onPresence);

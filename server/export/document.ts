@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import type { LogEntry, SessionRecord } from '../persistence/store.ts';
-import { JOIN_CODE_ALPHABET, LIMITS, LINK_MODES } from '../protocol/index.ts';
+import { DC_IDS, INCIDENT_SIZES, JOIN_CODE_ALPHABET, LIMITS, LINK_MODES, STRATEGIES } from '../protocol/index.ts';
 import { createInitialState, step, type HealReport, type SimState } from '../sim/index.ts';
 
 export const EXPORT_FORMAT = 'split-brain-lab/session';
@@ -85,10 +85,14 @@ const commandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('participant.move'), participantId: id, to: dc }).strict(),
   z.object({ type: z.literal('participant.switch'), participantId: id }).strict(),
   z.object({ type: z.literal('settings.lockSwitch'), locked: z.boolean() }).strict(),
-  z.object({ type: z.literal('strategy.set'), strategy: z.enum(['lww', 'merge', 'human']) }).strict(),
-  z.object({ type: z.literal('conflict.resolve'), opId, participantId: id.nullable(), dc: dc.optional(), postId, keep: z.enum(['west', 'east', 'both']) }).strict(),
+  z.object({ type: z.literal('strategy.set'), strategy: z.enum(STRATEGIES) }).strict(),
+  z.object({ type: z.literal('conflict.resolve'), opId, participantId: id.nullable(), dc: dc.optional(), postId, keep: z.enum([...DC_IDS, 'both']) }).strict(),
   z.object({ type: z.literal('session.reset') }).strict(),
   z.object({ type: z.literal('heal.rewind'), healIndex: z.number().int().min(1) }).strict(),
+  // INC1: the incident is one logged command (seed and size) that replay regenerates.
+  z
+    .object({ type: z.literal('incident.replay'), seed: z.number().int(), size: z.union([z.literal(INCIDENT_SIZES[0]), z.literal(INCIDENT_SIZES[1]), z.literal(INCIDENT_SIZES[2])]), runId: z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/) })
+    .strict(),
 ]);
 
 const entrySchema = z.object({ seq: z.number().int().min(0), key: z.string().min(1).max(140).regex(/^[A-Za-z0-9_:~-]+$/, 'A log key is letters, digits, _, :, ~ and -.'), at: ms, command: commandSchema }).strict();

@@ -45,6 +45,18 @@ export const LIMITS = {
   nodes: N,
 } as const;
 
+/** The incident's sizes the instructor can pick: new posts per side during the 12-minute split (INC2). */
+export const INCIDENT_SIZES = [1_000, 10_000, 100_000] as const;
+export type IncidentSize = (typeof INCIDENT_SIZES)[number];
+/** What the server is doing while it replays an incident: the progress bar's label. */
+export const INCIDENT_PHASES = ['generating', 'storing', 'healing'] as const;
+export type IncidentPhase = (typeof INCIDENT_PHASES)[number];
+export const INCIDENT_WRITE_KINDS = ['post', 'reply', 'edit', 'like', 'unlike', 'delete'] as const;
+export type IncidentWriteKind = (typeof INCIDENT_WRITE_KINDS)[number];
+
+/** Bots (BOT1): at most this many per datacenter, and 200 in a session. */
+export const BOT_LIMITS = { perDc: 100, perSession: 200, maxRatePerSec: 50 } as const;
+
 /** Join codes: 6 characters from an alphabet without look-alikes (no 0/O, 1/I/L). */
 export const JOIN_CODE_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
 export const JOIN_CODE_LENGTH = 6;
@@ -138,6 +150,19 @@ export const schemas = {
   boardAttempts: z.object({}).strict(),
   /** The session at a moment: a server time, or a position in the log (stepping per event). */
   boardScrub: z.union([z.object({ at: z.number().int().min(0) }).strict(), z.object({ seq: z.number().int().min(0) }).strict()]),
+  adminIncident: z.object({ size: z.union([z.literal(INCIDENT_SIZES[0]), z.literal(INCIDENT_SIZES[1]), z.literal(INCIDENT_SIZES[2])]) }).strict(),
+  classCounts: z.object({}).strict(),
+  /** Start (or change) the bots: `perDc` simulated students in each datacenter writing `ratePerSec` in total; or stop them all. */
+  adminBots: z.discriminatedUnion('action', [
+    z
+      .object({
+        action: z.literal('start'),
+        perDc: z.number().int().min(1).max(BOT_LIMITS.perDc),
+        ratePerSec: z.number().min(0.1).max(BOT_LIMITS.maxRatePerSec),
+      })
+      .strict(),
+    z.object({ action: z.literal('stop') }).strict(),
+  ]),
   consensusWatch: z.object({}).strict(),
   adminConsensus: z.discriminatedUnion('action', [
     z.object({ action: z.enum(['pause', 'resume', 'step', 'back']) }).strict(),
@@ -230,6 +255,8 @@ export interface LessonView {
   /** In a student's own answers only: what they answered to the question of the moment. */
   mine?: string | null;
 }
+export type AdminIncidentPayload = z.input<typeof schemas.adminIncident>;
+export type AdminBotsPayload = z.input<typeof schemas.adminBots>;
 
 // ---- consensus view ------------------------------------------------------------------------
 
@@ -409,6 +436,8 @@ export interface ParticipantView {
   name: string;
   home: Dc;
   online: boolean;
+  /** A simulated student the instructor added (BOT1); absent for people. */
+  bot?: boolean;
 }
 
 export interface LinkView {
@@ -478,6 +507,65 @@ export interface DivergenceView {
   onlyEast: number;
   changedOnBoth: number;
   likesDiffer: number;
+}
+
+/** What a replayed incident wrote (INC2): the board shows these numbers, never its 200K rows. */
+export interface IncidentView {
+  seed: number;
+  size: number;
+  /** Server time the story's split began. */
+  splitAt: number;
+  people: number;
+  /** Posts both sides held before the split. */
+  shared: number;
+  applied: number;
+  refused: number;
+  perSide: Record<Dc, Record<IncidentWriteKind, number>>;
+}
+
+/** A heal report as numbers only. */
+export interface HealCountsView {
+  strategy: Strategy;
+  lost: number;
+  duplicates: number;
+  brokenThreads: number;
+  phantomLikes: number;
+  resurrected: number;
+  likeMerges: number;
+  conflicts: number;
+}
+
+/** Counts that stay small whatever the session holds: the board's and the admin page's counts panel. */
+export interface ClassCountsView {
+  /** Posts each datacenter holds (deleted ones included). */
+  posts: Record<Dc, number>;
+  /** Messages the link holds, by sending side. */
+  held: Record<Dc, number>;
+  /** Posts still waiting for a person's choice (HUM3): the number that goes down. */
+  conflicts: number;
+  /** The last incident replayed in this session since the server started; null when none. */
+  incident: IncidentView | null;
+  heal: HealCountsView | null;
+}
+
+export interface IncidentProgressView {
+  phase: IncidentPhase;
+  done: number;
+  total: number;
+}
+
+/** The session's bots (BOT1), as the admin page shows them. */
+export interface BotsView {
+  running: boolean;
+  perDc: number;
+  /** Bots in the session now. */
+  bots: number;
+  /** The rate asked for, and the server's cap on it (writes per second, whole session). */
+  ratePerSec: number;
+  capPerSec: number;
+  /** Writes the bots sent since they started, and how many the server refused. */
+  writes: number;
+  refused: number;
 }
 
 /** A session that has ended (SEC6): by the instructor, or after SESSION_IDLE_MINUTES without a write. */
@@ -658,6 +746,12 @@ export interface ClientToServerEvents {
   'lesson:answer': (payload: LessonAnswerPayload, ack: AckFn<LessonView>) => void;
   /** A clean slate: the posts, the settings (no skew, AP, LWW, default link), or both. */
   'lesson:reset': (payload: LessonResetPayload, ack: AckFn<LessonView>) => void;
+  /** INC2: replay the seed's incident at this size; progress comes as `incident:progress`, the ack once it is stored. */
+  'admin:incident': (payload: AdminIncidentPayload, ack: AckFn<ClassCountsView>) => void;
+  /** The counts panel's numbers (board and admin). */
+  'class:counts': (payload: Record<string, never>, ack: AckFn<ClassCountsView>) => void;
+  /** BOT1: start, resize or stop the session's simulated students. */
+  'admin:bots': (payload: AdminBotsPayload, ack: AckFn<BotsView>) => void;
 }
 
 /** Posts whose version the other side now holds: `pending` turns false for these ids. */
@@ -710,6 +804,14 @@ export interface ServerToClientEvents {
   'session:ended': (end: SessionEndView) => void;
   /** The lesson moved (a step, a question, an answer, a reveal). */
   'lesson:changed': (lesson: LessonView) => void;
+  /** An incident is being replayed or healed: the progress bar (everyone in the session). */
+  'incident:progress': (progress: IncidentProgressView) => void;
+  /** An incident was replayed: its numbers; pages fetch a fresh snapshot. */
+  'incident:replayed': (incident: IncidentView) => void;
+  /** The counts panel changed (an incident, a heal, a choice). */
+  'counts:changed': (counts: ClassCountsView) => void;
+  /** The bots started, changed or stopped (board and admin). */
+  'bots:changed': (bots: BotsView) => void;
 }
 
 /** The handshake's `auth` field: the server refuses another protocol version. */

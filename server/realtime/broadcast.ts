@@ -8,6 +8,7 @@
 import type { FeedCounts, PostView } from '../protocol/index.ts';
 import { DATACENTERS, type DcId, type TimelineOp } from '../sim/index.ts';
 import { cutOfLinkMode } from '../sim/raft/index.ts';
+import { countsView, incidentView } from './counts.ts';
 import { rooms, type AppSocket, type Hub } from './hub.ts';
 import { moveSockets } from './presence.ts';
 import type { Committed, SessionRuntime } from './session-runtime.ts';
@@ -100,13 +101,16 @@ export function broadcast(hub: Hub, runtime: SessionRuntime, { state, events, ti
   const healed = events.some((e) => e.type === 'heal.resolved');
   // Rare events go out at once, after what was collected before them, so each screen sees changes in order.
   const now = () => flush(hub, runtime);
+  // The board's O(1) counts panel (INC2): conflicts remaining, posts per side, the incident's numbers.
+  let counted = false;
   for (const event of events) {
     switch (event.type) {
       case 'participant.joined':
         now();
-        io.to(rooms.class(sid)).emit('participant:joined', participantView(event.participant, runtime.isOnline(event.participant.id)));
+        io.to(rooms.class(sid)).emit('participant:joined', participantView(event.participant, runtime.isOnline(event.participant.id), runtime.bots.has(event.participant.id)));
         break;
       case 'op.applied':
+        if (event.op.kind === 'resolve') counted = true;
         if (event.local && (event.op.kind === 'create' || event.op.kind === 'edit')) {
           consensus?.classWrite(`${event.op.kind === 'create' ? 'post' : 'edit'}: ${(event.op.text ?? '').slice(0, 24)}`, event.dc);
         }
@@ -124,7 +128,7 @@ export function broadcast(hub: Hub, runtime: SessionRuntime, { state, events, ti
         break;
       case 'participant.moved':
         now();
-        io.to(rooms.class(sid)).emit('participant:moved', participantView(event.participant, runtime.isOnline(event.participant.id)));
+        io.to(rooms.class(sid)).emit('participant:moved', participantView(event.participant, runtime.isOnline(event.participant.id), runtime.bots.has(event.participant.id)));
         void moveSockets(hub, sid, event.participant, event.from);
         break;
       case 'session.reset':
@@ -137,6 +141,13 @@ export function broadcast(hub: Hub, runtime: SessionRuntime, { state, events, ti
         io.to(rooms.all(sid)).emit('session:reset');
         break;
       case 'heal.resolved':
+        counted = true;
+        break;
+      case 'incident.replayed':
+        // INC2: its numbers only; each page then fetches a fresh snapshot (a window, not 200K rows).
+        now();
+        io.to(rooms.all(sid)).emit('incident:replayed', incidentView(event.summary));
+        counted = true;
         break;
       default: {
         const unknown: never = event;
@@ -144,6 +155,7 @@ export function broadcast(hub: Hub, runtime: SessionRuntime, { state, events, ti
       }
     }
   }
+  if (counted) io.to(rooms.class(sid)).emit('counts:changed', countsView(state, runtime.incident));
   if (healed) {
     converge(hub, runtime);
     return;

@@ -12,9 +12,12 @@ import type { Store } from '../persistence/store.ts';
 import { DATACENTERS, quorumStatus } from '../sim/index.ts';
 import { broadcast } from './broadcast.ts';
 import { DEFAULT_RATE_LIMIT, Guard, LogThrottle, clientAddress, defaultLimits, type Limits, type RateLimit } from './guard.ts';
+import { stopBots } from './bots.ts';
 import { adminHandlers } from './handlers/admin.ts';
+import { botHandlers } from './handlers/bots.ts';
 import { consensusHandlers } from './handlers/consensus.ts';
 import { lessonHandlers } from './handlers/lesson.ts';
+import { incidentHandlers } from './handlers/incident.ts';
 import { postHandlers } from './handlers/post.ts';
 import { replayHandlers } from './handlers/replay.ts';
 import { sessionHandlers } from './handlers/session.ts';
@@ -106,6 +109,8 @@ export function createRealtime(io: AppServer, deps: RealtimeDeps): Realtime {
     consensusHandlers(hub, socket);
     replayHandlers(hub, socket);
     lessonHandlers(hub, socket);
+    incidentHandlers(hub, socket);
+    botHandlers(hub, socket);
   });
 
   return {
@@ -132,6 +137,7 @@ export function createRealtime(io: AppServer, deps: RealtimeDeps): Realtime {
       await Promise.all([...hub.byId.values()].map((runtime) => runtime.settle()));
     },
     async close() {
+      stopBots(hub);
       await this.settle();
       // A snapshot on the way out: the next start replays nothing (REL1). A failure only costs a longer replay.
       await Promise.all([...hub.byId.values()].map((runtime) => runtime.snapshot().catch((error: unknown) => log(`snapshot of ${runtime.code} failed: ${String(error)}`))));

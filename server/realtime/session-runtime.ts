@@ -15,10 +15,12 @@ import {
   replayStep,
   snapshotOf,
   stateFromSnapshot,
+  startIncident,
   step,
   timelineRecorder,
   type JsonValue,
   type Command,
+  type IncidentSummary,
   type Rejection,
   type SimEvent,
   type SimState,
@@ -149,6 +151,10 @@ export class SessionRuntime {
   private snapshotSeq = -1;
   private snapshotAt = 0;
   private snapshotQueued = false;
+  /** The simulated students' participant ids (BOT1): the roster marks them; never stored, so a restart stops them. */
+  readonly bots = new Set<string>();
+  /** What the last incident replayed wrote, for the counts panel; null after a reset. */
+  private lastIncident: IncidentSummary | null = null;
 
   private constructor(
     readonly record: SessionRecord,
@@ -222,6 +228,10 @@ export class SessionRuntime {
     return this.history;
   }
 
+  get incident(): IncidentSummary | null {
+    return this.lastIncident;
+  }
+
   get code(): string {
     return this.record.code;
   }
@@ -244,6 +254,42 @@ export class SessionRuntime {
   execute(command: Command, key: string, token?: ParticipantToken): Promise<Outcome> {
     return new Promise<Outcome>((resolve, reject) => {
       this.push({ kind: 'command', command, key, token, resolve, reject });
+    });
+  }
+
+  /**
+   * The incident (INC1, INC2) in chunks of `chunk` script steps, yielding to the event loop between
+   * them so every other session keeps being served; this session's queue waits, one command at a
+   * time as always. The chunks give the state `step` gives at once (the core's `startIncident`),
+   * so the log stores the one command and a replay of the log regenerates the same history.
+   */
+  replayIncident(command: Extract<Command, { type: 'incident.replay' }>, key: string, progress: (phase: 'generating' | 'storing', done: number, total: number) => void, chunk = 5000): Promise<Outcome> {
+    return new Promise<Outcome>((resolve, reject) => {
+      this.run(async () => {
+        if (this.ending) return resolve({ ok: false, error: ENDED });
+        const at = Math.max(this.clock(), this.current.now);
+        const started = startIncident(this.current, command, at);
+        if (!started.ok) return resolve(started);
+        let state = started.state;
+        for (;;) {
+          const step = started.run.advance(state, chunk);
+          state = step.state;
+          progress('generating', step.applied, step.total);
+          if (step.done) {
+            progress('storing', 0, 1);
+            const answer = await this.store.appendMany(this.record.id, [{ entry: { seq: this.nextSeq, key, at, command } }]);
+            if (!answer.stored) return resolve({ ok: true, state: this.current, events: [] });
+            this.nextSeq += 1;
+            this.lastActivity = Math.max(this.lastActivity, at);
+            this.commit(state, step.events);
+            this.schedule();
+            this.armIdle();
+            progress('storing', 1, 1);
+            return resolve({ ok: true, state, events: step.events });
+          }
+          await new Promise<void>((next) => setImmediate(next));
+        }
+      }).catch(reject);
     });
   }
 
@@ -407,6 +453,10 @@ export class SessionRuntime {
 
   private commit(state: SimState, events: readonly SimEvent[]): void {
     this.current = state;
+    for (const event of events) {
+      if (event.type === 'incident.replayed') this.lastIncident = event.summary;
+      else if (event.type === 'session.reset') this.lastIncident = null;
+    }
     if (events.length > 0) {
       this.feed.observe(state, events);
       const recorded = recordTimeline(this.history, events, state);

@@ -54,11 +54,12 @@ export function classSnapshot(
   online: (id: string) => boolean,
   now: number,
   windows: Pick<ClassSnapshot, 'posts' | 'windows'>,
+  bot: (id: string) => boolean = () => false,
 ): ClassSnapshot {
   return {
     code,
     ...windows,
-    participants: [...state.participants.values()].map((p) => participantView(p, online(p.id))),
+    participants: [...state.participants.values()].map((p) => participantView(p, online(p.id), bot(p.id))),
     link: linkView(state),
     inFlight: inFlightView(state),
     settings: settingsView(state),
@@ -84,5 +85,5 @@ export function snapshotFor(hub: Hub, runtime: SessionRuntime, state: SimState, 
 /** The board's and admin's snapshot. */
 export function classSnapshotOf(hub: Hub, runtime: SessionRuntime): ClassSnapshot {
   const state = runtime.state;
-  return withEnd(runtime, classSnapshot(runtime.code, state, runtime.timeline, (id) => runtime.isOnline(id), hub.clock(), classWindows(state, runtime.feed)));
+  return withEnd(runtime, classSnapshot(runtime.code, state, runtime.timeline, (id) => runtime.isOnline(id), hub.clock(), classWindows(state, runtime.feed), (id) => runtime.bots.has(id)));
 }

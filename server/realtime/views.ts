@@ -110,9 +110,9 @@ export function postViewIn(state: SimState, dc: DcId, postId: string): PostView 
   return post?.created ? postView(state, dc, post) : null;
 }
 
-/** A person as every screen shows them. */
-export function participantView(p: Participant, online: boolean): ParticipantView {
-  return { id: p.id, name: p.name, home: p.home, online };
+/** A person as every screen shows them; simulated students are marked (BOT1). */
+export function participantView(p: Participant, online: boolean, bot = false): ParticipantView {
+  return bot ? { id: p.id, name: p.name, home: p.home, online, bot } : { id: p.id, name: p.name, home: p.home, online };
 }
 
 export function linkView(state: SimState): LinkView {

@@ -10,7 +10,24 @@
  * for the incident too. It is logged as one command (seed and size) and regenerated on replay.
  */
 import { nextRandom } from './rng.ts';
-import { DATACENTERS, PINNED_POST_ID, type Command, type DcId, type ParticipantId, type PostId } from './types.ts';
+import {
+  DATACENTERS,
+  INCIDENT_WRITE_KINDS,
+  PINNED_POST_ID,
+  type Command,
+  type Ctx,
+  type DcId,
+  type IncidentSummary,
+  type IncidentWriteKind,
+  type ParticipantId,
+  type PostId,
+  type Rejection,
+  type SimEvent,
+  type SimState,
+  type StepResult,
+} from './types.ts';
+
+export { INCIDENT_WRITE_KINDS, type IncidentWriteKind } from './types.ts';
 
 /** The sizes the instructor can choose: new posts per side during the split. */
 export const INCIDENT_SIZES = [1_000, 10_000, 100_000] as const;
@@ -19,6 +36,8 @@ export type IncidentSize = (typeof INCIDENT_SIZES)[number];
 /** How long the story's split lasted; the script's times run from 14 minutes before its end. */
 export const INCIDENT_SPLIT_MS = 12 * 60_000;
 const BEFORE_SPLIT_MS = 2 * 60_000;
+/** The last shared post is written this long before the split, so the link delivers it to both sides first. */
+const QUIET_BEFORE_SPLIT_MS = 15_000;
 const PEOPLE_PER_SIDE = 12;
 const ROAMERS_PER_SIDE = 2;
 
@@ -36,9 +55,6 @@ export interface IncidentPlan {
   /** Writes during the split, per side. */
   readonly perSide: Readonly<Record<DcId, Readonly<Record<IncidentWriteKind, number>>>>;
 }
-
-export const INCIDENT_WRITE_KINDS = ['post', 'reply', 'edit', 'like', 'unlike', 'delete'] as const;
-export type IncidentWriteKind = (typeof INCIDENT_WRITE_KINDS)[number];
 
 const NAMES = ['Ana', 'Ben', 'Cleo', 'Dev', 'Eli', 'Fay', 'Gus', 'Hana', 'Ivo', 'Jun', 'Kai', 'Lea', 'Max', 'Nia', 'Oto', 'Pia', 'Quin', 'Rae', 'Sam', 'Tia', 'Uma', 'Vic', 'Wes', 'Xia'];
 
@@ -129,14 +145,20 @@ export function* incidentScript(seed: number, size: number, runId: string): Gene
     authorOf.set(id, author.id);
     if (author.roams) sharedOfRoamer.set(author.id, [...(sharedOfRoamer.get(author.id) ?? []), id]);
     for (const dc of DATACENTERS) view[dc].visible.push(id);
-    yield { offset: -BEFORE_SPLIT_MS + Math.floor((i * BEFORE_SPLIT_MS) / (plan.shared + 1)), command: { type: 'post.create', opId: id, participantId: author.id, parentId: null, text: `Shared post ${i + 1}: written before the split` } };
+    yield { offset: -BEFORE_SPLIT_MS + Math.floor((i * (BEFORE_SPLIT_MS - QUIET_BEFORE_SPLIT_MS)) / plan.shared), command: { type: 'post.create', opId: id, participantId: author.id, parentId: null, text: `Shared post ${i + 1}: written before the split` } };
   }
 
   // The split: writes of both sides interleaved over 12 minutes, roamers crossing at half time.
   const kinds = (dc: DcId) => INCIDENT_WRITE_KINDS.flatMap((kind) => Array.from({ length: plan.perSide[dc][kind] }, () => kind));
   const queue: Record<DcId, IncidentWriteKind[]> = { west: shuffle(kinds('west'), draw), east: shuffle(kinds('east'), draw) };
   const total = queue.west.length + queue.east.length;
+  // Read with a cursor, not `shift()`: shifting a 150K-element array costs O(n) per write.
+  const next: Record<DcId, number> = { west: 0, east: 0 };
+  const left = (dc: DcId) => queue[dc].length - next[dc];
   let crossed = false;
+  // Who is seated where changes only when the roamers cross: kept, not filtered per write.
+  const seatedIn = (dc: DcId) => people.filter((p) => p.home === dc);
+  let seated: Record<DcId, Person[]> = { west: seatedIn('west'), east: seatedIn('east') };
   for (let k = 0; k < total; k += 1) {
     const offset = Math.floor((k * INCIDENT_SPLIT_MS) / total);
     if (!crossed && k >= total / 2) {
@@ -145,9 +167,11 @@ export function* incidentScript(seed: number, size: number, runId: string): Gene
         person.home = person.home === 'west' ? 'east' : 'west';
         yield { offset, command: { type: 'participant.move', participantId: person.id, to: person.home } };
       }
+      seated = { west: seatedIn('west'), east: seatedIn('east') };
     }
-    const dc: DcId = k % 2 === 0 ? (queue.west.length > 0 ? 'west' : 'east') : queue.east.length > 0 ? 'east' : 'west';
-    const kind = queue[dc].shift();
+    const dc: DcId = k % 2 === 0 ? (left('west') > 0 ? 'west' : 'east') : left('east') > 0 ? 'east' : 'west';
+    const kind = queue[dc][next[dc]];
+    next[dc] += 1;
     if (!kind) continue;
     const command = write(kind, dc);
     if (command) yield { offset, command };
@@ -155,7 +179,7 @@ export function* incidentScript(seed: number, size: number, runId: string): Gene
 
   function write(kind: IncidentWriteKind, dc: DcId): Command | null {
     const side = view[dc];
-    const here = people.filter((p) => p.home === dc);
+    const here = seated[dc];
     const person = draw.pick(here);
     if (!person) return null;
     switch (kind) {
@@ -221,4 +245,142 @@ function shuffle<T>(items: T[], draw: Draw): T[] {
     items[j] = a;
   }
   return items;
+}
+
+// ---- the incident as one command -----------------------------------------------------------------
+
+/** The largest incident the core builds: the lecture's 100K posts per side. */
+export const MAX_INCIDENT_SIZE = 100_000;
+
+/** The core's `step`, passed in by step.ts so this module does not import it back. */
+export type Stepper = (state: SimState, command: Command, ctx: Ctx) => StepResult;
+
+/** Where a replay stands after a chunk: `applied` script steps of `total` are done (applied or refused). */
+export interface IncidentProgress {
+  readonly state: SimState;
+  readonly done: boolean;
+  readonly applied: number;
+  readonly total: number;
+  /** Empty until `done`: then the settings change, the people who joined and the one summary event. */
+  readonly events: readonly SimEvent[];
+}
+
+/** A replay in progress: each `advance` takes the state the previous one returned. */
+export interface IncidentRun {
+  readonly total: number;
+  advance(state: SimState, maxSteps: number): IncidentProgress;
+}
+
+export type IncidentStart = { readonly ok: false; readonly error: Rejection } | { readonly ok: true; readonly state: SimState; readonly run: IncidentRun };
+
+/** How many steps the script has at most (a write it cannot make is skipped by the script itself). */
+export function incidentSteps(size: number): number {
+  const plan = incidentPlan(size);
+  let writes = 0;
+  for (const dc of DATACENTERS) for (const kind of INCIDENT_WRITE_KINDS) writes += plan.perSide[dc][kind];
+  return plan.people * 2 + plan.shared + ROAMERS_PER_SIDE * 2 + writes;
+}
+
+const noWrites = (): Record<IncidentWriteKind, number> => ({ post: 0, reply: 0, edit: 0, like: 0, unlike: 0, delete: 0 });
+
+function writeKind(command: Command): IncidentWriteKind | null {
+  switch (command.type) {
+    case 'post.create':
+      return command.parentId === null ? 'post' : 'reply';
+    case 'post.edit':
+      return 'edit';
+    case 'post.like':
+      return 'like';
+    case 'post.unlike':
+      return 'unlike';
+    case 'post.delete':
+      return 'delete';
+    default:
+      return null;
+  }
+}
+
+function must(result: StepResult): { state: SimState; events: readonly SimEvent[] } {
+  if (!result.ok) throw new Error(`the incident's own step was refused: ${result.error.message}`);
+  return result;
+}
+
+/**
+ * Starts replaying the incident on `state` at server time `now` (INC1). The story is placed in
+ * the past: its split began 12 minutes before `now`; the people arrive and the shared posts are
+ * written before that, what was due by the split is delivered, the link is cut at the split's
+ * start, and each side's writes are applied at their own times. Every script step goes through
+ * `step`, so a write passes the same checks as a person's; a refused one is skipped and counted.
+ * Applying it in chunks of any size gives the same state as applying it at once.
+ */
+export function beginIncident(state: SimState, command: Extract<Command, { type: 'incident.replay' }>, now: number, stepper: Stepper): IncidentStart {
+  const { seed, size, runId } = command;
+  if (!Number.isSafeInteger(seed) || !Number.isInteger(size) || size < 1 || size > MAX_INCIDENT_SIZE || !/^[A-Za-z0-9_-]{1,40}$/.test(runId)) {
+    return { ok: false, error: { code: 'invalid', message: `An incident needs a whole seed, a size from 1 to ${MAX_INCIDENT_SIZE} and a run id.` } };
+  }
+  if (state.link.mode !== 'up') return { ok: false, error: { code: 'invalid', message: 'Heal the link first: the incident cuts it itself.' } };
+  const t = Math.max(state.now, now);
+  // What was due is delivered first, as `step` does before any command; then both sides accept (AP).
+  const due = must(stepper(state, { type: 'tick' }, { now: t }));
+  const start = must(stepper(due.state, { type: 'consistency.set', w: 1, r: 1 }, { now: t })).state;
+  const splitAt = t - INCIDENT_SPLIT_MS;
+  const script = incidentScript(seed, size, runId);
+  const total = incidentSteps(size);
+  const perSide = { west: noWrites(), east: noWrites() };
+  const joined: SimEvent[] = [...due.events];
+  let applied = 0;
+  let refused = 0;
+  let shared = 0;
+  let consumed = 0;
+  let cut = false;
+
+  const cutAt = (s: SimState): SimState => {
+    // Deliver what was due before the split (the shared posts reach both sides), then cut there.
+    const delivered = must(stepper({ ...s, now: splitAt }, { type: 'tick' }, { now: splitAt })).state;
+    cut = true;
+    return must(stepper(delivered, { type: 'link.mode', mode: 'cut' }, { now: splitAt })).state;
+  };
+
+  const run: IncidentRun = {
+    total,
+    advance(current: SimState, maxSteps: number): IncidentProgress {
+      let s = current;
+      for (let n = 0; n < maxSteps; n += 1) {
+        const next = script.next();
+        if (next.done === true) {
+          if (!cut) s = cutAt(s);
+          const summary: IncidentSummary = { seed, size, runId, splitAt, applied, refused, people: incidentPlan(size).people, shared, perSide };
+          return {
+            state: { ...s, now: t },
+            done: true,
+            applied: total,
+            total,
+            events: [{ type: 'settings.changed' }, ...joined, { type: 'incident.replayed', summary }],
+          };
+        }
+        consumed += 1;
+        const { offset, command: scripted } = next.value;
+        if (!cut && offset >= 0) s = cutAt(s);
+        const at = splitAt + offset;
+        const kind = writeKind(scripted);
+        const writer = kind !== null && 'participantId' in scripted && scripted.participantId !== null ? s.participants.get(scripted.participantId) : undefined;
+        const home: DcId | undefined = writer?.home;
+        // The story's own time: earlier than the session's `now`, which is restored when it ends.
+        const result = stepper({ ...s, now: at }, scripted, { now: at });
+        if (!result.ok) {
+          refused += 1;
+          continue;
+        }
+        applied += 1;
+        s = result.state;
+        if (scripted.type === 'participant.join') for (const e of result.events) if (e.type === 'participant.joined') joined.push(e);
+        if (kind !== null && home !== undefined) {
+          if (offset < 0) shared += 1;
+          else perSide[home][kind] += 1;
+        }
+      }
+      return { state: s, done: false, applied: Math.min(consumed, total), total, events: [] };
+    },
+  };
+  return { ok: true, state: start, run };
 }

@@ -1,6 +1,7 @@
 import { Map as IMap } from 'immutable';
 import { NO_DIVERGENCE, applyTracked } from './divergence.ts';
 import { heal } from './heal.ts';
+import { beginIncident, type IncidentStart } from './incident.ts';
 import { EMPTY_LINK, deliverDue, send } from './network.ts';
 import { MAX_SKEW_MS, isCut, otherDc } from './vocab.ts';
 import { quorumStatus } from './quorum.ts';
@@ -321,6 +322,12 @@ function apply(state: SimState, command: Command, now: number): StepResult {
     }
     case 'heal.rewind':
       return rewind(state, command.healIndex, now, step);
+    case 'incident.replay': {
+      const started = startIncident(state, command, now);
+      if (!started.ok) return started;
+      const { state: replayed, events } = started.run.advance(started.state, Infinity);
+      return { ok: true, state: replayed, events };
+    }
     case 'tick':
       return { ok: true, state, events: [] };
     default: {
@@ -393,7 +400,8 @@ export interface ReplayStepResult {
 export function replayStep(state: SimState, command: Command, ctx: Ctx): ReplayStepResult {
   const now = Math.max(state.now, ctx.now);
   const delivered = deliverDue({ ...state, now }, now);
-  const persistent = command.type === 'link.mode';
+  // A heal keeps each side's copy from before it, and the incident steps its script: both on persistent maps.
+  const persistent = command.type === 'link.mode' || command.type === 'incident.replay';
   const result = apply(persistent ? releaseCollections(delivered.state) : delivered.state, command, now);
   if (!result.ok) return { state: ownCollections(delivered.state), events: delivered.events, error: result.error };
   const events = delivered.events.length === 0 ? result.events : [...delivered.events, ...result.events];
@@ -411,4 +419,12 @@ export function replay(seed: number, log: Iterable<{ readonly at: number; readon
   let state = ownCollections(createInitialState(seed));
   for (const entry of log) state = replayStep(state, entry.command, { now: entry.at }).state;
   return releaseCollections(state);
+}
+
+/**
+ * The incident (INC1) in chunks, for an adapter that shows progress and keeps serving other
+ * sessions between them: `advance` until done gives exactly the state `step` gives at once.
+ */
+export function startIncident(state: SimState, command: Extract<Command, { type: 'incident.replay' }>, now: number): IncidentStart {
+  return beginIncident(state, command, now, step);
 }

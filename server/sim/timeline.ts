@@ -97,6 +97,7 @@ function fold(ops: TimelineOp[], bands: readonly TimelineBand[], events: readonl
       case 'participant.joined':
       case 'participant.moved':
       case 'heal.resolved':
+      case 'incident.replayed':
         break;
       default: {
         const unknown: never = event;

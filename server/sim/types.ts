@@ -280,6 +280,12 @@ export type Command =
   | { readonly type: 'session.reset' }
   /** Back to just before heal `healIndex` (the last heal), to heal the same history another way (rewind.ts). */
   | { readonly type: 'heal.rewind'; readonly healIndex: number }
+  /**
+   * The seed's incident, replayed (INC1): a 12-minute split placed in the past, both sides filled
+   * from the seed's script (incident.ts). Logged as this one command; replay regenerates the script.
+   * `runId` prefixes its op and participant ids, so a second replay in one session uses new ones (REL5).
+   */
+  | { readonly type: 'incident.replay'; readonly seed: number; readonly size: number; readonly runId: string }
   /** Deliver what is due. Never logged: any later command delivers what was due before it. */
   | { readonly type: 'tick' };
 
@@ -302,7 +308,30 @@ export type SimEvent =
   | { readonly type: 'heal.resolved'; readonly report: HealReport; readonly touched: readonly PostId[] }
   | { readonly type: 'session.reset' }
   /** A heal was rewound: every view changed; `queued` writes wait for the next heal. */
-  | { readonly type: 'heal.rewound'; readonly healIndex: number; readonly healAt: number; readonly queued: number };
+  | { readonly type: 'heal.rewound'; readonly healIndex: number; readonly healAt: number; readonly queued: number }
+  /** An incident was replayed: one summary, not one event per op, so a broadcast stays small. */
+  | { readonly type: 'incident.replayed'; readonly summary: IncidentSummary };
+
+/** The kinds of write the incident's script makes during the split. */
+export const INCIDENT_WRITE_KINDS = ['post', 'reply', 'edit', 'like', 'unlike', 'delete'] as const;
+export type IncidentWriteKind = (typeof INCIDENT_WRITE_KINDS)[number];
+
+/** What a replayed incident did: the board's counts, and what the INC1 tests compare with the script. */
+export interface IncidentSummary {
+  readonly seed: number;
+  readonly size: number;
+  readonly runId: string;
+  /** Server time the story's split began (the link's `since`); the script ran from 3 minutes before it. */
+  readonly splitAt: number;
+  /** Script steps applied (joins and moves included), and those the core refused and skipped. */
+  readonly applied: number;
+  readonly refused: number;
+  readonly people: number;
+  /** Posts written before the split, which both sides hold. */
+  readonly shared: number;
+  /** Writes each side accepted during the split, by kind. */
+  readonly perSide: Readonly<Record<DcId, Readonly<Record<IncidentWriteKind, number>>>>;
+}
 
 
 export interface Rejection {

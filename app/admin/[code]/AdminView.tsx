@@ -9,6 +9,7 @@ import { ConsistencyControls } from '../../components/admin/ConsistencyControls'
 import { NetworkControls } from '../../components/admin/NetworkControls';
 import { ResolutionControls } from '../../components/admin/ResolutionControls';
 import { StateBar } from '../../components/admin/StateBar';
+import { IncidentControls } from './IncidentControls';
 import { AlertRegion } from '../../components/AlertRegion';
 import { LessonStrip } from '../../components/lesson/LessonStrip';
 import { useLesson } from '../../lib/useLesson';
@@ -124,6 +125,9 @@ export function AdminView({ code }: { code: string }) {
             </Section>
             <Section id="class" title="Class" wide>
               <ClassControls snapshot={ready.snapshot} clockOffset={ready.clockOffset} update={update} onError={alert.show} joinUrl={joinUrl} />
+            </Section>
+            <Section id="incident" title="Incident and bots" wide>
+              <IncidentControls onError={alert.show} />
             </Section>
             <Section id="consensus" title="Consensus" wide>
               <ConsensusControls code={code} onError={alert.show} />

@@ -31,6 +31,7 @@ import { StepBanner } from '../../components/lesson/StepBanner';
 import { ConsensusBoard } from '../../components/consensus/ConsensusBoard';
 import { useLesson } from '../../lib/useLesson';
 import type { BoardPanel } from '../../../server/protocol';
+import { IncidentCounts, IncidentProgress, useIncidentStatus } from './IncidentStatus';
 import './BoardView.css';
 import './BoardLesson.css';
 
@@ -245,11 +246,23 @@ function LinkColumn({ snapshot, quorum }: { snapshot: ClassSnapshot | null; quor
             })}
           </div>
           {quorum && <QuorumTable settings={snapshot.settings} layout="board" />}
+          <BoardIncident />
         </>
       ) : (
         <p className="muted">…</p>
       )}
     </section>
+  );
+}
+
+/** INC2: the incident's progress bar, then its counts: the board shows numbers, never 200K rows. */
+function BoardIncident() {
+  const { progress, counts } = useIncidentStatus();
+  return (
+    <div className="board-incident">
+      <IncidentProgress progress={progress} />
+      <IncidentCounts counts={counts} layout="board" />
+    </div>
   );
 }
 

@@ -7,6 +7,7 @@ import { adminOf, classViewOf } from '../presence.ts';
 import { route } from '../route.ts';
 import { healReportView } from '../report.ts';
 import { linkView, participantView, postViewIn, settingsView } from '../views.ts';
+import { withHealProgress } from './incident.ts';
 
 /** Runs an instructor's command and answers from the state after it. */
 async function admin<T>(hub: Hub, socket: AppSocket, command: Command, answer: (state: SimState) => Ack<T>): Promise<Ack<T>> {
@@ -30,7 +31,7 @@ export function adminHandlers(hub: Hub, socket: AppSocket): void {
     return runtime.ended ? { ok: true, data: runtime.ended } : fail('internal', 'The session could not be ended; please try again.');
   });
   route(hub, socket, 'admin:partition', schemas.adminPartition, ({ mode, slowLatencyMs }) =>
-    admin(hub, socket, { type: 'link.mode', mode, ...(slowLatencyMs === undefined ? {} : { slowLatencyMs }) }, settingsAck),
+    withHealProgress(hub, socket, mode, () => admin(hub, socket, { type: 'link.mode', mode, ...(slowLatencyMs === undefined ? {} : { slowLatencyMs }) }, settingsAck)),
   );
   route(hub, socket, 'admin:skew', schemas.adminSkew, ({ dc, skewMs }) => admin(hub, socket, { type: 'clock.skew', dc, skewMs }, settingsAck));
   route(hub, socket, 'admin:consistency', schemas.adminConsistency, ({ w, r }) => admin(hub, socket, { type: 'consistency.set', w, r }, settingsAck));
