@@ -141,7 +141,7 @@ export function broadcast(hub: Hub, runtime: SessionRuntime, { state, events, ti
         io.to(rooms.all(sid)).emit('session:reset');
         break;
       case 'heal.resolved':
-        counted = true;
+        // The converged view is the one message a heal sends (SNAP1); the counts panel asks after it.
         break;
       case 'incident.replayed':
         // INC2: its numbers only; each page then fetches a fresh snapshot (a window, not 200K rows).

@@ -80,7 +80,7 @@ describe('bots', () => {
     // The admin's live roster ends with each of them marked a bot too.
     expect([...shown]).toEqual(expect.arrayContaining(['Bot 1 (West)', 'Bot 2 (West)', 'Bot 3 (East)', 'Bot 4 (East)'].map((name) => [name, true])));
     // Their writes are ordinary stored writes, broadcast like anyone's.
-    await nextEvent(room.admin, 'post:changed');
+    await nextEvent(room.admin, 'class:changed', (change) => change.posts.west.length + change.posts.east.length > 0);
     await until(async () => (await storedBotWrites()) >= 3);
 
     const stopped = ok(await room.admin.emitWithAck('admin:bots', { action: 'stop' }));

@@ -45,6 +45,8 @@ export function useIncidentStatus(): { progress: IncidentProgressView | null; co
     socket.on('connect', fetchCounts);
     socket.on('session:reset', fetchCounts);
     socket.on('settings:changed', fetchCounts);
+    // SNAP1: a heal sends each screen one converged message; the counts follow on request.
+    socket.on('class:healed', fetchCounts);
     fetchCounts();
     return () => {
       live = false;
@@ -53,6 +55,7 @@ export function useIncidentStatus(): { progress: IncidentProgressView | null; co
       socket.off('connect', fetchCounts);
       socket.off('session:reset', fetchCounts);
       socket.off('settings:changed', fetchCounts);
+      socket.off('class:healed', fetchCounts);
     };
   }, []);
   return { progress, counts };
