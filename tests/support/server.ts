@@ -30,10 +30,10 @@ export function storePerTest(open: () => Promise<Store>): void {
 }
 
 /** A fresh server (memory store) for each test of the file, closed after it with every socket the helpers opened. */
-export function serverPerTest(): { readonly current: RunningServer } {
+export function serverPerTest(options: Parameters<typeof startTestServer>[1] = {}): { readonly current: RunningServer } {
   const live = {} as { current: RunningServer };
   beforeEach(async () => {
-    live.current = await startTestServer(await openStore());
+    live.current = await startTestServer(await openStore(), options);
   });
   afterEach(async () => {
     for (const socket of opened.splice(0)) socket.disconnect();
