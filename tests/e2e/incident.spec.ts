@@ -46,7 +46,9 @@ test('[INC2] an instructor replays a 1K-per-side incident with a progress bar, p
   expect(rows).toBeGreaterThan(0);
   expect(rows).toBeLessThan(400);
 
-  // PRE1 on the incident: all three strategies, on the board and on request on the admin page.
+  // PRE1 on the incident: all three strategies, on the board once the instructor reveals them
+  // (predict first, LES1), and on request on the admin page.
+  await instructor.getByTestId('lesson-strip').getByRole('button', { name: 'Reveal the heal preview' }).click();
   await expect(board.getByTestId('heal-preview')).toBeVisible({ timeout: 30_000 });
   await instructor.getByRole('button', { name: 'Preview heal' }).click();
   await expect(instructor.getByTestId('heal-preview')).toBeVisible({ timeout: 30_000 });

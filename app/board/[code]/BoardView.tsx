@@ -62,7 +62,8 @@ export function BoardView({ code }: { code: string }) {
   const cutKey = snapshot && isCutMode(mode) ? (snapshot.link.since ?? 0) : null;
   const preview = useHealPreview(cutKey, snapshot?.divergence);
   const { lesson } = useLesson(state.kind === 'ready');
-  const lobby = snapshot !== null && lesson?.step === -1;
+  // The lobby lasts until the lesson starts, or until the instructor drives the link by hand.
+  const lobby = snapshot !== null && lesson?.step === -1 && (live?.timeline.bands.length ?? 0) === 0;
   const step = lesson && lesson.step >= 0 ? (lesson.steps[lesson.step] ?? null) : null;
   /** The detail panels the step needs; null before the lesson (everything, as driven by hand). */
   const panels: readonly BoardPanel[] | null = step ? step.panels : null;
@@ -261,7 +262,8 @@ function BoardIncident() {
   return (
     <div className="board-incident">
       <IncidentProgress progress={progress} />
-      <IncidentCounts counts={counts} layout="board" />
+      {/* The board's own meters say the rest; the panel is the incident's (INC2): counts, never rows. */}
+      {counts?.incident && <IncidentCounts counts={counts} layout="board" />}
     </div>
   );
 }
