@@ -262,8 +262,8 @@ function BoardIncident() {
   return (
     <div className="board-incident">
       <IncidentProgress progress={progress} />
-      {/* The board's own meters say the rest; the panel is the incident's (INC2): counts, never rows. */}
-      {counts?.incident && <IncidentCounts counts={counts} layout="board" />}
+      {/* Counts, never rows (INC2): posts per side, held, conflicts remaining, the incident's numbers. */}
+      <IncidentCounts counts={counts} layout="board" />
     </div>
   );
 }
