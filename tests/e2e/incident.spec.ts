@@ -57,7 +57,7 @@ test('[INC2] an instructor replays a 1K-per-side incident with a progress bar, p
   // The heal, with its own progress bar, then the heal's counts; nothing is held any more.
   await instructor.evaluate(() => ((window as unknown as { sawProgress: boolean }).sawProgress = false));
   await board.evaluate(() => ((window as unknown as { sawProgress: boolean }).sawProgress = false));
-  await instructor.getByRole('group', { name: 'Link mode' }).getByRole('button', { name: 'Heal', exact: true }).click();
+  await instructor.getByRole('group', { name: 'Link mode' }).getByRole('button', { name: /^Heal with / }).click();
   await instructor.getByTestId('mode-confirm').getByRole('button', { name: 'Confirm' }).click();
   await expect(board.getByTestId('heal-counts')).toContainText('Last heal (Last write wins)', { timeout: 60_000 });
   await expect(board.getByTestId('heal-counts')).toContainText(/[1-9]\d* writes lost/);

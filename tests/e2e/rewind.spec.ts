@@ -19,7 +19,10 @@ async function heal(admin: Page, strategy: Strategy): Promise<void> {
   const select = admin.getByLabel('Resolution strategy');
   await select.selectOption({ label: STRATEGY_LABEL[strategy] });
   await expect(select).toHaveValue(strategy);
-  await confirmed(admin, 'Heal');
+  // The heal button says what it will do (LES2): "Heal with <strategy>".
+  await admin.getByTestId('section-network').getByRole('button', { name: /^Heal with / }).click();
+  await admin.getByRole('button', { name: 'Confirm', exact: true }).click();
+  await expect(admin.getByRole('button', { name: 'Confirm', exact: true })).toHaveCount(0);
   await expect(admin.getByTestId('link-mode').first()).toContainText('Link up');
 }
 
