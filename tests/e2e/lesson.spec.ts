@@ -131,7 +131,8 @@ test('[LES2] [A11Y1] the default lesson runs end to end: lobby, nine steps, a pr
   const goTo = async (button: string | RegExp, title: string) => {
     await strip.getByRole('button', { name: button }).click();
     await expect(board.getByTestId('step-title')).toHaveText(title);
-    await expect(strip.getByRole('button', { name: new RegExp(title.replace(/[[\]|():,]/g, '.')) })).toHaveAttribute('aria-current', 'step');
+    // The step's own button in the strip ("4 Heal: ..."), not the "Next: ..." button that names it too.
+    await expect(strip.getByRole('button', { name: new RegExp(`^\\d+ ${title.replace(/[[\]|():,]/g, '.')}$`) })).toHaveAttribute('aria-current', 'step');
   };
   /** Ask, let everyone answer, reveal the preview, heal with the step's strategy. */
   const predictAndHeal = async (label: string, answers: Record<string, string>, heal: string) => {
