@@ -1,244 +1,95 @@
 /**
- * One live session: the core's current state, the order commands are applied in, and the timer
- * that delivers replication messages when they are due. Every command goes core -> store ->
- * commit, in arrival order, so what is acknowledged is what is stored (REL1). Commands that queue
- * up while the store is writing are stored together in one transaction (group commit): one sync
- * for the burst instead of one per write, and still no ack before its entry is durable.
+ * One live session: the core's current state and the one order its commands are applied in: core
+ * -> store -> commit, so what is acknowledged is what is stored (REL1). Commands that queue up while
+ * the store writes are stepped and stored together (group commit: job-queue.ts, session-batch.ts).
+ * Beside it: session-log.ts (seqs, snapshots), session-restore.ts (restart), session-end.ts (SEC6),
+ * session-projections.ts (feeds, timeline), session-timers.ts (the next delivery, idle expiry).
  */
-import type { BatchResult, LogEntry, ParticipantToken, PendingEntry, SessionEndReason, SessionRecord, StateSnapshot, Store } from '../persistence/store.ts';
-import {
-  createInitialState,
-  nextDeliveryAt,
-  ownCollections,
-  recordTimeline,
-  releaseCollections,
-  replayStep,
-  snapshotOf,
-  stateFromSnapshot,
-  startIncident,
-  step,
-  timelineRecorder,
-  type JsonValue,
-  type Command,
-  type IncidentSummary,
-  type Rejection,
-  type SimEvent,
-  type SimState,
-  type Timeline,
-  type TimelineOp,
-} from '../sim/index.ts';
-import { FeedIndex } from './feed-index.ts';
+import type { LogEntry, ParticipantToken, SessionEndReason, SessionRecord, Store } from '../persistence/store.ts';
+import { nextDeliveryAt, step, type Command, type IncidentSummary, type SimEvent, type SimState, type Timeline } from '../sim/index.ts';
+import type { FeedIndex } from './feed-index.ts';
+import { JobQueue } from './job-queue.ts';
+import { ENDED, type Clock, type Outcome, type RuntimeHooks as Hooks, type SessionEnd, type StepOutcome } from './runtime-types.ts';
+import { stepBatch, type Job, type Submitted } from './session-batch.ts';
+import { SessionEnding } from './session-end.ts';
+import { SessionLog } from './session-log.ts';
+import { Projections } from './session-projections.ts';
+import { loadStored, replayLog, snapshotBody, type Loaded } from './session-restore.ts';
+import { Alarm } from './session-timers.ts';
 
-export type Clock = () => number;
-
-/** A refusal of the runtime's own, not the core's: the session has ended and is read-only (SEC6). */
-export interface EndedRefusal {
-  readonly code: 'ended';
-  readonly message: string;
-}
-
-/** Outcome of one command: refused (nothing stored), or applied with the state after it. */
-export type Outcome = { ok: false; error: Rejection | EndedRefusal } | { ok: true; state: SimState; events: readonly SimEvent[] };
-
-/** One committed change: the state right after it, its events, and the timeline ops it touched. */
-export interface Committed {
-  state: SimState;
-  events: readonly SimEvent[];
-  timeline: Timeline;
-  timelineChanged: TimelineOp[];
-}
-
-export interface RuntimeHooks {
-  /**
-   * Told of each committed change, in commit order, with the state right after it. Runs after the
-   * current task, so the writer's ack goes out before the broadcast (validate, core, persist, ack,
-   * broadcast).
-   */
-  onCommitted(runtime: SessionRuntime, change: Committed): void;
-  onError(error: unknown): void;
-  /** Told once when the session ends (SEC6), after the end is stored. */
-  onEnded?(runtime: SessionRuntime): void;
-  /** A session with no stored command for this long ends by itself (SEC6); absent: never. */
-  idleMs?: number;
-  /** A snapshot of the state is stored after this many new log entries, at most once per `ms` (REL1); absent: the defaults. */
-  snapshotEvery?: { ops: number; ms: number };
-}
-
-/** By default a snapshot every 10K ops, at most one a minute: a restart replays at most that tail. */
-export const SNAPSHOT_EVERY = { ops: 10_000, ms: 60_000 } as const;
-
-/** What a stored snapshot holds: the core's state and the timeline (a projection, rebuilt by replay otherwise). */
-interface SnapshotBody {
-  state: JsonValue;
-  timeline: Timeline;
-  lastActivity: number;
-}
-
-/** Where a restore starts: a stored snapshot (the state after entry `seq`), or nothing (the whole log). */
-interface Base {
-  state: SimState;
-  timeline: Timeline;
-  lastActivity: number;
-  seq: number;
-}
-
-/** Reads a stored snapshot; null (and the whole log is replayed) when it is of another version or unreadable. */
-function baseOf(snapshot: StateSnapshot | null, onError: (error: unknown) => void): Base | null {
-  if (!snapshot) return null;
-  try {
-    const body = JSON.parse(snapshot.state) as SnapshotBody;
-    return { state: stateFromSnapshot(body.state), timeline: body.timeline, lastActivity: body.lastActivity, seq: snapshot.seq };
-  } catch (error) {
-    onError(new Error(`snapshot at seq ${snapshot.seq} not used, replaying the whole log: ${error instanceof Error ? error.message : String(error)}`));
-    return null;
-  }
-}
-
-/** When and why a session ended. */
-export interface SessionEnd {
-  at: number;
-  reason: SessionEndReason;
-}
-
-/** A session whose stored log cannot be replayed: one line with its join code (REL4). */
-export class SessionRestoreError extends Error {
-  constructor(
-    readonly code: string,
-    cause: unknown,
-  ) {
-    super(`session ${code} is not served: its stored log cannot be read or replayed (${(cause instanceof Error ? cause.message : String(cause)).replace(/\s+/g, ' ')})`);
-    this.name = 'SessionRestoreError';
-  }
-}
-
-/** The most commands one transaction stores; a longer queue is written in several. */
-const MAX_BATCH = 256;
-
-const ENDED: EndedRefusal = { code: 'ended', message: 'This session has ended: it can be read, but not changed.' };
-
-interface CommandJob {
-  kind: 'command';
-  command: Command;
-  key: string;
-  token: ParticipantToken | undefined;
-  resolve(outcome: Outcome): void;
-  reject(error: unknown): void;
-}
-
-interface TaskJob {
-  kind: 'task';
-  run(): Promise<void> | void;
-  resolve(): void;
-  reject(error: unknown): void;
-}
-
-/** A command that changes something is stored; one whose only effects are deliveries (a retry, a repeated join) is not. */
-const changesSomething = (events: readonly SimEvent[]) => events.some((e) => !(e.type === 'op.applied' && !e.local));
+export type { Clock, Committed, EndedRefusal, Outcome, SessionEnd, StepOutcome } from './runtime-types.ts';
+export { SNAPSHOT_EVERY } from './runtime-types.ts';
+export { SessionRestoreError } from './session-restore.ts';
+export type RuntimeHooks = Hooks<SessionRuntime>;
 
 export class SessionRuntime {
-  private readonly jobs: (CommandJob | TaskJob)[] = [];
-  private draining = false;
+  private readonly queue = new JobQueue<Submitted, Outcome>((batch) => this.runBatch(batch));
+  private readonly log: SessionLog;
+  private readonly seen: Projections;
+  private readonly ending: SessionEnding;
+  private readonly delivery: Alarm;
   private tickQueued = false;
-  private timer: NodeJS.Timeout | null = null;
-  private idleTimer: NodeJS.Timeout | null = null;
-  private closed = false;
-  private ending: SessionEnd | null;
+  private current: SimState;
   /** Sockets per participant: a person with two tabs is online until both close. */
   readonly presence = new Map<string, number>();
-  /** The feeds' windows (newest threads per side), kept as commits land. */
-  readonly feed: FeedIndex;
-  /** The seq and time of the last stored snapshot (REL1). */
-  private snapshotSeq = -1;
-  private snapshotAt = 0;
-  private snapshotQueued = false;
   /** The simulated students' participant ids (BOT1): the roster marks them; never stored, so a restart stops them. */
   readonly bots = new Set<string>();
-  /** What the last incident replayed wrote, for the counts panel; null after a reset. */
-  private lastIncident: IncidentSummary | null = null;
 
   private constructor(
     readonly record: SessionRecord,
-    private current: SimState,
-    private history: Timeline,
-    private nextSeq: number,
-    /** Server time of the last stored command (or of creation): idle expiry counts from here. */
-    private lastActivity: number,
-    private readonly store: Store,
+    restored: Loaded,
+    store: Store,
     private readonly clock: Clock,
     private readonly hooks: RuntimeHooks,
   ) {
-    this.ending = record.endedAt === undefined ? null : { at: record.endedAt, reason: record.endReason ?? 'instructor' };
-    this.feed = new FeedIndex(current);
-    this.snapshotAt = clock();
-  }
-
-  /**
-   * A new session, or one rebuilt from a log (restart recovery, REL1). `nextSeq` defaults to the
-   * log's highest seq + 1; a throw from the core escapes (see `load`).
-   */
-  static fromLog(record: SessionRecord, log: readonly LogEntry[], store: Store, clock: Clock, hooks: RuntimeHooks, nextSeq?: number, base: Base | null = null): SessionRuntime {
-    // The replay owns its state, so the core changes its maps in place (PERF1); released at the end.
-    let state = ownCollections(base?.state ?? createInitialState(record.seed));
-    const timeline = timelineRecorder(base?.timeline);
-    let lastActivity = base?.lastActivity ?? record.createdAt;
-    let maxSeq = base?.seq ?? -1;
-    for (const entry of log) {
-      if (entry.seq <= (base?.seq ?? -1)) continue;
-      const result = replayStep(state, entry.command, { now: entry.at });
-      state = result.state;
-      if (result.events.length > 0) timeline.add(result.events, state);
-      if (result.error) hooks.onError(new Error(`session ${record.code}: stored command ${entry.seq} no longer applies: ${result.error.message}`));
-      lastActivity = Math.max(lastActivity, entry.at);
-      maxSeq = Math.max(maxSeq, entry.seq);
-    }
-    const runtime = new SessionRuntime(record, releaseCollections(state), timeline.timeline(), nextSeq ?? maxSeq + 1, lastActivity, store, clock, hooks);
-    if (base) runtime.snapshotSeq = base.seq;
+    this.current = restored.state;
+    this.seen = new Projections(restored.state, restored.timeline);
+    const onError = (error: unknown) => this.hooks.onError(error);
+    const told = { snapshotDue: () => void this.snapshot().catch(onError), stored: () => this.ending.touched() };
+    this.log = new SessionLog(store, record.id, clock, restored, told, hooks.snapshotEvery);
+    this.ending = new SessionEnding(record, this.log, (task) => this.queue.run(task), clock, hooks.idleMs, () => this.hooks.onEnded?.(this), onError);
+    this.delivery = new Alarm(clock, () => this.tick());
     // Messages that were in flight when the server stopped are delivered now, or when due.
-    runtime.tick();
-    runtime.armIdle();
-    return runtime;
+    this.tick();
+    this.ending.touched();
+  }
+
+  /** A new session, or one rebuilt from a whole log (tests); a throw from the core escapes. */
+  static fromLog(record: SessionRecord, log: readonly LogEntry[], store: Store, clock: Clock, hooks: RuntimeHooks): SessionRuntime {
+    const restored = replayLog(record, log, null, (error) => hooks.onError(error));
+    return new SessionRuntime(record, { ...restored, nextSeq: restored.seq + 1, snapshotSeq: -1 }, store, clock, hooks);
   }
 
   /**
-   * Rebuilds a stored session: its newest snapshot plus the log after it (or the whole log), the
-   * next seq from the stored maximum (REL4), and
-   * ended at once if it has been idle too long (SEC6). A log that cannot be read, or that the core
-   * throws on, rejects with a SessionRestoreError, so the caller can report it and serve every
-   * other session.
+   * Rebuilds a stored session (REL1, REL4: see session-restore.ts), ended at once if it has been
+   * idle too long (SEC6). Rejects with a SessionRestoreError when its log cannot be replayed.
    */
   static async load(record: SessionRecord, store: Store, clock: Clock, hooks: RuntimeHooks): Promise<SessionRuntime> {
-    let runtime: SessionRuntime;
-    try {
-      const base = baseOf(await store.loadSnapshot(record.id), (error) => hooks.onError(error));
-      const [log, nextSeq] = await Promise.all([store.readLog(record.id, base ? base.seq + 1 : 0), store.nextSeq(record.id)]);
-      runtime = SessionRuntime.fromLog(record, log, store, clock, hooks, nextSeq, base);
-    } catch (error) {
-      throw new SessionRestoreError(record.code, error);
-    }
-    if (runtime.idleExpired()) await runtime.end('idle');
+    const runtime = new SessionRuntime(record, await loadStored(record, store, (error) => hooks.onError(error)), store, clock, hooks);
+    if (runtime.ending.idleExpired()) await runtime.end('idle');
     return runtime;
   }
 
   get state(): SimState {
     return this.current;
   }
-
-  /** The space-time diagram so far: a projection of the events, rebuilt by replay. */
-  get timeline(): Timeline {
-    return this.history;
-  }
-
-  get incident(): IncidentSummary | null {
-    return this.lastIncident;
-  }
-
   get code(): string {
     return this.record.code;
+  }
+  /** The feeds' windows, the space-time diagram and the last incident's counts (session-projections.ts). */
+  get feed(): FeedIndex {
+    return this.seen.feed;
+  }
+  get timeline(): Timeline {
+    return this.seen.timeline;
+  }
+  get incident(): IncidentSummary | null {
+    return this.seen.incident;
   }
 
   /** Set once the session has ended (SEC6): from then on it is read-only. */
   get ended(): SessionEnd | null {
-    return this.ending;
+    return this.ending.ended;
   }
 
   isOnline(participantId: string): boolean {
@@ -252,69 +103,46 @@ export class SessionRuntime {
    * state, and the step's result is dropped, so nothing is applied or stored twice (REL4).
    */
   execute(command: Command, key: string, token?: ParticipantToken): Promise<Outcome> {
-    return new Promise<Outcome>((resolve, reject) => {
-      this.push({ kind: 'command', command, key, token, resolve, reject });
-    });
+    return this.queue.command({ command, key, token });
   }
 
   /**
-   * The incident (INC1, INC2) in chunks of `chunk` script steps, yielding to the event loop between
-   * them so every other session keeps being served; this session's queue waits, one command at a
-   * time as always. The chunks give the state `step` gives at once (the core's `startIncident`),
-   * so the log stores the one command and a replay of the log regenerates the same history.
+   * A command whose step is too big for one turn of the event loop (the incident, INC2): `compute`
+   * yields between chunks so every other session keeps being served, while this session's queue
+   * waits as always. The log stores the one command; a replay of it gives the state `compute` gave.
    */
-  replayIncident(command: Extract<Command, { type: 'incident.replay' }>, key: string, progress: (phase: 'generating' | 'storing', done: number, total: number) => void, chunk = 5000): Promise<Outcome> {
-    return new Promise<Outcome>((resolve, reject) => {
-      this.run(async () => {
-        if (this.ending) return resolve({ ok: false, error: ENDED });
-        const at = Math.max(this.clock(), this.current.now);
-        const started = startIncident(this.current, command, at);
-        if (!started.ok) return resolve(started);
-        let state = started.state;
-        for (;;) {
-          const step = started.run.advance(state, chunk);
-          state = step.state;
-          progress('generating', step.applied, step.total);
-          if (step.done) {
-            progress('storing', 0, 1);
-            const answer = await this.store.appendMany(this.record.id, [{ entry: { seq: this.nextSeq, key, at, command } }]);
-            if (!answer.stored) return resolve({ ok: true, state: this.current, events: [] });
-            this.nextSeq += 1;
-            this.lastActivity = Math.max(this.lastActivity, at);
-            this.commit(state, step.events);
-            this.schedule();
-            this.armIdle();
-            progress('storing', 1, 1);
-            return resolve({ ok: true, state, events: step.events });
-          }
-          await new Promise<void>((next) => setImmediate(next));
-        }
-      }).catch(reject);
+  async executeInChunks(command: Command, key: string, compute: (state: SimState, at: number) => Generator<void, StepOutcome>): Promise<Outcome> {
+    let outcome: Outcome = { ok: false, error: ENDED };
+    await this.queue.run(async () => {
+      if (this.ending.ended) return;
+      const at = Math.max(this.clock(), this.current.now);
+      const chunks = compute(this.current, at);
+      let next = chunks.next();
+      for (; !next.done; next = chunks.next()) await new Promise<void>((resume) => setImmediate(resume));
+      outcome = next.value;
+      if (!outcome.ok) return;
+      if (!(await this.log.append([{ entry: { seq: this.log.nextSeq, key, at, command } }]))) return void (outcome = { ok: true, state: this.current, events: [] });
+      this.commit(outcome.state, outcome.events);
     });
+    return outcome;
   }
 
   /** Ends the session (SEC6), stored before it takes effect; ending an ended session changes nothing. */
   end(reason: SessionEndReason): Promise<void> {
-    return this.run(async () => {
-      if (this.ending) return;
-      const at = this.clock();
-      await this.store.endSession(this.record.id, at, reason);
-      this.ending = { at, reason };
-      this.clearIdle();
-      this.hooks.onEnded?.(this);
-    });
+    return this.ending.end(reason);
   }
 
   /** Delivers what is due now. Ticks are never stored: any later command re-derives them. */
   tick(): void {
     if (this.tickQueued) return;
     this.tickQueued = true;
-    void this.run(() => {
-      this.tickQueued = false;
-      const result = step(this.current, { type: 'tick' }, { now: Math.max(this.clock(), this.current.now) });
-      if (result.ok) this.commit(result.state, result.events);
-      this.schedule();
-    }).catch((error: unknown) => this.hooks.onError(error));
+    void this.queue
+      .run(() => {
+        this.tickQueued = false;
+        const result = step(this.current, { type: 'tick' }, { now: Math.max(this.clock(), this.current.now) });
+        if (result.ok) this.commit(result.state, result.events);
+      })
+      .catch((error: unknown) => this.hooks.onError(error));
   }
 
   /**
@@ -323,73 +151,17 @@ export class SessionRuntime {
    * one serialisation of the session, which is why it is periodic and not per op.
    */
   snapshot(): Promise<void> {
-    return this.run(async () => {
-      this.snapshotQueued = false;
-      const seq = this.nextSeq - 1;
-      if (seq <= this.snapshotSeq) return;
-      const body: SnapshotBody = { state: snapshotOf(this.current), timeline: this.history, lastActivity: this.lastActivity };
-      await this.store.saveSnapshot(this.record.id, { seq, at: this.clock(), state: JSON.stringify(body) });
-      this.snapshotSeq = seq;
-      this.snapshotAt = this.clock();
-    });
-  }
-
-  /** Queues a snapshot once enough has been stored since the last one, and not too soon after it. */
-  private maybeSnapshot(): void {
-    const every = this.hooks.snapshotEvery ?? SNAPSHOT_EVERY;
-    if (this.snapshotQueued || this.nextSeq - 1 - this.snapshotSeq < every.ops || this.clock() - this.snapshotAt < every.ms) return;
-    this.snapshotQueued = true;
-    setImmediate(() => {
-      this.snapshot().catch((error: unknown) => this.hooks.onError(error));
-    });
+    return this.queue.run(() => this.log.snapshot(() => snapshotBody(this.current, this.seen.timeline, this.log.lastActivity)));
   }
 
   /** Resolves once every command queued so far is stored and answered (graceful shutdown). */
-  async settle(): Promise<void> {
-    while (this.draining || this.jobs.length > 0) await this.run(() => {});
+  settle(): Promise<void> {
+    return this.queue.settle();
   }
 
   close(): void {
-    this.closed = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    this.clearIdle();
-  }
-
-  private run(task: () => Promise<void> | void): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      this.push({ kind: 'task', run: task, resolve, reject });
-    });
-  }
-
-  private push(job: CommandJob | TaskJob): void {
-    this.jobs.push(job);
-    if (!this.draining) void this.drain();
-  }
-
-  /** Runs the queue in order; consecutive commands go to the store as one batch. */
-  private async drain(): Promise<void> {
-    this.draining = true;
-    try {
-      while (this.jobs.length > 0) {
-        const first = this.jobs[0]!;
-        if (first.kind === 'task') {
-          this.jobs.shift();
-          try {
-            await first.run();
-            first.resolve();
-          } catch (error) {
-            first.reject(error);
-          }
-          continue;
-        }
-        let n = 1;
-        while (n < this.jobs.length && n < MAX_BATCH && this.jobs[n]!.kind === 'command') n += 1;
-        await this.runBatch(this.jobs.splice(0, n) as CommandJob[]);
-      }
-    } finally {
-      this.draining = false;
-    }
+    this.delivery.stop();
+    this.ending.close();
   }
 
   /**
@@ -397,105 +169,31 @@ export class SessionRuntime {
    * then commits and answers them in order. If the store fails, nothing is committed and every
    * command of the batch fails: the state is as before, and no one is told "ok" (REL1).
    */
-  private async runBatch(batch: readonly CommandJob[]): Promise<void> {
-    if (this.ending) {
-      for (const job of batch) job.resolve({ ok: false, error: ENDED });
-      return;
-    }
-    let state = this.current;
-    let seq = this.nextSeq;
-    const staged: PendingEntry[] = [];
-    const stepped: { job: CommandJob; outcome: Outcome }[] = [];
-    for (const job of batch) {
-      const at = Math.max(this.clock(), state.now);
-      let result;
-      try {
-        result = step(state, job.command, { now: at });
-      } catch (error) {
-        job.reject(error);
-        continue;
-      }
-      stepped.push({ job, outcome: result });
-      if (!result.ok) continue;
-      state = result.state;
-      if (changesSomething(result.events)) {
-        staged.push({ entry: { seq, key: job.key, at, command: job.command }, ...(job.token ? { token: job.token } : {}) });
-        seq += 1;
-      }
-    }
-    let answer: BatchResult;
+  private async runBatch(batch: readonly Job[]): Promise<void> {
+    if (this.ending.ended) return batch.forEach((job) => job.resolve({ ok: false, error: ENDED }));
+    const { stepped, staged } = stepBatch(this.current, batch, this.log.nextSeq, this.clock);
+    let stored;
     try {
-      answer = await this.store.appendMany(this.record.id, staged);
+      stored = await this.log.append(staged);
     } catch (error) {
-      for (const { job } of stepped) job.reject(error);
-      return;
+      return stepped.forEach(({ job }) => job.reject(error));
     }
-    if (!answer.stored) {
-      if (stepped.length === 1) {
-        // The store already holds this key: the command is in the log and in the state.
-        stepped[0]!.job.resolve({ ok: true, state: this.current, events: [] });
-        return;
-      }
+    if (!stored) {
+      // The store already holds this key: the command is in the log and in the state.
+      if (stepped.length === 1) return stepped[0]!.job.resolve({ ok: true, state: this.current, events: [] });
       // Each later command was stepped on a state that counted the duplicate: redo them one by one.
       for (const { job } of stepped) await this.runBatch([job]);
       return;
     }
-    this.nextSeq = seq;
-    if (staged.length > 0) this.lastActivity = Math.max(this.lastActivity, ...staged.map((p) => p.entry.at));
     for (const { outcome } of stepped) if (outcome.ok) this.commit(outcome.state, outcome.events);
-    this.schedule();
-    if (staged.length > 0) {
-      this.armIdle();
-      this.maybeSnapshot();
-    }
     for (const { job, outcome } of stepped) job.resolve(outcome);
   }
 
+  /** The state moves on; the next delivery is re-armed, and each change is told after the current task. */
   private commit(state: SimState, events: readonly SimEvent[]): void {
     this.current = state;
-    for (const event of events) {
-      if (event.type === 'incident.replayed') this.lastIncident = event.summary;
-      else if (event.type === 'session.reset') this.lastIncident = null;
-    }
-    if (events.length > 0) {
-      this.feed.observe(state, events);
-      const recorded = recordTimeline(this.history, events, state);
-      this.history = recorded.timeline;
-      const change: Committed = { state, events, timeline: recorded.timeline, timelineChanged: recorded.changed };
-      setImmediate(() => this.hooks.onCommitted(this, change));
-    }
-  }
-
-  /** Arms one timer for the next message due on the link. */
-  private schedule(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    if (this.closed) return;
-    const due = nextDeliveryAt(this.current);
-    if (due === null) return;
-    this.timer = setTimeout(() => this.tick(), Math.max(0, due - this.clock()));
-  }
-
-  private idleExpired(): boolean {
-    return this.hooks.idleMs !== undefined && !this.ending && this.clock() - this.lastActivity >= this.hooks.idleMs;
-  }
-
-  /** One timer per session for idle expiry; it never keeps the process alive. */
-  private armIdle(): void {
-    this.clearIdle();
-    const idleMs = this.hooks.idleMs;
-    if (idleMs === undefined || this.ending || this.closed) return;
-    const wait = Math.min(2 ** 31 - 1, Math.max(0, this.lastActivity + idleMs - this.clock()));
-    this.idleTimer = setTimeout(() => {
-      this.idleTimer = null;
-      if (this.idleExpired()) this.end('idle').catch((error: unknown) => this.hooks.onError(error));
-      else this.armIdle();
-    }, wait);
-    this.idleTimer.unref();
-  }
-
-  private clearIdle(): void {
-    if (this.idleTimer) clearTimeout(this.idleTimer);
-    this.idleTimer = null;
+    this.delivery.set(nextDeliveryAt(state));
+    const change = this.seen.observe(state, events);
+    if (change) setImmediate(() => this.hooks.onCommitted(this, change));
   }
 }
