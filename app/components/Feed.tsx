@@ -1,7 +1,7 @@
 'use client';
 
 import { useMemo } from 'react';
-import type { Dc, PostView } from '../../server/protocol';
+import type { Dc, PostView } from '../../server/protocol/wire';
 import { PostCard, type PostActions } from './PostCard';
 import type { ConflictChooser } from './student/ConflictBanner';
 import { buildThreads, duplicatesByOriginal, type ThreadNode } from '../lib/feed';

@@ -1,4 +1,4 @@
-import type { Dc, ParticipantView } from '../../server/protocol';
+import type { Dc, ParticipantView } from '../../server/protocol/wire';
 import './ParticipantList.css';
 
 /** Who is in a datacenter; offline people are dimmed and say so. Long lists are capped. */

@@ -16,7 +16,7 @@ import type {
   TimelineBandView,
   TimelineOpView,
   TimelineView,
-} from '../../server/protocol';
+} from '../../server/protocol/wire';
 import { replacePosts, settlePosts } from './feed';
 import { getSocket, request } from './socket';
 

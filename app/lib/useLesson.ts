@@ -6,7 +6,7 @@
  * session, so the server knows who asks.
  */
 import { useCallback, useEffect, useState } from 'react';
-import type { Ack, LessonView } from '../../server/protocol';
+import type { Ack, LessonView } from '../../server/protocol/wire';
 import { getSocket, request } from './socket';
 
 export function useLesson(ready: boolean): { lesson: LessonView | null; accept: (result: Ack<LessonView>) => string | null } {

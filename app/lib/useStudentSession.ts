@@ -5,7 +5,7 @@
  * board's useClassWatch: components subscribe here, and React only renders what it holds.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { Ack, PostView, SettledChange, StudentSnapshot } from '../../server/protocol';
+import type { Ack, PostView, SettledChange, StudentSnapshot } from '../../server/protocol/wire';
 import { replacePost, replacePosts, settlePosts } from './feed';
 import { joinClass, joinClassAs, type JoinOutcome } from './join';
 import { getSocket, request, setSessionReady } from './socket';

@@ -9,7 +9,7 @@ import {
   type ClassCountsView,
   type IncidentPhase,
   type IncidentProgressView,
-} from '../../../server/protocol';
+} from '../../../server/protocol/wire';
 import { getSocket, request } from '../../lib/socket';
 import './IncidentStatus.css';
 

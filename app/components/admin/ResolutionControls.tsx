@@ -1,7 +1,7 @@
 'use client';
 
 import { useMemo, useState } from 'react';
-import { STRATEGIES, STRATEGY_LABEL, type Dc, type HealReportView, type Strategy } from '../../../server/protocol';
+import { STRATEGIES, STRATEGY_LABEL, type Dc, type HealReportView, type Strategy } from '../../../server/protocol/wire';
 import { openConflicts, postLabeler, PreviewGrid, StrategyReport } from '../shared/HealReports';
 import { newOpId, request } from '../../lib/socket';
 import { DcName } from '../DcBadge';

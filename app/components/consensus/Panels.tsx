@@ -1,7 +1,7 @@
 'use client';
 
 import { memo } from 'react';
-import { DC_LABEL, NODE_HOME, type ConsensusAnalysis, type ConsensusFrame, type NaiveNodeFrame, type RaftNodeFrame } from '../../../server/protocol';
+import { DC_LABEL, NODE_HOME, type ConsensusAnalysis, type ConsensusFrame, type NaiveNodeFrame, type RaftNodeFrame } from '../../../server/protocol/wire';
 import { ClusterDiagram, NAIVE_LAYOUT, RAFT_LAYOUT, type DiagramNode } from './ClusterDiagram';
 import { cutWords, MESSAGE_GLYPH, MESSAGE_LEGEND, verdictTone, verdictWords } from './words';
 import './Panels.css';

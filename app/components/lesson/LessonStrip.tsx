@@ -1,7 +1,7 @@
 'use client';
 
 import { useState } from 'react';
-import { isCutMode, type Ack, type ClassSnapshot, type LessonView } from '../../../server/protocol';
+import { isCutMode, type Ack, type ClassSnapshot, type LessonView } from '../../../server/protocol/wire';
 import { ConfirmPrompt, useConfirmKey } from '../admin/Confirm';
 import { LinkStateWords } from '../shared/LiveState';
 import { request } from '../../lib/socket';

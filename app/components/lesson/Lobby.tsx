@@ -1,7 +1,7 @@
 'use client';
 
 import { QRCodeSVG } from 'qrcode.react';
-import type { ParticipantView } from '../../../server/protocol';
+import type { ParticipantView } from '../../../server/protocol/wire';
 import './Lobby.css';
 
 /** The newest names shown as they arrive; the count says the rest. */

@@ -1,6 +1,6 @@
 'use client';
 
-import type { QuestionView } from '../../../server/protocol';
+import type { QuestionView } from '../../../server/protocol/wire';
 import './Prediction.css';
 
 /**

@@ -5,7 +5,7 @@
  * which is read off the posts the server sent.
  */
 import type { ReactNode } from 'react';
-import { DC_IDS, STRATEGIES, STRATEGY_LABEL, type Dc, type HealReportView, type PostView, type SiblingView, type Strategy, type WriteView } from '../../../server/protocol';
+import { DC_IDS, STRATEGIES, STRATEGY_LABEL, type Dc, type HealReportView, type PostView, type SiblingView, type Strategy, type WriteView } from '../../../server/protocol/wire';
 import { DcName } from '../DcBadge';
 import { formatTime, quote } from '../../lib/format';
 import './HealReports.css';

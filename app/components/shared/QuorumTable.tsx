@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { DC_IDS, DC_LABEL, LIMITS, NODE_HOME, NODE_IDS, type Dc, type QuorumView, type SettingsView } from '../../../server/protocol';
+import { DC_IDS, DC_LABEL, LIMITS, NODE_HOME, NODE_IDS, type Dc, type QuorumView, type SettingsView } from '../../../server/protocol/wire';
 import './QuorumTable.css';
 
 function YesNo({ value, testId }: { value: boolean; testId: string }) {

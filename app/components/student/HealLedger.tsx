@@ -1,6 +1,6 @@
 'use client';
 
-import { STRATEGY_LABEL, type Dc } from '../../../server/protocol';
+import { STRATEGY_LABEL, type Dc } from '../../../server/protocol/wire';
 import type { HealStory } from './healStory';
 import { formatTime } from '../../lib/format';
 import { postAnchor } from '../../lib/feed';

@@ -1,6 +1,6 @@
 'use client';
 
-import { DC_LABEL, holdsFrom, LINK_MODE_LABEL, type Dc, type LinkMode, type PostView, type StudentSnapshot } from '../../../server/protocol';
+import { DC_LABEL, holdsFrom, LINK_MODE_LABEL, type Dc, type LinkMode, type PostView, type StudentSnapshot } from '../../../server/protocol/wire';
 import { formatDuration, quote } from '../../lib/format';
 import { otherDc } from '../../lib/dc';
 import { useServerNow } from '../../lib/hooks';

@@ -3,7 +3,7 @@
  * after every rewind (which every screen follows with a fresh snapshot, like a reset).
  */
 import { useCallback, useEffect, useState } from 'react';
-import type { AttemptsView } from '../../../../server/protocol';
+import type { AttemptsView } from '../../../../server/protocol/wire';
 import { getSocket, request } from '../../../lib/socket';
 
 export function useAttempts(ready: boolean): { attempts: AttemptsView | null; refresh: () => void; set: (view: AttemptsView) => void } {
