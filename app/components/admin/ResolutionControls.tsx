@@ -94,7 +94,7 @@ export function ResolutionControls({ snapshot, update, onError }: SectionProps) 
           {conflicts.length === 0 ? (
             <p className="muted">No post is waiting for a choice.</p>
           ) : (
-            <ul className="admin-conflict-list">
+            <ul className="plain-list admin-conflict-list">
               {conflicts.map(({ post, waitingFor }) => (
                 <li key={post.id} className="admin-conflict" data-testid="admin-conflict" data-post-id={post.id}>
                   <p className="admin-conflict-title">

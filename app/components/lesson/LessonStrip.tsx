@@ -64,7 +64,7 @@ export function LessonStrip({
         <ResetMenu busy={busy} onReset={(what) => send(() => request('lesson:reset', { what }))} />
       </div>
       {lesson && (
-        <ol className="lesson-steps" aria-label="Steps">
+        <ol className="plain-list lesson-steps" aria-label="Steps">
           <li>
             <button type="button" className="lesson-step" aria-current={lesson.step === -1 ? 'step' : undefined} disabled={busy} onClick={() => void send(() => request('lesson:step', { index: -1 }))}>
               Lobby

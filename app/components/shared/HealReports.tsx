@@ -319,7 +319,7 @@ export function HealReportPanel({ report, posts, label }: { report: HealReportVi
         {people.length === 0 ? (
           <p className="board-heal-nothing">Nobody lost anything.</p>
         ) : (
-          <ul className="board-heal-people-list" data-testid="heal-people">
+          <ul className="plain-list board-heal-people-list" data-testid="heal-people">
             {people.map((p) => (
               <li key={p.name}>
                 <strong>{p.name}</strong>: {p.lines.join(', ')}

@@ -68,7 +68,7 @@ export function QuorumTable({ settings, layout }: { settings: SettingsView; layo
         </tbody>
       </table>
       {refusals.length > 0 && (
-        <ul className="board-quorum-refusals" data-testid="quorum-refusals">
+        <ul className="plain-list board-quorum-refusals" data-testid="quorum-refusals">
           {refusals.map((text) => (
             <li key={text}>{text}</li>
           ))}
