@@ -11,7 +11,9 @@ import type { ClientSocket } from './socket';
 /** What a page listens to: broadcasts by name, and `connect` (every reconnect asks again). */
 export type SocketHandlers = { [E in keyof ServerToClientEvents]?: ServerToClientEvents[E] } & { connect?: () => void };
 
-type Listener = (...args: never[]) => void;
+/** A handler of some event; which arguments it takes depends on the event's name. */
+type Handler = (...args: never[]) => void;
+type Listener = (...args: unknown[]) => void;
 
 /** The part of a socket this needs: Socket.IO's emitter (its typed overloads cannot follow a name held in a variable). */
 export interface EventSource {
@@ -23,9 +25,10 @@ export interface EventSource {
  * Subscribes one listener per named event that calls `latest()`'s handler for it at the time of
  * the event; returns what removes exactly those listeners (other listeners stay).
  */
-export function listen(source: EventSource, events: readonly string[], latest: () => Partial<Record<string, Listener>>): () => void {
+export function listen(source: EventSource, events: readonly string[], latest: () => Partial<Record<string, Handler>>): () => void {
   const bound = events.map((event) => {
-    const listener = (...args: never[]) => latest()[event]?.(...args);
+    // The emitter passes what the server sent for this event, which is what its handler takes.
+    const listener: Listener = (...args) => (latest()[event] as Listener | undefined)?.(...args);
     source.on(event, listener);
     return [event, listener] as const;
   });
