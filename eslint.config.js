@@ -1,6 +1,6 @@
 // Type-aware linting everywhere, and the architecture's boundaries as import rules:
 // server/sim is pure and imports nothing outside itself; app/ reaches the server only through
-// server/protocol; persistence knows no sockets.
+// server/protocol/wire (never the zod schemas); persistence knows no sockets.
 import js from '@eslint/js';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
@@ -33,8 +33,20 @@ export default tseslint.config(
       ...reactHooks.configs.recommended.rules,
       'no-restricted-imports': outside(
         ['**/server/sim/**', '**/server/realtime/**', '**/server/persistence/**', 'socket.io', 'better-sqlite3', '@prisma/*'],
-        'app/ reaches the server only through server/protocol.',
+        'app/ reaches the server only through server/protocol/wire.',
       ),
+      // The browser gets types and vocabulary, not the server's schemas: zod would be a third of a phone's JS.
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^zod$|(^|/)server/protocol(/(?!wire(\\.ts)?$).*)?$',
+              message: 'Pages import server/protocol/wire: the rest of server/protocol (its barrel, the zod schemas) is server only.',
+            },
+          ],
+        },
+      ],
     },
   },
   ...[
@@ -66,6 +78,16 @@ export default tseslint.config(
         ['../*', '!../sim', '../sim/*', '!../sim/vocab.ts', 'node:*', 'socket.io', '@prisma/*'],
         'The protocol is shared with the browser: zod, types and the core vocabulary (server/sim/vocab.ts) only.',
       ),
+    },
+  },
+  {
+    // What the pages import pulls no zod at run time: the payload types are read off the schemas as types only.
+    files: ['server/protocol/wire.ts', 'server/protocol/views.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['zod', './schemas*', './index*'], allowTypeImports: true, message: 'wire.ts and views.ts ship to the browser: zod and the schemas as types only.' }] },
+      ],
     },
   },
 );

@@ -2,7 +2,7 @@
 
 import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
-import { JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, LIMITS, type ImportedSession } from '../server/protocol';
+import { JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, LIMITS, type ImportedSession } from '../server/protocol/wire';
 import { AlertRegion } from './components/AlertRegion';
 import { DcName } from './components/DcBadge';
 import { ConnectionLine } from './components/ConnectionLine';

@@ -1,4 +1,4 @@
-import { DC_LABEL, type Dc } from '../../server/protocol';
+import { DC_LABEL, type Dc } from '../../server/protocol/wire';
 import './DcBadge.css';
 
 /** A datacenter's colour with its name in words: colour is never the only signal. */

@@ -1,7 +1,7 @@
 'use client';
 
 import { useMemo } from 'react';
-import type { Dc, PostView } from '../../server/protocol';
+import type { Dc, PostView } from '../../server/protocol/wire';
 import { PostCard, type PostActions } from './PostCard';
 import type { ConflictChooser } from './student/ConflictBanner';
 import { buildThreads, duplicatesByOriginal, type ThreadNode } from '../lib/feed';
@@ -44,7 +44,7 @@ export function Feed({ posts, dc, showMeta, actions, nameOf, emptyText, linkHeld
         duplicateId={duplicates.get(node.post.id) ?? null}
       >
         {node.replies.length > 0 && (
-          <ul className={depth < 3 ? 'replies' : 'replies replies-flat'} aria-label="Replies">
+          <ul className={depth < 3 ? 'plain-list replies' : 'plain-list replies replies-flat'} aria-label="Replies">
             {node.replies.map((r) => renderNode(r, depth + 1))}
           </ul>
         )}
@@ -53,8 +53,8 @@ export function Feed({ posts, dc, showMeta, actions, nameOf, emptyText, linkHeld
   );
   return (
     <div className="feed">
-      {threads.pinned.length > 0 && <ul className="thread-list thread-list-pinned">{threads.pinned.map((n) => renderNode(n, 0))}</ul>}
-      {threads.top.length === 0 ? <p className="feed-empty">{emptyText}</p> : <ul className="thread-list">{threads.top.map((n) => renderNode(n, 0))}</ul>}
+      {threads.pinned.length > 0 && <ul className="plain-list thread-list thread-list-pinned">{threads.pinned.map((n) => renderNode(n, 0))}</ul>}
+      {threads.top.length === 0 ? <p className="feed-empty">{emptyText}</p> : <ul className="plain-list thread-list">{threads.top.map((n) => renderNode(n, 0))}</ul>}
       {onMore && (
         <button type="button" className="feed-more" onClick={onMore} data-testid={`feed-more-${dc}`}>
           Show older posts

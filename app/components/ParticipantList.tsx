@@ -1,4 +1,4 @@
-import type { Dc, ParticipantView } from '../../server/protocol';
+import type { Dc, ParticipantView } from '../../server/protocol/wire';
 import './ParticipantList.css';
 
 /** Who is in a datacenter; offline people are dimmed and say so. Long lists are capped. */
@@ -9,7 +9,7 @@ export function ParticipantList({ people, dc, max = 40 }: { people: readonly Par
       <span className="people-count">
         {people.length} {people.length === 1 ? 'person' : 'people'}
       </span>
-      <ul className="people-list">
+      <ul className="plain-list people-list">
         {shown.map((p) => (
           <li key={p.id} className={p.online ? 'person' : 'person person-offline'} data-dc={dc} title={p.online ? 'online' : 'offline'}>
             {p.name}

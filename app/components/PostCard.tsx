@@ -1,7 +1,7 @@
 'use client';
 
 import { useState, type ReactNode } from 'react';
-import { DC_LABEL, type Dc, type PostView } from '../../server/protocol';
+import { DC_LABEL, type Dc, type PostView } from '../../server/protocol/wire';
 import { ConflictBanner, type ConflictChooser, type Keep } from './student/ConflictBanner';
 import { TextComposer } from './TextComposer';
 import { formatTime } from '../lib/format';

@@ -1,4 +1,4 @@
-import type { SessionEndView } from '../../server/protocol';
+import type { SessionEndView } from '../../server/protocol/wire';
 
 /** SEC6: said on every page of an ended session, which stays readable but takes no more changes. */
 export function SessionEnded({ ended }: { ended: SessionEndView | undefined }) {

@@ -1,7 +1,7 @@
 'use client';
 
 import { useId, useState, type FormEvent, type KeyboardEvent } from 'react';
-import { LIMITS } from '../../server/protocol';
+import { LIMITS } from '../../server/protocol/wire';
 import './TextComposer.css';
 
 interface TextComposerProps {

@@ -4,21 +4,20 @@
  * hook keeps that view current from broadcasts and fetches a fresh snapshot on (re)connect and
  * on reset. It never merges truth: every broadcast replaces what it names.
  */
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type {
   Ack,
   ClassChange,
   ClassSnapshot,
   Dc,
-  LinkView,
   ParticipantView,
-  SettingsView,
   TimelineBandView,
   TimelineOpView,
   TimelineView,
-} from '../../server/protocol';
+} from '../../server/protocol/wire';
 import { replacePosts, settlePosts } from './feed';
 import { getSocket, request } from './socket';
+import { useSocketEvents } from './useSocketEvents';
 
 export type ClassState =
   | { kind: 'loading' }
@@ -94,6 +93,8 @@ export function useClassWatch(watch: (() => Promise<Ack<ClassSnapshot>>) | null)
   more: (dc: Dc) => Promise<void>;
 } {
   const [state, setState] = useState<ClassState>({ kind: 'loading' });
+  /** The current watch's entry points (set while it runs): the broadcasts below feed it. */
+  const watching = useRef<{ rewatch: () => void; edit: (change: Change) => void; take: (snapshot: ClassSnapshot) => void } | null>(null);
 
   useEffect(() => {
     if (!watch) return undefined;
@@ -141,47 +142,33 @@ export function useClassWatch(watch: (() => Promise<Ack<ClassSnapshot>>) | null)
         }
       });
     };
-    const onChanged = (change: ClassChange) => edit((s) => applyClassChange(s, change));
-    // SNAP1: after a heal, the converged view in one message replaces everything.
-    const onHealed = (snapshot: ClassSnapshot) => {
-      if (live) take(snapshot);
-    };
-    const onJoined = (participant: ParticipantView) => edit((s) => ({ ...s, participants: replaceParticipant(s.participants, participant) }));
-    const onPresence = ({ id, online }: { id: string; online: boolean }) =>
-      edit((s) => ({ ...s, participants: s.participants.map((p) => (p.id === id ? { ...p, online } : p)) }));
-    const onLink = (link: LinkView) => edit((s) => ({ ...s, link, settings: { ...s.settings, link } }));
-    const onSettings = (settings: SettingsView) => edit((s) => ({ ...s, settings, link: settings.link }));
-
-    socket.on('connect', rewatch);
-    socket.on('session:reset', rewatch);
-    socket.on('session:ended', rewatch);
-    socket.on('class:changed', onChanged);
-    socket.on('class:healed', onHealed);
-    socket.on('incident:replayed', rewatch);
-    socket.on('participant:joined', onJoined);
-    socket.on('participant:moved', onJoined);
-    socket.on('participant:presence', onPresence);
-    socket.on('settings:changed', onSettings);
-    socket.on('link:configured', onLink);
+    watching.current = { rewatch, edit, take };
     if (socket.connected) rewatch();
     return () => {
       live = false;
+      watching.current = null;
       if (frame !== null) cancelAnimationFrame(frame);
       if (timer !== null) clearTimeout(timer);
       clearTimeout(retry);
-      socket.off('connect', rewatch);
-      socket.off('session:reset', rewatch);
-      socket.off('session:ended', rewatch);
-      socket.off('class:changed', onChanged);
-      socket.off('class:healed', onHealed);
-      socket.off('incident:replayed', rewatch);
-      socket.off('participant:joined', onJoined);
-      socket.off('participant:moved', onJoined);
-      socket.off('participant:presence', onPresence);
-      socket.off('settings:changed', onSettings);
-      socket.off('link:configured', onLink);
     };
   }, [watch]);
+  const rewatch = () => watching.current?.rewatch();
+  const edit = (change: Change) => watching.current?.edit(change);
+  const onJoined = (participant: ParticipantView) => edit((s) => ({ ...s, participants: replaceParticipant(s.participants, participant) }));
+  useSocketEvents(watch ? getSocket : null, {
+    connect: rewatch,
+    'session:reset': rewatch,
+    'session:ended': rewatch,
+    'incident:replayed': rewatch,
+    'class:changed': (change) => edit((s) => applyClassChange(s, change)),
+    // SNAP1: after a heal, the converged view in one message replaces everything.
+    'class:healed': (snapshot) => watching.current?.take(snapshot),
+    'participant:joined': onJoined,
+    'participant:moved': onJoined,
+    'participant:presence': ({ id, online }) => edit((s) => ({ ...s, participants: s.participants.map((p) => (p.id === id ? { ...p, online } : p)) })),
+    'settings:changed': (settings) => edit((s) => ({ ...s, settings, link: settings.link })),
+    'link:configured': (link) => edit((s) => ({ ...s, link, settings: { ...s.settings, link } })),
+  });
 
   const update = (change: Change) => setState((s) => (s.kind === 'ready' ? { ...s, snapshot: change(s.snapshot) } : s));
   const before = { west: state.kind === 'ready' ? state.snapshot.windows.west.before : null, east: state.kind === 'ready' ? state.snapshot.windows.east.before : null };

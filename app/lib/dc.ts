@@ -1,7 +1,7 @@
 /** Datacenters and the link between them, as the pictures and sentences need them. */
-import { DC_LABEL, type LinkMode } from '../../server/protocol';
+import { DC_LABEL, type LinkMode } from '../../server/protocol/wire';
 
-export { holdsFrom, isCutMode, otherDc } from '../../server/protocol';
+export { holdsFrom, isCutMode, otherDc } from '../../server/protocol/wire';
 
 /** The look a mode gives to pictures of the link: one for cut, one-way, slow and up. */
 export function linkLook(mode: LinkMode): 'up' | 'slow' | 'cut' | 'one-way' {

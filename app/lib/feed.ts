@@ -2,7 +2,7 @@
  * Pure helpers that arrange posts for display. They never decide what is true: the server's
  * view of each post replaces the old one by id, and the page only sorts and nests.
  */
-import type { Dc, PostView } from '../../server/protocol';
+import type { Dc, PostView } from '../../server/protocol/wire';
 
 /** Replaces a post by id (or adds it): the server's copy is the truth, nothing is merged. */
 export function replacePost(posts: readonly PostView[], post: PostView): PostView[] {

@@ -3,7 +3,7 @@
  * every one of a thousand posts on each side would cost seconds on every update. The counts on
  * the board still count everything.
  */
-import type { PostView } from '../../server/protocol';
+import type { PostView } from '../../server/protocol/wire';
 
 /** How many threads each half of the board renders. */
 export const BOARD_THREADS = 40;

@@ -2,7 +2,7 @@
  * Joining a class as a student: resume with the stored token when there is one (same identity
  * and datacenter), else join by name. Shared by first load and every reconnect.
  */
-import type { ErrorCode, JoinResult } from '../../server/protocol';
+import type { ErrorCode, JoinResult } from '../../server/protocol/wire';
 import { request } from './socket';
 import { readStored, removeStored, storageKeys, writeStored } from './storage';
 

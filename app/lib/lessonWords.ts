@@ -1,5 +1,5 @@
 /** The lesson's words: what a heal button says it will do, how a step's action is named. */
-import { STRATEGY_LABEL, type Strategy } from '../../server/protocol';
+import { STRATEGY_LABEL, type Strategy } from '../../server/protocol/wire';
 
 /** "Heal with last write wins": the button says what it will do, not just "Heal". */
 export function healLabel(strategy: Strategy): string {

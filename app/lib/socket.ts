@@ -9,7 +9,7 @@ import {
   type ClientToServerEvents,
   type HandshakeAuth,
   type ServerToClientEvents,
-} from '../../server/protocol';
+} from '../../server/protocol/wire';
 
 /** The socket typed by the protocol's event maps. */
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;

@@ -5,16 +5,18 @@
  * question, so the page asks again after either. `ready`: the page has joined or watches the
  * session, so the server knows who asks.
  */
-import { useCallback, useEffect, useState } from 'react';
-import type { Ack, LessonView } from '../../server/protocol';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { Ack, LessonView } from '../../server/protocol/wire';
 import { getSocket, request } from './socket';
+import { useSocketEvents } from './useSocketEvents';
 
 export function useLesson(ready: boolean): { lesson: LessonView | null; accept: (result: Ack<LessonView>) => string | null } {
   const [lesson, setLesson] = useState<LessonView | null>(null);
 
+  /** Asks for the lesson again; set while `ready`, so a late answer never lands on a page that left. */
+  const refetch = useRef<() => void>(() => {});
   useEffect(() => {
     if (!ready) return undefined;
-    const socket = getSocket();
     let live = true;
     let retry: ReturnType<typeof setTimeout> | undefined;
     const fetchLesson = (attempt = 0) => {
@@ -26,26 +28,24 @@ export function useLesson(ready: boolean): { lesson: LessonView | null; accept: 
         else if (attempt < 5) retry = setTimeout(() => fetchLesson(attempt + 1), 400);
       });
     };
-    // A broadcast carries no one's own answer: keep the one this page already knows.
-    const onChanged = (view: LessonView) => setLesson((old) => ({ ...view, mine: old && old.question?.id === view.question?.id ? old.mine : null }));
-    const refetch = () => fetchLesson();
-    socket.on('lesson:changed', onChanged);
-    // After a heal (students hear heal:converged, the board and admin class:healed): who predicted right.
-    socket.on('heal:converged', refetch);
-    socket.on('class:healed', refetch);
-    socket.on('session:reset', refetch);
-    socket.on('connect', refetch);
+    refetch.current = () => fetchLesson();
     fetchLesson();
     return () => {
       live = false;
       clearTimeout(retry);
-      socket.off('lesson:changed', onChanged);
-      socket.off('heal:converged', refetch);
-      socket.off('class:healed', refetch);
-      socket.off('session:reset', refetch);
-      socket.off('connect', refetch);
+      refetch.current = () => {};
     };
   }, [ready]);
+  const again = () => refetch.current();
+  useSocketEvents(ready ? getSocket : null, {
+    // A broadcast carries no one's own answer: keep the one this page already knows.
+    'lesson:changed': (view) => setLesson((old) => ({ ...view, mine: old && old.question?.id === view.question?.id ? old.mine : null })),
+    // After a heal (students hear heal:converged, the board and admin class:healed): who predicted right.
+    'heal:converged': again,
+    'class:healed': again,
+    'session:reset': again,
+    connect: again,
+  });
 
   /** Takes the answer to a lesson request: the new view, or the error's message. */
   const accept = useCallback((result: Ack<LessonView>): string | null => {

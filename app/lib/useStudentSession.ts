@@ -5,10 +5,11 @@
  * board's useClassWatch: components subscribe here, and React only renders what it holds.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { Ack, PostView, SettledChange, StudentSnapshot } from '../../server/protocol';
+import type { Ack, PostView, StudentSnapshot } from '../../server/protocol/wire';
 import { replacePost, replacePosts, settlePosts } from './feed';
 import { joinClass, joinClassAs, type JoinOutcome } from './join';
 import { getSocket, request, setSessionReady } from './socket';
+import { useSocketEvents } from './useSocketEvents';
 
 export type Joined = {
   kind: 'joined';
@@ -105,50 +106,29 @@ export function useStudentSession(code: string, showError: (message: string) => 
       });
     };
     rejoinRef.current = rejoin;
-    const onPostChanged = ({ dc, post }: { dc: StudentSnapshot['dc']; post: PostView }) => {
-      // A refused read shows nothing new: the feed stays as last seen until reads come back.
-      setPhase((p) => withSnapshot(p, (s) => (s.dc === dc && canRead(s) ? { ...s, posts: replacePost(s.posts, post) } : s)));
-    };
-    const onLink = (link: StudentSnapshot['link']) => {
-      setPhase((p) => withSnapshot(p, (s) => ({ ...s, link, settings: { ...s.settings, link } })));
-    };
-    const onSettings = (settings: StudentSnapshot['settings']) => {
-      setPhase((p) => withSnapshot(p, (s) => ({ ...s, settings, link: settings.link })));
-    };
-    const onSettled = ({ dc, ids }: SettledChange) => {
-      setPhase((p) => withSnapshot(p, (s) => (s.dc === dc && canRead(s) ? { ...s, posts: settlePosts(s.posts, ids) } : s)));
-    };
-    // SNAP1: after a heal, my converged view comes whole, in one message.
-    const onConverged = (snapshot: StudentSnapshot) => {
-      applyOutcome({ kind: 'joined', result: { token: '', snapshot } });
-    };
-    socket.on('connect', rejoin);
-    socket.on('session:reset', rejoin);
-    socket.on('session:ended', rejoin);
-    // Moved to the other datacenter (failover or roaming): the new side's view comes with a re-join.
-    socket.on('me:moved', rejoin);
-    socket.on('post:changed', onPostChanged);
-    socket.on('link:configured', onLink);
-    socket.on('settings:changed', onSettings);
-    socket.on('posts:settled', onSettled);
-    socket.on('heal:converged', onConverged);
     if (socket.connected) rejoin();
     return () => {
       live = false;
       clearTimeout(retry);
       rejoinRef.current = () => {};
-      socket.off('connect', rejoin);
-      socket.off('session:reset', rejoin);
-      socket.off('session:ended', rejoin);
-      socket.off('me:moved', rejoin);
-      socket.off('post:changed', onPostChanged);
-      socket.off('link:configured', onLink);
-      socket.off('settings:changed', onSettings);
-      socket.off('posts:settled', onSettled);
-      socket.off('heal:converged', onConverged);
       setSessionReady(false);
     };
   }, [code, applyOutcome]);
+  const rejoin = () => rejoinRef.current();
+  useSocketEvents(getSocket, {
+    connect: rejoin,
+    'session:reset': rejoin,
+    'session:ended': rejoin,
+    // Moved to the other datacenter (failover or roaming): the new side's view comes with a re-join.
+    'me:moved': rejoin,
+    // A refused read shows nothing new: the feed stays as last seen until reads come back.
+    'post:changed': ({ dc, post }) => setPhase((p) => withSnapshot(p, (s) => (s.dc === dc && canRead(s) ? { ...s, posts: replacePost(s.posts, post) } : s))),
+    'link:configured': (link) => setPhase((p) => withSnapshot(p, (s) => ({ ...s, link, settings: { ...s.settings, link } }))),
+    'settings:changed': (settings) => setPhase((p) => withSnapshot(p, (s) => ({ ...s, settings, link: settings.link }))),
+    'posts:settled': ({ dc, ids }) => setPhase((p) => withSnapshot(p, (s) => (s.dc === dc && canRead(s) ? { ...s, posts: settlePosts(s.posts, ids) } : s))),
+    // SNAP1: after a heal, my converged view comes whole, in one message.
+    'heal:converged': (snapshot) => applyOutcome({ kind: 'joined', result: { token: '', snapshot } }),
+  });
 
   const submitName = useCallback(
     (name: string) => {

@@ -91,7 +91,7 @@ const commandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('heal.rewind'), healIndex: z.number().int().min(1) }).strict(),
   // INC1: the incident is one logged command (seed and size) that replay regenerates.
   z
-    .object({ type: z.literal('incident.replay'), seed: z.number().int(), size: z.union([z.literal(INCIDENT_SIZES[0]), z.literal(INCIDENT_SIZES[1]), z.literal(INCIDENT_SIZES[2])]), runId: z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/) })
+    .object({ type: z.literal('incident.replay'), seed: z.number().int(), size: z.literal(INCIDENT_SIZES), runId: z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/) })
     .strict(),
 ]);
 

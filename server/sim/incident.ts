@@ -27,11 +27,7 @@ import {
   type StepResult,
 } from './types.ts';
 
-export { INCIDENT_WRITE_KINDS, type IncidentWriteKind } from './types.ts';
-
-/** The sizes the instructor can choose: new posts per side during the split. */
-export const INCIDENT_SIZES = [1_000, 10_000, 100_000] as const;
-export type IncidentSize = (typeof INCIDENT_SIZES)[number];
+export { INCIDENT_SIZES, INCIDENT_WRITE_KINDS, type IncidentSize, type IncidentWriteKind } from './vocab.ts';
 
 /** How long the story's split lasted; the script's times run from 14 minutes before its end. */
 export const INCIDENT_SPLIT_MS = 12 * 60_000;

@@ -5,11 +5,11 @@
  * classes of our own: `snapshotOf` (snapshot.ts) turns a state into JSON and back exactly.
  */
 import type { List, Map as IMap, Set as ISet } from 'immutable';
-import type { DcId, LinkMode, OpKind, RejectCode, Strategy } from './vocab.ts';
+import type { DcId, IncidentWriteKind, LinkMode, OpKind, RejectCode, Strategy } from './vocab.ts';
 import type { RewindLedger } from './rewind.ts';
 
-export { DATACENTERS, NODES, NODE_DC, OP_KINDS, STRATEGIES, LINK_MODES, REJECT_CODES } from './vocab.ts';
-export type { DcId, NodeId, OpKind, Strategy, LinkMode, RejectCode } from './vocab.ts';
+export { DATACENTERS, NODES, NODE_DC, OP_KINDS, STRATEGIES, LINK_MODES, REJECT_CODES, INCIDENT_WRITE_KINDS } from './vocab.ts';
+export type { DcId, NodeId, OpKind, Strategy, LinkMode, RejectCode, IncidentWriteKind } from './vocab.ts';
 
 /** A version vector over the two datacenters: how many writes to one object each side has made (VV1). */
 export type VersionVector = Readonly<Record<DcId, number>>;
@@ -311,10 +311,6 @@ export type SimEvent =
   | { readonly type: 'heal.rewound'; readonly healIndex: number; readonly healAt: number; readonly queued: number }
   /** An incident was replayed: one summary, not one event per op, so a broadcast stays small. */
   | { readonly type: 'incident.replayed'; readonly summary: IncidentSummary };
-
-/** The kinds of write the incident's script makes during the split. */
-export const INCIDENT_WRITE_KINDS = ['post', 'reply', 'edit', 'like', 'unlike', 'delete'] as const;
-export type IncidentWriteKind = (typeof INCIDENT_WRITE_KINDS)[number];
 
 /** What a replayed incident did: the board's counts, and what the INC1 tests compare with the script. */
 export interface IncidentSummary {

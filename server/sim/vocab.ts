@@ -145,3 +145,11 @@ export const REJECT_CODES = [
   'invalid',
 ] as const;
 export type RejectCode = (typeof REJECT_CODES)[number];
+
+/** The incident's sizes the instructor can pick: new posts per side during the 12-minute split (INC2). */
+export const INCIDENT_SIZES = [1_000, 10_000, 100_000] as const;
+export type IncidentSize = (typeof INCIDENT_SIZES)[number];
+
+/** What an incident's people write, counted per side in its summary. */
+export const INCIDENT_WRITE_KINDS = ['post', 'reply', 'edit', 'like', 'unlike', 'delete'] as const;
+export type IncidentWriteKind = (typeof INCIDENT_WRITE_KINDS)[number];

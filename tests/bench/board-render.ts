@@ -16,24 +16,12 @@ import path from 'node:path';
 import { chromium } from '@playwright/test';
 import { client, ok, opId, type Client } from '../support/server.ts';
 import { median } from './stats.ts';
+import { waitForServer } from './wait-for-server.ts';
 
 const ops = Number(process.argv[2] ?? 1000);
 const runs = Number(process.argv[3] ?? 5);
 const BURST = 100;
 const ROOT = path.resolve(import.meta.dirname, '../..');
-
-async function waitForServer(url: string, ms: number): Promise<void> {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // Not listening yet.
-    }
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  throw new Error(`no server at ${url} after ${ms} ms`);
-}
 
 let server: ChildProcess | null = null;
 const dir = mkdtempSync(path.join(tmpdir(), 'sbl-board-bench-'));

@@ -158,8 +158,8 @@ describe('the incident as one command', () => {
   });
 
   it('[VOC1] the protocol offers the core\'s own incident sizes and write kinds', () => {
-    expect(protocol.INCIDENT_SIZES).toEqual(INCIDENT_SIZES);
-    expect(protocol.INCIDENT_WRITE_KINDS).toEqual(INCIDENT_WRITE_KINDS);
+    expect(protocol.INCIDENT_SIZES).toBe(INCIDENT_SIZES);
+    expect(protocol.INCIDENT_WRITE_KINDS).toBe(INCIDENT_WRITE_KINDS);
   });
 
   it('[INC1] is refused while the link is not up ("Heal the link first"), and a refusal changes nothing', () => {

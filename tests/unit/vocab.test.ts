@@ -1,7 +1,7 @@
 /** VOC1: the protocol speaks the core's vocabulary; its schemas accept exactly the core's ids, modes and presets. */
 import { describe, expect, it } from 'vitest';
 import * as protocol from '../../server/protocol/index.ts';
-import { CONSISTENCY_PRESETS, DATACENTERS, LINK_MODES, NODES, REJECT_CODES, STRATEGIES, createInitialState, presetOf, quorumStatus, step } from '../../server/sim/index.ts';
+import { CONSISTENCY_PRESETS, DATACENTERS, INCIDENT_SIZES, LINK_MODES, NODES, REJECT_CODES, STRATEGIES, createInitialState, presetOf, quorumStatus, step } from '../../server/sim/index.ts';
 
 const { schemas } = protocol;
 
@@ -22,6 +22,8 @@ describe('one vocabulary', () => {
     for (const dc of DATACENTERS) expect(schemas.adminSkew.safeParse({ dc, skewMs: 0 }).success).toBe(true);
     expect(schemas.adminSkew.safeParse({ dc: 'north', skewMs: 0 }).success).toBe(false);
     expect(schemas.adminSkew.safeParse({ dc: 'west', skewMs: protocol.MAX_SKEW_MS + 1 }).success).toBe(false);
+    for (const size of INCIDENT_SIZES) expect(schemas.adminIncident.safeParse({ size }).success).toBe(true);
+    expect(schemas.adminIncident.safeParse({ size: 5_000 }).success).toBe(false);
   });
 
   it('[VOC1] every preset is what the core computes: the core names it, and its W and R are the state it sets', () => {

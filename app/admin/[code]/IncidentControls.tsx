@@ -1,7 +1,7 @@
 'use client';
 
 import { useEffect, useState } from 'react';
-import { BOT_LIMITS, INCIDENT_SIZES, type Ack, type BotsView, type ClassCountsView, type IncidentSize } from '../../../server/protocol';
+import { BOT_LIMITS, INCIDENT_SIZES, type Ack, type BotsView, type ClassCountsView, type IncidentSize } from '../../../server/protocol/wire';
 import { getSocket, request } from '../../lib/socket';
 import { IncidentCounts, IncidentProgress, useIncidentStatus } from '../../board/[code]/IncidentStatus';
 import './IncidentControls.css';

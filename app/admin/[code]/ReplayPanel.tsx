@@ -1,7 +1,7 @@
 'use client';
 
 import { useState } from 'react';
-import type { ClassSnapshot } from '../../../server/protocol';
+import type { ClassSnapshot } from '../../../server/protocol/wire';
 import { ConfirmPrompt, useConfirmKey } from '../../components/admin/Confirm';
 import { request } from '../../lib/socket';
 import { ATTEMPT_LABEL, Attempts } from '../../board/[code]/replay/Attempts';

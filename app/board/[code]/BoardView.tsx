@@ -2,7 +2,7 @@
 
 import { QRCodeSVG } from 'qrcode.react';
 import { memo, useCallback, useMemo } from 'react';
-import { DC_IDS, DC_LABEL, type ClassSnapshot, type Dc, type FeedWindowView, type LinkMode, type ParticipantView, type PostView } from '../../../server/protocol';
+import { DC_IDS, DC_LABEL, type ClassSnapshot, type Dc, type FeedWindowView, type LinkMode, type ParticipantView, type PostView } from '../../../server/protocol/wire';
 import { ClusterNodes } from '../../components/shared/ClusterNodes';
 import { DivergenceMeter } from '../../components/shared/DivergenceMeter';
 import { HealReportPanel, PreviewGrid, postLabeler } from '../../components/shared/HealReports';
@@ -30,7 +30,7 @@ import { PredictionBoard } from '../../components/lesson/Prediction';
 import { StepBanner } from '../../components/lesson/StepBanner';
 import { ConsensusBoard } from '../../components/consensus/ConsensusBoard';
 import { useLesson } from '../../lib/useLesson';
-import type { BoardPanel } from '../../../server/protocol';
+import type { BoardPanel } from '../../../server/protocol/wire';
 import { IncidentCounts, IncidentProgress, useIncidentStatus } from './IncidentStatus';
 import './BoardView.css';
 import './BoardLesson.css';

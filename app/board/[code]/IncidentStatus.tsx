@@ -1,6 +1,6 @@
 'use client';
 
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import {
   DC_IDS,
   DC_LABEL,
@@ -9,8 +9,9 @@ import {
   type ClassCountsView,
   type IncidentPhase,
   type IncidentProgressView,
-} from '../../../server/protocol';
+} from '../../../server/protocol/wire';
 import { getSocket, request } from '../../lib/socket';
+import { useSocketEvents } from '../../lib/useSocketEvents';
 import './IncidentStatus.css';
 
 const PHASE_LABEL: Record<IncidentPhase, string> = {
@@ -30,34 +31,22 @@ const n = (value: number) => number.format(value);
 export function useIncidentStatus(): { progress: IncidentProgressView | null; counts: ClassCountsView | null } {
   const [progress, setProgress] = useState<IncidentProgressView | null>(null);
   const [counts, setCounts] = useState<ClassCountsView | null>(null);
-  useEffect(() => {
-    const socket = getSocket();
-    let live = true;
-    const fetchCounts = () => {
-      void request('class:counts', {}).then((result) => {
-        if (live && result.ok) setCounts(result.data);
-      });
-    };
-    const onProgress = (p: IncidentProgressView) => setProgress(p.done >= p.total && p.phase !== 'generating' ? null : p);
-    socket.on('incident:progress', onProgress);
-    socket.on('counts:changed', setCounts);
-    // Anything that may change the counts without a counts event: fetch them again.
-    socket.on('connect', fetchCounts);
-    socket.on('session:reset', fetchCounts);
-    socket.on('settings:changed', fetchCounts);
-    // SNAP1: a heal sends each screen one converged message; the counts follow on request.
-    socket.on('class:healed', fetchCounts);
-    fetchCounts();
-    return () => {
-      live = false;
-      socket.off('incident:progress', onProgress);
-      socket.off('counts:changed', setCounts);
-      socket.off('connect', fetchCounts);
-      socket.off('session:reset', fetchCounts);
-      socket.off('settings:changed', fetchCounts);
-      socket.off('class:healed', fetchCounts);
-    };
+  const fetchCounts = useCallback(() => {
+    void request('class:counts', {}).then((result) => {
+      if (result.ok) setCounts(result.data);
+    });
   }, []);
+  useEffect(fetchCounts, [fetchCounts]);
+  useSocketEvents(getSocket, {
+    'incident:progress': (p) => setProgress(p.done >= p.total && p.phase !== 'generating' ? null : p),
+    'counts:changed': setCounts,
+    // Anything that may change the counts without a counts event: fetch them again.
+    connect: fetchCounts,
+    'session:reset': fetchCounts,
+    'settings:changed': fetchCounts,
+    // SNAP1: a heal sends each screen one converged message; the counts follow on request.
+    'class:healed': fetchCounts,
+  });
   return { progress, counts };
 }
 

@@ -1,7 +1,7 @@
 'use client';
 
 import { useState } from 'react';
-import { DC_LABEL, type ClassSnapshot, type ParticipantView } from '../../../server/protocol';
+import { DC_LABEL, type ClassSnapshot, type ParticipantView } from '../../../server/protocol/wire';
 import { DcBadge } from '../DcBadge';
 import { request } from '../../lib/socket';
 import { ConfirmPrompt, useConfirmKey } from './Confirm';

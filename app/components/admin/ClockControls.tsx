@@ -1,7 +1,7 @@
 'use client';
 
 import { useState, type FormEvent } from 'react';
-import { DC_IDS, DC_LABEL, LIMITS, type Dc } from '../../../server/protocol';
+import { DC_IDS, DC_LABEL, LIMITS, type Dc } from '../../../server/protocol/wire';
 import { DcClock } from '../shared/LiveState';
 import { request } from '../../lib/socket';
 import { withSettings, type SectionProps } from './types';

@@ -1,7 +1,7 @@
 'use client';
 
 import { useState, type FormEvent } from 'react';
-import { CONSISTENCY_PRESETS, LIMITS } from '../../../server/protocol';
+import { CONSISTENCY_PRESETS, LIMITS } from '../../../server/protocol/wire';
 import { QuorumTable } from '../shared/QuorumTable';
 import { request } from '../../lib/socket';
 import { withSettings, type SectionProps } from './types';

@@ -2,7 +2,7 @@
 
 import { healLabel } from '../../lib/lessonWords';
 import { useState, type FormEvent, type ReactNode } from 'react';
-import { DC_IDS, DC_LABEL, LIMITS, STRATEGY_LABEL, type LinkMode, type LinkView } from '../../../server/protocol';
+import { DC_IDS, DC_LABEL, LIMITS, STRATEGY_LABEL, type LinkMode, type LinkView } from '../../../server/protocol/wire';
 import { LinkStateWords } from '../shared/LiveState';
 import { request } from '../../lib/socket';
 import { ConfirmPrompt, useArmed } from './Confirm';

@@ -1,7 +1,7 @@
 'use client';
 
 import { useMemo, useState } from 'react';
-import { STRATEGIES, STRATEGY_LABEL, type Dc, type HealReportView, type Strategy } from '../../../server/protocol';
+import { STRATEGIES, STRATEGY_LABEL, type Dc, type HealReportView, type Strategy } from '../../../server/protocol/wire';
 import { openConflicts, postLabeler, PreviewGrid, StrategyReport } from '../shared/HealReports';
 import { newOpId, request } from '../../lib/socket';
 import { DcName } from '../DcBadge';
@@ -94,7 +94,7 @@ export function ResolutionControls({ snapshot, update, onError }: SectionProps) 
           {conflicts.length === 0 ? (
             <p className="muted">No post is waiting for a choice.</p>
           ) : (
-            <ul className="admin-conflict-list">
+            <ul className="plain-list admin-conflict-list">
               {conflicts.map(({ post, waitingFor }) => (
                 <li key={post.id} className="admin-conflict" data-testid="admin-conflict" data-post-id={post.id}>
                   <p className="admin-conflict-title">

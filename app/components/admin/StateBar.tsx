@@ -1,6 +1,6 @@
 'use client';
 
-import { CONSISTENCY_PRESETS, DC_IDS, STRATEGY_LABEL, type ClassSnapshot } from '../../../server/protocol';
+import { CONSISTENCY_PRESETS, DC_IDS, STRATEGY_LABEL, type ClassSnapshot } from '../../../server/protocol/wire';
 import { openConflicts } from '../shared/HealReports';
 import { DcClock, LinkStateWords } from '../shared/LiveState';
 import { linkLook } from '../../lib/dc';

@@ -1,4 +1,4 @@
-import type { ClassSnapshot } from '../../../server/protocol';
+import type { ClassSnapshot } from '../../../server/protocol/wire';
 
 /** What every admin section gets: the live class, the clock offset, a way to apply acks, and the alert. */
 export interface SectionProps {

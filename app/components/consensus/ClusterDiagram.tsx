@@ -1,6 +1,6 @@
 'use client';
 
-import { DC_LABEL, type Dc, type MessageFrame, type NodeId } from '../../../server/protocol';
+import { DC_LABEL, type Dc, type MessageFrame, type NodeId } from '../../../server/protocol/wire';
 import { blocks, MESSAGE_GLYPH, type Cut } from './words';
 import './ClusterDiagram.css';
 

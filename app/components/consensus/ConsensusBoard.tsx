@@ -1,7 +1,7 @@
 'use client';
 
 import { useCallback, useSyncExternalStore } from 'react';
-import { DC_LABEL, NODE_HOME, type ConsensusFrame } from '../../../server/protocol';
+import { DC_LABEL, NODE_HOME, type ConsensusFrame } from '../../../server/protocol/wire';
 import { ConnectionLine } from '../ConnectionLine';
 import { request } from '../../lib/socket';
 import { readStored, storageKeys } from '../../lib/storage';

@@ -1,7 +1,7 @@
 'use client';
 
 import { useId, useState, type FormEvent } from 'react';
-import { NODE_IDS, type AdminConsensusPayload, type ConsensusFrame } from '../../../server/protocol';
+import { NODE_IDS, type AdminConsensusPayload, type ConsensusFrame } from '../../../server/protocol/wire';
 import { request } from '../../lib/socket';
 import { useConsensus } from './useConsensus';
 import { cutWords, leaderSentence, primariesSentence, simTime, speedWords, SPEEDS } from './words';

@@ -1,7 +1,7 @@
 'use client';
 
 import { memo } from 'react';
-import { DC_LABEL, NODE_HOME, type ConsensusAnalysis, type ConsensusFrame, type NaiveNodeFrame, type RaftNodeFrame } from '../../../server/protocol';
+import { DC_LABEL, NODE_HOME, type ConsensusAnalysis, type ConsensusFrame, type NaiveNodeFrame, type RaftNodeFrame } from '../../../server/protocol/wire';
 import { ClusterDiagram, NAIVE_LAYOUT, RAFT_LAYOUT, type DiagramNode } from './ClusterDiagram';
 import { cutWords, MESSAGE_GLYPH, MESSAGE_LEGEND, verdictTone, verdictWords } from './words';
 import './Panels.css';
@@ -45,7 +45,7 @@ export function RaftPanel({ frame }: { frame: ConsensusFrame }) {
       <div className="consensus-diagram-box">
         <ClusterDiagram layout={RAFT_LAYOUT} cut={frame.cut} nodes={nodes} messages={frame.raft.messages} label={`Raft nodes. ${cutWords(frame.cut)}. ${summary}.`} idPrefix="raft" />
       </div>
-      <ul className="consensus-legend" aria-label="Messages">
+      <ul className="plain-list consensus-legend" aria-label="Messages">
         {MESSAGE_LEGEND.map((l) => (
           <li key={l.kind}>
             <span className="consensus-legend-dot" aria-hidden="true">
@@ -109,7 +109,7 @@ export const EventLog = memo(function EventLog({ log }: { log: readonly string[]
       {lines.length === 0 ? (
         <p className="muted">Nothing yet: the nodes are waiting for their first timeout.</p>
       ) : (
-        <ol className="consensus-log-list" data-testid="consensus-log">
+        <ol className="plain-list consensus-log-list" data-testid="consensus-log">
           {lines.map((line, i) => (
             <li key={`${log.length - i}-${line}`} className={i === 0 ? 'consensus-log-newest' : undefined}>
               {line}
@@ -128,7 +128,7 @@ export const ToyDiagnosis = memo(function ToyDiagnosis({ toy }: { toy: Consensus
       <h2 id="consensus-toy-title" className="consensus-card-title">
         The lecture&apos;s toy election, diagnosed
       </h2>
-      <ul className="consensus-toy-list">
+      <ul className="plain-list consensus-toy-list">
         {toy.map((f) => (
           <li key={f.id} className={f.differs ? 'consensus-toy-item consensus-toy-differs' : 'consensus-toy-item'} data-testid={`toy-${f.id}`}>
             <p className="consensus-toy-head">
@@ -151,7 +151,7 @@ export const ProtocolCard = memo(function ProtocolCard({ protocols }: { protocol
       <h2 id="consensus-protocols-title" className="consensus-card-title">
         Same partition, other protocols
       </h2>
-      <ul className="consensus-protocol-list">
+      <ul className="plain-list consensus-protocol-list">
         {protocols.map((p) => (
           <li key={p.protocol} className="consensus-protocol" data-testid={`protocol-${p.protocol}`}>
             <span className="consensus-protocol-name">{p.protocol}</span>

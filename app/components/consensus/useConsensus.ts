@@ -4,7 +4,7 @@
  * comes and lets CSS transitions glide between them. It never simulates anything itself.
  */
 import { useEffect, useState } from 'react';
-import type { Ack, ConsensusAnalysis, ConsensusFrame, ErrorCode } from '../../../server/protocol';
+import type { Ack, ConsensusAnalysis, ConsensusFrame, ErrorCode } from '../../../server/protocol/wire';
 import { getSocket, request } from '../../lib/socket';
 
 export interface ConsensusView {

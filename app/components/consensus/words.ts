@@ -2,7 +2,7 @@
  * The consensus view in words: every picture on the board also says what it shows, so the
  * room can read it from the back and colour is never the only signal.
  */
-import { DC_LABEL, LINK_MODE_OF_CUT, NODE_HOME, NODE_IDS, holdsFrom, type ConsensusFrame, type Dc, type MessageFrame, type NodeId } from '../../../server/protocol';
+import { DC_LABEL, LINK_MODE_OF_CUT, NODE_HOME, NODE_IDS, holdsFrom, type ConsensusFrame, type Dc, type MessageFrame, type NodeId } from '../../../server/protocol/wire';
 
 export type Cut = ConsensusFrame['cut'];
 export type Leader = ConsensusFrame['raft']['leaders'][number];

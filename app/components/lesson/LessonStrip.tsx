@@ -1,7 +1,7 @@
 'use client';
 
 import { useState } from 'react';
-import { isCutMode, type Ack, type ClassSnapshot, type LessonView } from '../../../server/protocol';
+import { isCutMode, type Ack, type ClassSnapshot, type LessonView } from '../../../server/protocol/wire';
 import { ConfirmPrompt, useConfirmKey } from '../admin/Confirm';
 import { LinkStateWords } from '../shared/LiveState';
 import { request } from '../../lib/socket';
@@ -64,7 +64,7 @@ export function LessonStrip({
         <ResetMenu busy={busy} onReset={(what) => send(() => request('lesson:reset', { what }))} />
       </div>
       {lesson && (
-        <ol className="lesson-steps" aria-label="Steps">
+        <ol className="plain-list lesson-steps" aria-label="Steps">
           <li>
             <button type="button" className="lesson-step" aria-current={lesson.step === -1 ? 'step' : undefined} disabled={busy} onClick={() => void send(() => request('lesson:step', { index: -1 }))}>
               Lobby

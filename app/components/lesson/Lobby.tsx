@@ -1,7 +1,7 @@
 'use client';
 
 import { QRCodeSVG } from 'qrcode.react';
-import type { ParticipantView } from '../../../server/protocol';
+import type { ParticipantView } from '../../../server/protocol/wire';
 import './Lobby.css';
 
 /** The newest names shown as they arrive; the count says the rest. */
@@ -29,7 +29,7 @@ export function Lobby({ code, joinUrl, participants }: { code: string; joinUrl: 
         <p className="lobby-count" data-testid="lobby-count" aria-live="polite">
           <span className="lobby-count-n">{here.length}</span> {here.length === 1 ? 'person' : 'people'} here
         </p>
-        <ul className="lobby-names" aria-label="People here">
+        <ul className="plain-list lobby-names" aria-label="People here">
           {newest.map((p) => (
             <li key={p.id} className="lobby-name" data-dc={p.home}>
               {p.name}

@@ -1,6 +1,6 @@
 'use client';
 
-import type { QuestionView } from '../../../server/protocol';
+import type { QuestionView } from '../../../server/protocol/wire';
 import './Prediction.css';
 
 /**
@@ -15,7 +15,7 @@ export function PredictionBoard({ question }: { question: QuestionView }) {
       <h2 id="prediction-q" className="prediction-q">
         {question.text}
       </h2>
-      <ul className="prediction-bars">
+      <ul className="plain-list prediction-bars">
         {question.options.map((o) => {
           const n = question.counts[o.id] ?? 0;
           const right = verdict?.correct === o.id;

@@ -1,4 +1,4 @@
-import type { LessonStepView } from '../../../server/protocol';
+import type { LessonStepView } from '../../../server/protocol/wire';
 import './StepBanner.css';
 
 /** The step of the lesson on the board: a title and one sentence, in projector type. */

@@ -1,6 +1,6 @@
 'use client';
 
-import { DC_LABEL, LINK_MODE_LABEL, type LessonView, type StudentSnapshot } from '../../../server/protocol';
+import { DC_LABEL, LINK_MODE_LABEL, type LessonView, type StudentSnapshot } from '../../../server/protocol/wire';
 import { healNotice } from './healNotice';
 import './StudentLesson.css';
 

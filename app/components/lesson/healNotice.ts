@@ -1,5 +1,5 @@
 /** What a heal did to the class and to one person, in one sentence each (the student's notice). */
-import { STRATEGY_LABEL, type HealReportView } from '../../../server/protocol';
+import { STRATEGY_LABEL, type HealReportView } from '../../../server/protocol/wire';
 
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 

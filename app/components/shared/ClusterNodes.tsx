@@ -1,4 +1,4 @@
-import { DC_IDS, DC_LABEL, LINK_MODE_LABEL, NODE_HOME, NODE_IDS, type LinkMode } from '../../../server/protocol';
+import { DC_IDS, DC_LABEL, LINK_MODE_LABEL, NODE_HOME, NODE_IDS, type LinkMode } from '../../../server/protocol/wire';
 import { holdsFrom, linkLook } from '../../lib/dc';
 import './ClusterNodes.css';
 

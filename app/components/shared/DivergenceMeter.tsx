@@ -1,4 +1,4 @@
-import type { DivergenceView } from '../../../server/protocol';
+import type { DivergenceView } from '../../../server/protocol/wire';
 import './DivergenceMeter.css';
 
 function Count({ value, label, testId, tone }: { value: number; label: string; testId: string; tone: 'west' | 'east' | 'both' }) {

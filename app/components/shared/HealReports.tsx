@@ -5,7 +5,7 @@
  * which is read off the posts the server sent.
  */
 import type { ReactNode } from 'react';
-import { DC_IDS, STRATEGIES, STRATEGY_LABEL, type Dc, type HealReportView, type PostView, type SiblingView, type Strategy, type WriteView } from '../../../server/protocol';
+import { DC_IDS, STRATEGIES, STRATEGY_LABEL, type Dc, type HealReportView, type PostView, type SiblingView, type Strategy, type WriteView } from '../../../server/protocol/wire';
 import { DcName } from '../DcBadge';
 import { formatTime, quote } from '../../lib/format';
 import './HealReports.css';
@@ -319,7 +319,7 @@ export function HealReportPanel({ report, posts, label }: { report: HealReportVi
         {people.length === 0 ? (
           <p className="board-heal-nothing">Nobody lost anything.</p>
         ) : (
-          <ul className="board-heal-people-list" data-testid="heal-people">
+          <ul className="plain-list board-heal-people-list" data-testid="heal-people">
             {people.map((p) => (
               <li key={p.name}>
                 <strong>{p.name}</strong>: {p.lines.join(', ')}

@@ -1,6 +1,6 @@
 'use client';
 
-import { DC_LABEL, LINK_MODE_LABEL, type Dc, type LinkView } from '../../../server/protocol';
+import { DC_LABEL, LINK_MODE_LABEL, type Dc, type LinkView } from '../../../server/protocol/wire';
 import { formatClock, formatDuration, formatSkew } from '../../lib/format';
 import { linkLook } from '../../lib/dc';
 import { useTicker } from '../../lib/hooks';

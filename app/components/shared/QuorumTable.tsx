@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { DC_IDS, DC_LABEL, LIMITS, NODE_HOME, NODE_IDS, type Dc, type QuorumView, type SettingsView } from '../../../server/protocol';
+import { DC_IDS, DC_LABEL, LIMITS, NODE_HOME, NODE_IDS, type Dc, type QuorumView, type SettingsView } from '../../../server/protocol/wire';
 import './QuorumTable.css';
 
 function YesNo({ value, testId }: { value: boolean; testId: string }) {
@@ -68,7 +68,7 @@ export function QuorumTable({ settings, layout }: { settings: SettingsView; layo
         </tbody>
       </table>
       {refusals.length > 0 && (
-        <ul className="board-quorum-refusals" data-testid="quorum-refusals">
+        <ul className="plain-list board-quorum-refusals" data-testid="quorum-refusals">
           {refusals.map((text) => (
             <li key={text}>{text}</li>
           ))}

@@ -1,7 +1,7 @@
 'use client';
 
 import { useEffect, useMemo, useRef, useState, type RefObject } from 'react';
-import { DC_LABEL, type Dc, type LinkMode, type TimelineBandView, type TimelineOpView } from '../../../server/protocol';
+import { DC_LABEL, type Dc, type LinkMode, type TimelineBandView, type TimelineOpView } from '../../../server/protocol/wire';
 import { DcName } from '../DcBadge';
 import { formatTime } from '../../lib/format';
 import { holdsFrom, linkLook, otherDc, shortModeLabel } from '../../lib/dc';

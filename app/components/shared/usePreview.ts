@@ -1,7 +1,7 @@
 'use client';
 
 import { useEffect, useRef, useState } from 'react';
-import type { HealReportView, Strategy } from '../../../server/protocol';
+import type { HealReportView, Strategy } from '../../../server/protocol/wire';
 import { request } from '../../lib/socket';
 
 export type Preview = Record<Strategy, HealReportView>;

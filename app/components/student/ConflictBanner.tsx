@@ -1,7 +1,7 @@
 'use client';
 
 import { useId, useState } from 'react';
-import { DC_LABEL, type PostView, type SiblingView } from '../../../server/protocol';
+import { DC_LABEL, type PostView, type SiblingView } from '../../../server/protocol/wire';
 import { DcBadge } from '../DcBadge';
 import { formatTime } from '../../lib/format';
 import './ConflictBanner.css';

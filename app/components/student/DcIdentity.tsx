@@ -1,7 +1,7 @@
 'use client';
 
 import { useState } from 'react';
-import { DC_LABEL, type StudentSnapshot } from '../../../server/protocol';
+import { DC_LABEL, type StudentSnapshot } from '../../../server/protocol/wire';
 import { DcBadge } from '../DcBadge';
 import { formatClock, formatSkew } from '../../lib/format';
 import { otherDc } from '../../lib/dc';

@@ -1,6 +1,6 @@
 'use client';
 
-import { STRATEGY_LABEL, type Dc } from '../../../server/protocol';
+import { STRATEGY_LABEL, type Dc } from '../../../server/protocol/wire';
 import type { HealStory } from './healStory';
 import { formatTime } from '../../lib/format';
 import { postAnchor } from '../../lib/feed';
@@ -37,7 +37,7 @@ export function HealLedger({ story, dc, onHide }: { story: HealStory; dc: Dc; on
         {lww ? ': for each post changed on both sides, only the version with the later clock time stayed.' : '.'}
       </p>
       {story.lost.length > 0 && (
-        <ul className="ledger-list">
+        <ul className="plain-list ledger-list">
           {story.lost.map((l) => (
             <li key={l.key} className="ledger-item" data-testid="ledger-item">
               <p className="ledger-what">
@@ -71,7 +71,7 @@ export function HealLedger({ story, dc, onHide }: { story: HealStory; dc: Dc; on
       {story.lostLikes.length > 0 && (
         <>
           <h3 className="ledger-subtitle">Likes on your posts that were lost</h3>
-          <ul className="ledger-list ledger-list-small">
+          <ul className="plain-list ledger-list ledger-list-small">
             {story.lostLikes.map((l) => (
               <li key={l.key} className="ledger-item">
                 <a href={link(l.postId)}>{l.text}</a>
@@ -81,7 +81,7 @@ export function HealLedger({ story, dc, onHide }: { story: HealStory; dc: Dc; on
         </>
       )}
       {!lww && (
-        <ul className="ledger-list ledger-list-small">
+        <ul className="plain-list ledger-list ledger-list-small">
           {story.notes.map((n) => (
             <li key={n.key} className="ledger-item" data-testid="heal-note">
               {n.postId === null ? n.text : <a href={link(n.postId)}>{n.text}</a>}

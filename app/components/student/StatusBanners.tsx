@@ -1,6 +1,6 @@
 'use client';
 
-import { DC_LABEL, holdsFrom, LINK_MODE_LABEL, type Dc, type LinkMode, type PostView, type StudentSnapshot } from '../../../server/protocol';
+import { DC_LABEL, holdsFrom, LINK_MODE_LABEL, type Dc, type LinkMode, type PostView, type StudentSnapshot } from '../../../server/protocol/wire';
 import { formatDuration, quote } from '../../lib/format';
 import { otherDc } from '../../lib/dc';
 import { useServerNow } from '../../lib/hooks';
@@ -98,7 +98,7 @@ export function StatusBanners(props: {
             <span aria-hidden="true">⚠ </span>
             You have {toChoose.length} {toChoose.length === 1 ? 'conflict' : 'conflicts'} to choose
           </p>
-          <ul className="student-banner-links">
+          <ul className="plain-list student-banner-links">
             {toChoose.map((p) => (
               <li key={p.id}>
                 <a href={`#${postAnchor(dc, p.id)}`}>{p.pinned ? 'The class post' : `Your post ${quote(p.text)}`}</a>

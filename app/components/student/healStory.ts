@@ -3,7 +3,7 @@
  * (LWW3), and what merge-everything or human choice did to their posts. It only selects and
  * rephrases what the server reported; it never decides what is true.
  */
-import { DC_LABEL, type HealReportView, type PostView, type Strategy, type WriteView } from '../../../server/protocol';
+import { DC_LABEL, type HealReportView, type PostView, type Strategy, type WriteView } from '../../../server/protocol/wire';
 import { formatSeconds, formatTime, quote } from '../../lib/format';
 
 /** One of my writes that a heal discarded. */

@@ -1,7 +1,7 @@
 'use client';
 
 import { useCallback, useMemo, useState, type FormEvent } from 'react';
-import { DC_LABEL, holdsFrom, LIMITS, type PostView, type StudentSnapshot } from '../../../server/protocol';
+import { DC_LABEL, holdsFrom, LIMITS, type PostView, type StudentSnapshot } from '../../../server/protocol/wire';
 import { AlertRegion } from '../../components/AlertRegion';
 import { ConnectionLine } from '../../components/ConnectionLine';
 import { SessionEnded } from '../../components/SessionEnded';

@@ -1,7 +1,7 @@
 'use client';
 
 import type { ReactNode } from 'react';
-import type { AttemptView, AttemptsView, Strategy } from '../../../../server/protocol';
+import type { AttemptView, AttemptsView, Strategy } from '../../../../server/protocol/wire';
 import { formatClock, quote } from '../../../lib/format';
 import './Attempts.css';
 

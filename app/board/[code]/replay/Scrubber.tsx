@@ -1,7 +1,7 @@
 'use client';
 
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { BoardScrubPayload, ScrubView } from '../../../../server/protocol';
+import type { BoardScrubPayload, ScrubView } from '../../../../server/protocol/wire';
 import { formatClock } from '../../../lib/format';
 import { request } from '../../../lib/socket';
 import './Scrubber.css';

@@ -3,8 +3,9 @@
  * after every rewind (which every screen follows with a fresh snapshot, like a reset).
  */
 import { useCallback, useEffect, useState } from 'react';
-import type { AttemptsView } from '../../../../server/protocol';
+import type { AttemptsView } from '../../../../server/protocol/wire';
 import { getSocket, request } from '../../../lib/socket';
+import { useSocketEvents } from '../../../lib/useSocketEvents';
 
 export function useAttempts(ready: boolean): { attempts: AttemptsView | null; refresh: () => void; set: (view: AttemptsView) => void } {
   const [attempts, setAttempts] = useState<AttemptsView | null>(null);
@@ -14,15 +15,8 @@ export function useAttempts(ready: boolean): { attempts: AttemptsView | null; re
     });
   }, []);
   useEffect(() => {
-    if (!ready) return undefined;
-    const socket = getSocket();
-    refresh();
-    socket.on('class:healed', refresh);
-    socket.on('session:reset', refresh);
-    return () => {
-      socket.off('class:healed', refresh);
-      socket.off('session:reset', refresh);
-    };
+    if (ready) refresh();
   }, [ready, refresh]);
+  useSocketEvents(ready ? getSocket : null, { 'class:healed': refresh, 'session:reset': refresh });
   return { attempts, refresh, set: setAttempts };
 }
