@@ -246,7 +246,18 @@ function mergeAll(input: HealInput): HealResult {
 
 function sibling(post: Post, dc: DcId, ops: readonly Op[]): Sibling {
   const last = newest(ops);
-  return { dc, text: post.text, deleted: post.deleted, vv: post.vv, by: last.author, wall: last.wall, lamport: last.lamport };
+  const text = post.textStamp;
+  return {
+    dc,
+    text: post.text,
+    deleted: post.deleted,
+    vv: post.vv,
+    by: last.author,
+    wall: last.wall,
+    lamport: last.lamport,
+    textBy: text?.by ?? post.author,
+    textWall: text?.wall ?? post.createdAt,
+  };
 }
 
 /**

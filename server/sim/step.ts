@@ -196,7 +196,18 @@ function resolveConflict(state: SimState, command: Extract<Command, { type: 'con
   const author = participant?.id ?? INSTRUCTOR;
   const stamp = { origin: dc, wall: wallClock(state, dc, now), at: now, author };
   const ops: Op[] = [
-    { ...stamp, opId: command.opId, kind: 'resolve', postId: post.id, text: chosen.text, deleted: chosen.deleted, lamport: replica.lamport + 1, vv: bumpVV(post.vv, dc) },
+    {
+      ...stamp,
+      opId: command.opId,
+      kind: 'resolve',
+      postId: post.id,
+      text: chosen.text,
+      deleted: chosen.deleted,
+      textBy: chosen.textBy,
+      textWall: chosen.textWall,
+      lamport: replica.lamport + 1,
+      vv: bumpVV(post.vv, dc),
+    },
   ];
   const other = post.siblings.find((s) => s.dc !== keep);
   if (command.keep === 'both' && other) {

@@ -41,6 +41,12 @@ export interface Op {
   readonly text?: string;
   /** Set on `resolve`: whether the chosen version is a deleted one. */
   readonly deleted?: boolean;
+  /**
+   * Set on `resolve`: who wrote the chosen version's text, and when on their clock. The choice is
+   * the chooser's write, but the text stays its writer's: "edited by Ben", not by whoever chose.
+   */
+  readonly textBy?: ParticipantId;
+  readonly textWall?: number;
   readonly origin: DcId;
   /** The origin datacenter's wall clock when it accepted the op: server time plus its skew (CLK1). */
   readonly wall: number;
@@ -112,6 +118,9 @@ export interface Sibling {
   readonly by: ParticipantId;
   readonly wall: number;
   readonly lamport: number;
+  /** Who wrote this version's text, and when on their clock (a like or reply on the other side is `by`, not this). */
+  readonly textBy: ParticipantId;
+  readonly textWall: number;
 }
 
 

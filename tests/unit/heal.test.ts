@@ -12,6 +12,7 @@ import {
   type SimState,
   inFlightMessages,
 } from '../../server/sim/index.ts';
+import { postView } from '../../server/realtime/views.ts';
 import { SimDriver, plainPosts, splitClass } from '../support/sim.ts';
 
 function heal(sim: SimDriver) {
@@ -213,6 +214,38 @@ describe('[HUM1] [HUM2] [HUM3] human choice', () => {
     sim.run({ type: 'conflict.resolve', opId: sim.opId(), participantId: 'eve', postId: PINNED_POST_ID, keep: 'east' });
     sim.flush();
     expect(post(sim, PINNED_POST_ID)).toMatchObject({ text: 'E1', siblings: null });
+  });
+
+  it('[HUM2] the chosen version keeps its own writer: Walt choosing Ed\'s text leaves it "edited by Ed" at Ed\'s time', () => {
+    const { sim } = splitClass('human');
+    sim.edit('wendy', PINNED_POST_ID, 'Wendy in West');
+    sim.now += 500;
+    sim.edit('ed', PINNED_POST_ID, 'Ed in East');
+    heal(sim);
+    const east = post(sim, PINNED_POST_ID).siblings?.find((s) => s.dc === 'east');
+    expect(east).toMatchObject({ text: 'Ed in East', by: 'ed', textBy: 'ed' });
+    sim.now += 1000;
+    sim.run({ type: 'conflict.resolve', opId: sim.opId(), participantId: 'walt', postId: PINNED_POST_ID, keep: 'east' });
+    sim.flush();
+    for (const dc of ['west', 'east'] as const) {
+      const chosen = sim.state.replicas[dc].posts.get(PINNED_POST_ID);
+      expect(chosen).toMatchObject({ text: 'Ed in East', siblings: null });
+      // The text register names its writer and their clock, not the chooser and the moment of the choice.
+      expect(chosen?.textStamp).toMatchObject({ by: 'ed', wall: east?.wall });
+      expect(postView(sim.state, dc, chosen!)).toMatchObject({ editedBy: 'ed', editedAt: east?.wall });
+    }
+  });
+
+  it('[HUM2] [HUM4] keeping the version someone liked while the other side deleted it names the text\'s author, not the liker nor the instructor who chose', () => {
+    const { sim, shared } = splitClass('human');
+    sim.run({ type: 'post.delete', opId: sim.opId(), participantId: 'wendy', postId: shared });
+    sim.like('ed', shared);
+    heal(sim);
+    const kept = post(sim, shared).siblings?.find((s) => s.dc === 'east');
+    expect(kept).toMatchObject({ by: 'ed', textBy: 'wendy' });
+    sim.run({ type: 'conflict.resolve', opId: sim.opId(), participantId: null, dc: 'west', postId: shared, keep: 'east' });
+    sim.flush();
+    expect(post(sim, shared)).toMatchObject({ text: 'original', deleted: false, siblings: null, textStamp: { by: 'wendy' } });
   });
 
   it('[HUM2] the instructor may choose for any post', () => {
