@@ -4,7 +4,7 @@
  * The pages import this module and nothing else from server/.
  */
 import { z } from 'zod';
-import { DATACENTERS, LINK_MODES, MAX_SKEW_MS, N, NODES, STRATEGIES, type Cut, type DcId as Dc, type LinkMode, type NodeId, type RejectCode, type Strategy } from '../sim/vocab.ts';
+import { DATACENTERS, LINK_MODES, MAX_SKEW_MS, N, NODES, STRATEGIES, type Cut, type DcId as Dc, type LinkMode, type NodeId, type RejectCode, type Strategy, type LwwDecider } from '../sim/vocab.ts';
 
 // SEC8: pages run under a CSP without 'unsafe-eval'. Zod would probe for eval to compile its
 // parsers (a reported violation in every page's console); the browser validates nothing hot.
@@ -34,7 +34,7 @@ export {
   N,
   MAX_SKEW_MS,
 } from '../sim/vocab.ts';
-export type { DcId as Dc, LinkMode, Strategy, Cut, ConsistencyPreset, RejectCode, OpKind, NodeId } from '../sim/vocab.ts';
+export type { DcId as Dc, LinkMode, Strategy, Cut, ConsistencyPreset, RejectCode, OpKind, NodeId, LwwDecider } from '../sim/vocab.ts';
 
 export const LIMITS = {
   postChars: 500,
@@ -376,12 +376,19 @@ export interface WriteView {
   text: string | null;
 }
 
+/** A loss that a skewed clock decided: the loser's clock was `behindMs` behind, yet it wrote `laterMs` later in true time. */
+export interface SkewFact {
+  behindMs: number;
+  laterMs: number;
+}
+
 /** What a heal did, or would do (PRE1): LWW's losses, merge-all's oddities, human choice's conflicts. */
 export interface HealReportView {
   strategy: Strategy;
   at: number;
   held: Record<Dc, number>;
-  lost: { postId: string; lost: WriteView; winner: WriteView; reason: string; skewNote: string | null }[];
+  /** LWW3's facts, phrased by the pages: which rule decided, by how much, and the skew when it decided. */
+  lost: { postId: string; lost: WriteView; winner: WriteView; decidedBy: LwwDecider; aheadMs: number; skew: SkewFact | null }[];
   duplicates: { postId: string; duplicateId: string; byId: string; byName: string }[];
   brokenThreads: { postId: string; parentId: string; byId: string; byName: string }[];
   phantomLikes: { postId: string; byId: string; byName: string }[];

@@ -61,12 +61,7 @@ type EmptyReport = Omit<HealReport, 'strategy' | 'at' | 'held'>;
 
 const NOTHING: EmptyReport = { lost: [], duplicates: [], brokenThreads: [], phantomLikes: [], resurrected: [], likeMerges: [], conflicts: [] };
 
-const LABEL: Record<DcId, string> = { west: 'West', east: 'East' };
 const CONTENT_KINDS = new Set<Op['kind']>(['edit', 'delete', 'resolve']);
-
-function seconds(ms: number): string {
-  return `${(Math.abs(ms) / 1000).toFixed(1)} s`;
-}
 
 function ref(op: Op): WriteRef {
   return { opId: op.opId, kind: op.kind, by: op.author, dc: op.origin, wall: op.wall, at: op.at, ...(op.text === undefined ? {} : { text: op.text }) };
@@ -88,22 +83,16 @@ function newest(ops: readonly Op[]): Op {
   return ops.reduce((best, op) => (compareLww(op, best) > 0 ? op : best));
 }
 
-/** LWW3's explanation of one loss, including "the clock was behind" when skew decided it. */
-function explainLoss(lost: Op, winner: Op): { reason: string; skewNote: string | null } {
-  const w = LABEL[winner.origin];
-  const l = LABEL[lost.origin];
-  const reason =
-    winner.wall === lost.wall
-      ? winner.kind === 'delete' && lost.kind !== 'delete'
-        ? `Same timestamp on both clocks: a delete beats an edit.`
-        : `Same timestamp on both clocks: ${w} wins ties.`
-      : `${w}'s version has the later timestamp (${seconds(winner.wall - lost.wall)} later on the clocks): the last write wins.`;
-  const behind = winner.wall - winner.at - (lost.wall - lost.at);
-  const skewNote =
-    lost.at > winner.at && behind > 0
-      ? `${l}'s clock was ${seconds(behind)} behind ${w}'s: this write really came ${seconds(lost.at - winner.at)} later, and still lost.`
-      : null;
-  return { reason, skewNote };
+/**
+ * LWW3's facts about one loss: which part of LWW1's order decided it, by how much, and whether a
+ * skewed clock did (the loser really wrote later, on a clock that was behind). Numbers, not
+ * words: app/lib phrases them the same way on every screen.
+ */
+function explainLoss(lost: Op, winner: Op): Pick<LostWrite, 'decidedBy' | 'aheadMs' | 'skew'> {
+  const decidedBy = winner.wall !== lost.wall ? 'later-timestamp' : winner.kind === 'delete' && lost.kind !== 'delete' ? 'delete-on-tie' : 'datacenter-on-tie';
+  const behindMs = winner.wall - winner.at - (lost.wall - lost.at);
+  const laterMs = lost.at - winner.at;
+  return { decidedBy, aheadMs: winner.wall - lost.wall, skew: laterMs > 0 && behindMs > 0 ? { behindMs, laterMs } : null };
 }
 
 /** The ops one side wrote to a post during the split, in send order. */

@@ -55,8 +55,9 @@ describe('[LWW1] [LWW2] [LWW3] last write wins', () => {
     const { report } = heal(sim);
     expect(post(sim, PINNED_POST_ID).text).toBe('West at t');
     const [loss] = report.lost;
-    expect(loss?.reason).toBe("West's version has the later timestamp (2.0 s later on the clocks): the last write wins.");
-    expect(loss?.skewNote).toBe("East's clock was 4.0 s behind West's: this write really came 2.0 s later, and still lost.");
+    // Facts, not words: the later timestamp decided, by 2 s on the clocks; East's clock was 4 s
+    // behind and the write really came 2 s later (app/lib/healWords.ts phrases them).
+    expect(loss).toMatchObject({ decidedBy: 'later-timestamp', aheadMs: 2000, skew: { behindMs: 4000, laterMs: 2000 } });
   });
 
   it('[LWW1] on an equal timestamp a delete beats an edit', () => {
@@ -67,15 +68,16 @@ describe('[LWW1] [LWW2] [LWW3] last write wins', () => {
     sim.run({ type: 'post.delete', opId: sim.opId(), participantId: 'wendy', postId: shared });
     const { report } = heal(sim);
     expect(post(sim, shared).deleted).toBe(true);
-    expect(report.lost[0]?.reason).toBe('Same timestamp on both clocks: a delete beats an edit.');
+    expect(report.lost[0]).toMatchObject({ decidedBy: 'delete-on-tie', aheadMs: 0, skew: null });
   });
 
   it('[LWW1] on an equal timestamp between two edits West wins', () => {
     const { sim } = splitClass('lww');
     sim.edit('ed', PINNED_POST_ID, 'East');
     sim.edit('wendy', PINNED_POST_ID, 'West');
-    heal(sim);
+    const { report } = heal(sim);
     expect(post(sim, PINNED_POST_ID).text).toBe('West');
+    expect(report.lost[0]).toMatchObject({ lost: { dc: 'east' }, winner: { dc: 'west' }, decidedBy: 'datacenter-on-tie', aheadMs: 0, skew: null });
   });
 
   it('[LWW2] like counts are a number one side overwrote: the other side\'s likes are lost, and reported', () => {
