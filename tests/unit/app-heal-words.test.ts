@@ -1,11 +1,13 @@
 import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
-import type { HealReportView, PostView, Strategy, WriteView } from '../../server/protocol/index.ts';
+import type { HealReportView, PostView, SiblingView, Strategy, WriteView } from '../../server/protocol/index.ts';
 import { LWW_DECIDERS } from '../../server/sim/vocab.ts';
 import { StrategyReport, postLabeler } from '../../app/components/shared/HealReports.tsx';
+import { PostCard } from '../../app/components/PostCard.tsx';
 import { healStory } from '../../app/components/student/healStory.ts';
 import { formatSkew } from '../../app/lib/format.ts';
+import { healMarks, marksShown } from '../../app/lib/healMarks.ts';
 import { healHeadline, healNotice, lossReason, skewSentence, type Loss } from '../../app/lib/healWords.ts';
 
 /** A local wall-clock instant, so the expectations hold in any time zone. */
@@ -99,6 +101,62 @@ describe("what a student's ledger shows", () => {
     const story = healStory(report('lww', { lost: [like] }), 'ana', [post('p1')]);
     expect(story.lost).toEqual([]);
     expect(story.lostLikes.map((l) => l.text)).toEqual(["Cy's like (from East) on your post “text of p1”"]);
+  });
+});
+
+describe('marks on posts touched by the last heal', () => {
+  it('[LWW3] a post whose other version lost is marked "Lost", with whose writes', () => {
+    const r = report('lww', { lost: [skewed, { ...skewed, lost: write({ opId: 'cy-like', kind: 'like', byId: 'cy', byName: 'Cy', dc: 'east' }), skew: null }] });
+    const marks = healMarks(r, [post('p1')], 'cy');
+    expect(marks.get('p1')).toEqual([{ kind: 'lost', label: 'Lost', text: "Ben's edit and your like lost to West's version (last write wins).", link: null }]);
+  });
+
+  it('[MRG1] [MRG3] duplicates link to each other, a resurrected post says who deleted and who edited', () => {
+    const r = report('merge', {
+      duplicates: [{ postId: 'p1', duplicateId: 'p1~x', byId: 'ben', byName: 'Ben' }],
+      resurrected: [{ postId: 'p2', deletedById: 'ana', deletedByName: 'Ana', editedById: 'ben', editedByName: 'Ben' }],
+    });
+    const marks = healMarks(r, []);
+    expect(marks.get('p1')).toEqual([{ kind: 'duplicated', label: 'Duplicated', text: 'Its other version became a post of its own:', link: { postId: 'p1~x', text: 'the duplicate' } }]);
+    expect(marks.get('p1~x')?.map((m) => [m.kind, m.text, m.link?.postId])).toEqual([['duplicate', 'Duplicate of', 'p1']]);
+    expect(marks.get('p2')?.map((m) => [m.label, m.text])).toEqual([['Resurrected', 'Deleted by Ana, edited by Ben on the other side: merge everything brought it back.']]);
+  });
+
+  it('[HUM2] a conflict a person has settled is marked "Chosen"; one still open keeps its banner instead', () => {
+    const siblings: SiblingView[] = [
+      { dc: 'west', text: 'a', deleted: false, byId: 'ana', byName: 'Ana', wall: T0, lamport: 2, vv: { west: 2, east: 0 } },
+      { dc: 'east', text: 'b', deleted: false, byId: 'ben', byName: 'Ben', wall: T0, lamport: 2, vv: { west: 1, east: 1 } },
+    ];
+    const r = report('human', { conflicts: [{ postId: 'p1', authorId: 'ana', authorName: 'Ana', siblings }, { postId: 'p2', authorId: 'ana', authorName: 'Ana', siblings }] });
+    const marks = healMarks(r, [post('p1'), post('p2', { siblings })]);
+    expect([...marks.keys()]).toEqual(['p1']);
+    expect(marks.get('p1')?.[0]).toMatchObject({ kind: 'chosen', label: 'Chosen' });
+  });
+
+  it('[MRG1] marks last until the next split begins, and notes belong to the latest heal only', () => {
+    const merge = report('merge', { duplicates: [{ postId: 'p1', duplicateId: 'p1~x', byId: 'ben', byName: 'Ben' }] });
+    expect(marksShown(merge, { mode: 'up' })).toBe(true);
+    expect(marksShown(merge, { mode: 'slow' })).toBe(true);
+    expect(marksShown(merge, { mode: 'cut' })).toBe(false);
+    expect(marksShown(merge, { mode: 'cut-west-to-east' })).toBe(false);
+    expect(marksShown(null, { mode: 'up' })).toBe(false);
+    // A later heal (here LWW) that did not touch the duplicated post leaves it unmarked, though the
+    // post is still the duplicate it became in the earlier round.
+    const original = post('p1');
+    const duplicate = post('p1~x', { duplicateOf: 'p1' });
+    const later = healMarks(report('lww'), [original, duplicate]);
+    expect(later.size).toBe(0);
+    const card = (p: PostView) => html(createElement(PostCard, { post: p, dc: 'west', showMeta: false, nameOf: (id: string) => id, ...(later.has(p.id) ? { marks: later.get(p.id) } : {}) }));
+    expect(card(duplicate)).not.toContain('Duplicate');
+    expect(card(original)).not.toContain('duplicate');
+  });
+
+  it('[MRG1] a mark is text, not colour alone: its label and sentence are on the card, with a link to the other version', () => {
+    const marks = healMarks(report('merge', { duplicates: [{ postId: 'p1', duplicateId: 'p1~x', byId: 'ben', byName: 'Ben' }] }), []);
+    const shown = html(createElement(PostCard, { post: post('p1~x', { duplicateOf: 'p1' }), dc: 'east', showMeta: false, nameOf: (id: string) => id, marks: marks.get('p1~x') }));
+    expect(shown).toContain('data-mark="duplicate"');
+    expect(shown).toContain('<span class="post-mark-label">Duplicate</span>');
+    expect(shown).toContain('Duplicate of <a href="#post-east-p1">another version</a>');
   });
 });
 
