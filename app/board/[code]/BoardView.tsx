@@ -69,8 +69,10 @@ export function BoardView({ code }: { code: string }) {
   /** The detail panels the step needs; null before the lesson (everything, as driven by hand). */
   const panels: readonly BoardPanel[] | null = step ? step.panels : null;
   const shows = (panel: BoardPanel) => panels === null || panels.includes(panel);
-  // The heal report is the hero while it answers the step's question.
-  const hero = step !== null && step.action === 'heal' && cutKey === null && snapshot?.lastHeal !== null && snapshot?.lastHeal !== undefined;
+  // The heal report is the hero while it is up (from the heal to the next split), in a lesson's heal
+  // step or when the instructor drives by hand; a lesson's other steps show what they are about.
+  const reportUp = cutKey === null && !comparing && snapshot?.lastHeal !== null && snapshot?.lastHeal !== undefined;
+  const hero = reportUp && !lobby && (step === null || step.action === 'heal');
   // The last heal's marks on both feeds, until the next split begins.
   const lastHeal = snapshot?.lastHeal ?? null;
   const posts = snapshot?.posts;
