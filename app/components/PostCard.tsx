@@ -8,6 +8,7 @@ import { formatTime } from '../lib/format';
 import { otherDc } from '../lib/dc';
 import { postAnchor } from '../lib/feed';
 import type { PostMark } from '../lib/healMarks';
+import { mayChoose } from '../lib/healWords';
 import './PostCard.css';
 
 /** What a person can do to posts; absent on the board, which only watches. */
@@ -80,7 +81,7 @@ export function PostCard(props: PostCardProps) {
   const canDelete = actions !== undefined && !post.deleted && siblings === null && mine && !post.pinned;
   const blocked = actions?.blockedReason ?? null;
   const chooser: ConflictChooser | undefined =
-    props.chooser ?? (actions ? { may: (p) => p.authorId === actions.meId || p.pinned, choose: actions.resolve } : undefined);
+    props.chooser ?? (actions ? { may: (p) => mayChoose(p, actions.meId), choose: actions.resolve } : undefined);
 
   const run = async (action: () => Promise<boolean>, after?: () => void) => {
     if (busy) return;

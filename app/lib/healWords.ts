@@ -4,7 +4,7 @@
  * student's notice and the marks on posts all phrase them here, so they say the same thing in
  * the same words, with one time format and one skew format (format.ts).
  */
-import { DC_LABEL, STRATEGY_LABEL, type HealReportView, type WriteView } from '../../server/protocol';
+import { DC_LABEL, STRATEGY_LABEL, type Chooser, type HealReportView, type PostView, type WriteView } from '../../server/protocol';
 import { formatSeconds, formatSkew, formatTime } from './format';
 
 /** One LWW loss as the report carries it. */
@@ -87,6 +87,19 @@ export const MERGE_WORDS = {
 export function healHeadline(report: Pick<HealReportView, 'strategy' | 'at' | 'held'>): string {
   const { west, east } = report.held;
   return `Healed with ${STRATEGY_LABEL[report.strategy].toLowerCase()} at ${formatTime(report.at)}: the link held ${plural(west, 'message', 'messages')} from ${DC_LABEL.west} and ${east} from ${DC_LABEL.east}.`;
+}
+
+/**
+ * Who a conflict waits for, named (HUM2): its author, or "anyone" for the class post. The rule is
+ * the core's (`mayChoose` on the post and the report); this only says it.
+ */
+export function chooserName(mayChoose: Chooser, authorName: string): string {
+  return mayChoose === 'anyone' ? 'anyone' : authorName;
+}
+
+/** Whether `meId` may choose between a post's versions, by the core's rule the post carries. */
+export function mayChoose(post: Pick<PostView, 'mayChoose' | 'authorId'>, meId: string): boolean {
+  return post.mayChoose === 'anyone' || (post.mayChoose === 'author' && post.authorId === meId);
 }
 
 // ---- marks on posts ---------------------------------------------------------------------------

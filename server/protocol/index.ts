@@ -4,7 +4,7 @@
  * The pages import this module and nothing else from server/.
  */
 import { z } from 'zod';
-import { DATACENTERS, LINK_MODES, MAX_SKEW_MS, N, NODES, STRATEGIES, type Cut, type DcId as Dc, type LinkMode, type NodeId, type RejectCode, type Strategy, type LwwDecider } from '../sim/vocab.ts';
+import { DATACENTERS, LINK_MODES, MAX_SKEW_MS, N, NODES, STRATEGIES, type Cut, type DcId as Dc, type LinkMode, type NodeId, type RejectCode, type Strategy, type LwwDecider, type Chooser } from '../sim/vocab.ts';
 
 // SEC8: pages run under a CSP without 'unsafe-eval'. Zod would probe for eval to compile its
 // parsers (a reported violation in every page's console); the browser validates nothing hot.
@@ -34,7 +34,7 @@ export {
   N,
   MAX_SKEW_MS,
 } from '../sim/vocab.ts';
-export type { DcId as Dc, LinkMode, Strategy, Cut, ConsistencyPreset, RejectCode, OpKind, NodeId, LwwDecider } from '../sim/vocab.ts';
+export type { DcId as Dc, LinkMode, Strategy, Cut, ConsistencyPreset, RejectCode, OpKind, NodeId, LwwDecider, Chooser } from '../sim/vocab.ts';
 
 export const LIMITS = {
   postChars: 500,
@@ -346,6 +346,8 @@ export interface PostView {
   pending: boolean;
   /** Conflicting versions waiting for a person's choice (human choice, HUM2); null when none. */
   siblings: SiblingView[] | null;
+  /** Who may choose between `siblings` (the core's rule, HUM2); null when there are none. */
+  mayChoose: Chooser | null;
   /** Merge-all made this post from the other side's version of `duplicateOf` (MRG1). */
   duplicateOf: string | null;
 }
@@ -394,7 +396,7 @@ export interface HealReportView {
   phantomLikes: { postId: string; byId: string; byName: string }[];
   resurrected: { postId: string; deletedById: string; deletedByName: string; editedById: string; editedByName: string }[];
   likeMerges: { postId: string; west: number; east: number; total: number }[];
-  conflicts: { postId: string; authorId: string; authorName: string; siblings: SiblingView[] }[];
+  conflicts: { postId: string; authorId: string; authorName: string; mayChoose: Chooser; siblings: SiblingView[] }[];
   /**
    * How many items each list has in the whole report. Snapshots and heal messages carry a sample
    * of each list (at 100K posts a report is megabytes); `heal:report-page` pages through the rest.

@@ -38,7 +38,7 @@ export function healReportView(state: SimState, report: HealReport): HealReportV
     phantomLikes: report.phantomLikes.map((p) => ({ postId: p.postId, byId: p.by, byName: name(p.by) })),
     resurrected: report.resurrected.map((r) => ({ postId: r.postId, deletedById: r.deletedBy, deletedByName: name(r.deletedBy), editedById: r.editedBy, editedByName: name(r.editedBy) })),
     likeMerges: report.likeMerges.map((m) => ({ ...m })),
-    conflicts: report.conflicts.map((c) => ({ postId: c.postId, authorId: c.author, authorName: name(c.author), siblings: c.siblings.map((s) => siblingView(state, s)) })),
+    conflicts: report.conflicts.map((c) => ({ postId: c.postId, authorId: c.author, authorName: name(c.author), mayChoose: c.mayChoose, siblings: c.siblings.map((s) => siblingView(state, s)) })),
     totals: Object.fromEntries(HEAL_LISTS.map((list) => [list, report[list].length])) as HealReportView['totals'],
   };
 }

@@ -12,6 +12,8 @@ import { NO_LIKES, applyOps, likeCount } from './replica.ts';
 import { startSplit, versionOf } from './split.ts';
 import {
   DATACENTERS,
+  PINNED_POST_ID,
+  type Chooser,
   type DcId,
   type HealReport,
   type LikeMerge,
@@ -93,6 +95,14 @@ function explainLoss(lost: Op, winner: Op): Pick<LostWrite, 'decidedBy' | 'ahead
   const behindMs = winner.wall - winner.at - (lost.wall - lost.at);
   const laterMs = lost.at - winner.at;
   return { decidedBy, aheadMs: winner.wall - lost.wall, skew: laterMs > 0 && behindMs > 0 ? { behindMs, laterMs } : null };
+}
+
+/**
+ * HUM2's rule, written once: the author chooses between a post's versions, anyone does for the
+ * pinned class post (the instructor always may). step.ts enforces it; the views carry it.
+ */
+export function whoChooses(postId: PostId): Chooser {
+  return postId === PINNED_POST_ID ? 'anyone' : 'author';
 }
 
 /** The ops one side wrote to a post during the split, in send order. */
@@ -301,7 +311,7 @@ function humanChoice(input: HealInput): HealResult {
       const restore: Stamp = { ...stampOf(use), lamport: Math.max(use.lamport, post.deleteStamp?.lamport ?? 0, post.restoreStamp?.lamport ?? 0) + 1 };
       posts.set(id, { ...post, siblings, restoreStamp: restore, deleted: false });
     }
-    conflicts.push({ postId: id, author: post.author, siblings });
+    conflicts.push({ postId: id, author: post.author, mayChoose: whoChooses(id), siblings });
   }
   const merged = posts.asImmutable();
   const report: HealReport = {

@@ -5,11 +5,11 @@
  * classes of our own: `snapshotOf` (snapshot.ts) turns a state into JSON and back exactly.
  */
 import type { List, Map as IMap, Set as ISet } from 'immutable';
-import type { DcId, LinkMode, LwwDecider, OpKind, RejectCode, Strategy } from './vocab.ts';
+import type { Chooser, DcId, LinkMode, LwwDecider, OpKind, RejectCode, Strategy } from './vocab.ts';
 import type { RewindLedger } from './rewind.ts';
 
 export { DATACENTERS, NODES, NODE_DC, OP_KINDS, STRATEGIES, LINK_MODES, REJECT_CODES } from './vocab.ts';
-export type { DcId, NodeId, OpKind, Strategy, LinkMode, RejectCode, LwwDecider } from './vocab.ts';
+export type { DcId, NodeId, OpKind, Strategy, LinkMode, RejectCode, LwwDecider, Chooser } from './vocab.ts';
 
 /** A version vector over the two datacenters: how many writes to one object each side has made (VV1). */
 export type VersionVector = Readonly<Record<DcId, number>>;
@@ -399,6 +399,8 @@ export interface LikeMerge {
 export interface ConflictRef {
   readonly postId: PostId;
   readonly author: ParticipantId;
+  /** Who may choose (HUM2): the author, or anyone for the pinned class post. */
+  readonly mayChoose: Chooser;
   readonly siblings: readonly Sibling[];
 }
 

@@ -25,7 +25,7 @@ function report(strategy: Strategy, over: Partial<HealReportView> = {}): HealRep
 function post(id: string, over: Partial<PostView> = {}): PostView {
   return {
     id, parentId: null, pinned: false, authorId: 'ana', authorName: 'Ana', text: `text of ${id}`, deleted: false, createdAt: T0, createdIn: 'west',
-    editedBy: null, editedAt: null, likeCount: 0, likedBy: [], vv: { west: 1, east: 0 }, lamport: 1, pending: false, siblings: null, duplicateOf: null, ...over,
+    editedBy: null, editedAt: null, likeCount: 0, likedBy: [], vv: { west: 1, east: 0 }, lamport: 1, pending: false, siblings: null, mayChoose: null, duplicateOf: null, ...over,
   };
 }
 
@@ -101,11 +101,11 @@ describe('heal presenters, one per strategy', () => {
       { dc: 'west' as const, text: 'mine', deleted: false, byId: 'ana', byName: 'Ana', wall: T0, lamport: 2, vv: { west: 2, east: 0 } },
       { dc: 'east' as const, text: 'theirs', deleted: false, byId: 'ed', byName: 'Ed', wall: T0, lamport: 2, vv: { west: 1, east: 1 } },
     ];
-    const r = report('human', { conflicts: [{ postId: 'p2', authorId: 'ben', authorName: 'Ben', siblings }] });
+    const r = report('human', { conflicts: [{ postId: 'p2', authorId: 'ben', authorName: 'Ben', mayChoose: 'author', siblings }] });
     expect(PRESENTERS.human.stats(r, 'preview-human', null)[0]).toMatchObject({ value: 1, label: 'conflicts to choose' });
     expect(html(PRESENTERS.human.items(r, label, null))).toContain('“Ben’s post”: Ben would choose.');
 
-    const live = { west: [post('pin', { pinned: true, siblings })], east: [post('pin', { pinned: true, siblings })] };
+    const live = { west: [post('pin', { pinned: true, siblings, mayChoose: 'anyone' })], east: [post('pin', { pinned: true, siblings, mayChoose: 'anyone' })] };
     const open = openConflicts(live);
     expect(open).toHaveLength(1);
     expect(open[0]?.waitingFor).toBe('anyone');

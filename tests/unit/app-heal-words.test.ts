@@ -3,12 +3,12 @@ import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import type { HealReportView, PostView, SiblingView, Strategy, WriteView } from '../../server/protocol/index.ts';
 import { LWW_DECIDERS } from '../../server/sim/vocab.ts';
-import { StrategyReport, postLabeler } from '../../app/components/shared/HealReports.tsx';
+import { StrategyReport, openConflicts, postLabeler } from '../../app/components/shared/HealReports.tsx';
 import { PostCard } from '../../app/components/PostCard.tsx';
-import { healStory } from '../../app/components/student/healStory.ts';
+import { conflictsToChoose, healStory } from '../../app/components/student/healStory.ts';
 import { formatSkew } from '../../app/lib/format.ts';
 import { healMarks, marksShown } from '../../app/lib/healMarks.ts';
-import { healHeadline, healNotice, lossReason, skewSentence, type Loss } from '../../app/lib/healWords.ts';
+import { chooserName, healHeadline, healNotice, lossReason, skewSentence, type Loss } from '../../app/lib/healWords.ts';
 
 /** A local wall-clock instant, so the expectations hold in any time zone. */
 const T0 = new Date(2026, 10, 30, 14, 3, 7, 400).getTime();
@@ -28,7 +28,7 @@ function report(strategy: Strategy, over: Partial<HealReportView> = {}, totals: 
 function post(id: string, over: Partial<PostView> = {}): PostView {
   return {
     id, parentId: null, pinned: false, authorId: 'ana', authorName: 'Ana', text: `text of ${id}`, deleted: false, createdAt: T0, createdIn: 'west',
-    editedBy: null, editedAt: null, likeCount: 0, likedBy: [], vv: { west: 1, east: 0 }, lamport: 1, pending: false, siblings: null, duplicateOf: null, ...over,
+    editedBy: null, editedAt: null, likeCount: 0, likedBy: [], vv: { west: 1, east: 0 }, lamport: 1, pending: false, siblings: null, mayChoose: null, duplicateOf: null, ...over,
   };
 }
 
@@ -127,8 +127,8 @@ describe('marks on posts touched by the last heal', () => {
       { dc: 'west', text: 'a', deleted: false, byId: 'ana', byName: 'Ana', wall: T0, lamport: 2, vv: { west: 2, east: 0 } },
       { dc: 'east', text: 'b', deleted: false, byId: 'ben', byName: 'Ben', wall: T0, lamport: 2, vv: { west: 1, east: 1 } },
     ];
-    const r = report('human', { conflicts: [{ postId: 'p1', authorId: 'ana', authorName: 'Ana', siblings }, { postId: 'p2', authorId: 'ana', authorName: 'Ana', siblings }] });
-    const marks = healMarks(r, [post('p1'), post('p2', { siblings })]);
+    const r = report('human', { conflicts: [{ postId: 'p1', authorId: 'ana', authorName: 'Ana', mayChoose: 'author', siblings }, { postId: 'p2', authorId: 'ana', authorName: 'Ana', mayChoose: 'author', siblings }] });
+    const marks = healMarks(r, [post('p1'), post('p2', { siblings, mayChoose: 'author' })]);
     expect([...marks.keys()]).toEqual(['p1']);
     expect(marks.get('p1')?.[0]).toMatchObject({ kind: 'chosen', label: 'Chosen' });
   });
@@ -157,6 +157,22 @@ describe('marks on posts touched by the last heal', () => {
     expect(shown).toContain('data-mark="duplicate"');
     expect(shown).toContain('<span class="post-mark-label">Duplicate</span>');
     expect(shown).toContain('Duplicate of <a href="#post-east-p1">another version</a>');
+  });
+});
+
+describe('who may choose, as the core says (HUM2)', () => {
+  it('[HUM2] the pages read the post\'s mayChoose: the author on their own post, anyone on the class post', () => {
+    const siblings: SiblingView[] = [{ dc: 'west', text: 'a', deleted: false, byId: 'ana', byName: 'Ana', wall: T0, lamport: 2, vv: { west: 2, east: 0 } }];
+    const own = post('p1', { siblings, mayChoose: 'author' });
+    const classPost = post('pinned', { pinned: true, authorId: 'class', authorName: 'The class', siblings, mayChoose: 'anyone' });
+    const settled = post('p3');
+    expect(conflictsToChoose([own, classPost, settled], 'ana').map((p) => p.id)).toEqual(['p1', 'pinned']);
+    expect(conflictsToChoose([own, classPost, settled], 'ben').map((p) => p.id)).toEqual(['pinned']);
+    expect(openConflicts({ west: [own, classPost], east: [] }).map((c) => c.waitingFor)).toEqual(['Ana', 'anyone']);
+    expect(chooserName('anyone', 'The class')).toBe('anyone');
+    const banner = (p: PostView) => html(createElement(PostCard, { post: p, dc: 'west', showMeta: false, nameOf: (id: string) => id }));
+    expect(banner(own)).toContain('Waiting for Ana to choose');
+    expect(banner(classPost)).toContain('anyone may choose for the class post');
   });
 });
 

@@ -45,6 +45,7 @@ function post(id: string, over: Partial<PostView> = {}): PostView {
     lamport: 0,
     pending: false,
     siblings: null,
+    mayChoose: null,
     duplicateOf: null,
     ...over,
   };

@@ -173,7 +173,7 @@ describe('[HUM1] [HUM2] [HUM3] human choice', () => {
     sim.edit('wendy', shared, 'East version');
     const { report } = heal(sim);
     const conflicted = post(sim, shared);
-    expect(report.conflicts.map((c) => c.postId)).toEqual([shared]);
+    expect(report.conflicts.map((c) => [c.postId, c.mayChoose])).toEqual([[shared, 'author']]);
     const [w, e] = conflicted.siblings ?? [];
     expect([w?.dc, w?.text, e?.dc, e?.text]).toEqual(['west', 'West version', 'east', 'East version']);
     expect(compareVV(w!.vv, e!.vv)).toBe('concurrent');
@@ -223,7 +223,10 @@ describe('[HUM1] [HUM2] [HUM3] human choice', () => {
     sim.edit('wendy', PINNED_POST_ID, 'Wendy in West');
     sim.now += 500;
     sim.edit('ed', PINNED_POST_ID, 'Ed in East');
-    heal(sim);
+    const { report } = heal(sim);
+    // Who may choose is the core's fact, in the report and on the post's view: anyone, for the class post.
+    expect(report.conflicts.map((c) => [c.postId, c.mayChoose])).toEqual([[PINNED_POST_ID, 'anyone']]);
+    expect(postView(sim.state, 'west', post(sim, PINNED_POST_ID)).mayChoose).toBe('anyone');
     const east = post(sim, PINNED_POST_ID).siblings?.find((s) => s.dc === 'east');
     expect(east).toMatchObject({ text: 'Ed in East', by: 'ed', textBy: 'ed' });
     sim.now += 1000;
@@ -234,7 +237,7 @@ describe('[HUM1] [HUM2] [HUM3] human choice', () => {
       expect(chosen).toMatchObject({ text: 'Ed in East', siblings: null });
       // The text register names its writer and their clock, not the chooser and the moment of the choice.
       expect(chosen?.textStamp).toMatchObject({ by: 'ed', wall: east?.wall });
-      expect(postView(sim.state, dc, chosen!)).toMatchObject({ editedBy: 'ed', editedAt: east?.wall });
+      expect(postView(sim.state, dc, chosen!)).toMatchObject({ editedBy: 'ed', editedAt: east?.wall, mayChoose: null });
     }
   });
 

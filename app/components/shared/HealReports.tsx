@@ -8,13 +8,12 @@ import type { ReactNode } from 'react';
 import { DC_IDS, STRATEGIES, STRATEGY_LABEL, type Dc, type HealReportView, type PostView, type SiblingView, type Strategy, type WriteView } from '../../../server/protocol';
 import { DcName } from '../DcBadge';
 import { quote } from '../../lib/format';
-import { KIND_NOUN, MERGE_WORDS, healHeadline, lossLine, lossReason, skewSentence } from '../../lib/healWords';
+import { KIND_NOUN, MERGE_WORDS, chooserName, healHeadline, lossLine, lossReason, skewSentence } from '../../lib/healWords';
 import './HealReports.css';
 
 /** Names posts in sentences: their first words, or "the class post". */
 export interface PostLabeler {
   label: (postId: string) => string;
-  pinned: (postId: string) => boolean;
 }
 
 /** A labeler over both datacenters' posts (a post only one side has is still found). */
@@ -28,7 +27,6 @@ export function postLabeler(posts: Readonly<Record<Dc, readonly PostView[]>>): P
       if (post.pinned) return 'the class post';
       return quote(post.siblings?.[0]?.text ?? post.text);
     },
-    pinned: (postId) => byId.get(postId)?.pinned ?? false,
   };
 }
 
@@ -46,7 +44,7 @@ export function openConflicts(posts: Readonly<Record<Dc, readonly PostView[]>>):
     for (const post of posts[dc]) {
       if (post.siblings === null || seen.has(post.id)) continue;
       seen.add(post.id);
-      open.push({ post, waitingFor: post.pinned ? 'anyone' : post.authorName });
+      open.push({ post, waitingFor: chooserName(post.mayChoose ?? 'author', post.authorName) });
     }
   }
   return open;
@@ -198,7 +196,7 @@ export const PRESENTERS: Record<Strategy, StrategyPresenter> = {
           ))
         : report.conflicts.map((c) => (
             <li key={`c-${c.postId}`} className="board-heal-item board-heal-item-conflict">
-              {posts.label(c.postId)}: {posts.pinned(c.postId) ? 'anyone' : c.authorName} would choose. <Versions siblings={c.siblings} />
+              {posts.label(c.postId)}: {chooserName(c.mayChoose, c.authorName)} would choose. <Versions siblings={c.siblings} />
             </li>
           ))),
       ...mergedItems(report, posts.label),

@@ -5,7 +5,7 @@
  */
 import { DC_LABEL, type HealReportView, type PostView, type Strategy, type WriteView } from '../../../server/protocol';
 import { quote } from '../../lib/format';
-import { KIND_NOUN, MERGE_WORDS, healHeadline, lossReason, skewSentence, writeStamp } from '../../lib/healWords';
+import { KIND_NOUN, MERGE_WORDS, healHeadline, lossReason, mayChoose, skewSentence, writeStamp } from '../../lib/healWords';
 
 /** One of my writes that a heal discarded. */
 export interface LostEntry {
@@ -148,5 +148,5 @@ export function healStory(report: HealReportView, meId: string, posts: readonly 
 
 /** Posts in conflict that this person may settle: their own, and the pinned class post (HUM2). */
 export function conflictsToChoose(posts: readonly PostView[], meId: string): PostView[] {
-  return posts.filter((p) => p.siblings !== null && (p.authorId === meId || p.pinned));
+  return posts.filter((p) => p.siblings !== null && mayChoose(p, meId));
 }
