@@ -11,7 +11,7 @@ import { DATACENTERS, LINK_MODES, MAX_SKEW_MS, N, NODES, STRATEGIES, type Cut, t
 if (typeof window !== 'undefined') z.config({ jitless: true });
 
 /** Bumped on any incompatible change; the client sends it on connect and the server refuses a mismatch. */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 
 // VOC1: the one vocabulary is the core's (server/sim/vocab.ts, the only core module the protocol
 // may import); the wire adds its own names for two of them.

@@ -156,7 +156,7 @@ describe('export and import', () => {
       const firstEdit = doc.log.findIndex((e) => e.command.type === 'post.edit');
       const withEntry = (i: number, change: (e: Record<string, unknown>) => Record<string, unknown>) => ({ ...doc, log: doc.log.map((e, j) => (j === i ? change(e as unknown as Record<string, unknown>) : e)) });
       const cases: [string, string, RegExp][] = [
-        ['wrong version', JSON.stringify({ ...doc, version: 99 }), /version 99 .* reads version 1/],
+        ['wrong version', JSON.stringify({ ...doc, version: 99 }), /version 99 .* reads version 2/],
         ['not JSON', '{"format":', /not JSON/],
         ['not an export', JSON.stringify({ hello: 'world' }), /not a valid export/],
         ['unknown top-level field', JSON.stringify({ ...doc, extra: true }), /not a valid export/],
