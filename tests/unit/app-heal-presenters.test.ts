@@ -3,7 +3,7 @@ import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import { STRATEGIES, type HealReportView, type PostView, type Strategy, type WriteView } from '../../server/protocol/index.ts';
 import { PRESENTERS, openConflicts, personSummary, postLabeler } from '../../app/components/shared/HealReports.tsx';
-import { healStory } from '../../app/components/student/healStory.ts';
+import { healStory } from '../../app/lib/healStory.ts';
 import type { Loss } from '../../app/lib/healWords.ts';
 
 const T0 = new Date(2026, 10, 30, 10, 0, 0).getTime();

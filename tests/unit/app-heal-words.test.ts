@@ -5,7 +5,7 @@ import type { HealReportView, PostView, SiblingView, Strategy, WriteView } from 
 import { LWW_DECIDERS } from '../../server/sim/vocab.ts';
 import { StrategyReport, openConflicts, postLabeler } from '../../app/components/shared/HealReports.tsx';
 import { PostCard } from '../../app/components/PostCard.tsx';
-import { conflictsToChoose, healStory } from '../../app/components/student/healStory.ts';
+import { conflictsToChoose, healStory } from '../../app/lib/healStory.ts';
 import { formatSkew } from '../../app/lib/format.ts';
 import { healMarks, marksShown } from '../../app/lib/healMarks.ts';
 import { chooserName, healHeadline, healNotice, lossReason, skewSentence, type Loss } from '../../app/lib/healWords.ts';

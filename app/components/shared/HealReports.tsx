@@ -134,7 +134,7 @@ export const PRESENTERS: Record<Strategy, StrategyPresenter> = {
       report.lost.map((l, i) => {
         const skew = skewSentence(l);
         return (
-          <li key={`lost-${i}`} className="board-heal-item board-heal-item-lost" data-dc={l.lost.dc}>
+          <li key={`lost-${i}`} className="board-heal-item board-heal-item-lost">
             {lossLine(l, label(l.postId))} <span className="board-heal-reason">{lossReason(l)}</span>
             {skew !== null && <span className="board-heal-skew"> {skew}</span>}
           </li>

@@ -1,7 +1,7 @@
 'use client';
 
 import type { Dc } from '../../../server/protocol';
-import type { HealStory } from './healStory';
+import type { HealStory } from '../../lib/healStory';
 import { postAnchor } from '../../lib/feed';
 import './HealLedger.css';
 

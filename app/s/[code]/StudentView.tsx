@@ -9,7 +9,7 @@ import { Feed } from '../../components/Feed';
 import type { PostActions } from '../../components/PostCard';
 import { DcIdentity } from '../../components/student/DcIdentity';
 import { HealLedger } from '../../components/student/HealLedger';
-import { conflictsToChoose, healStory } from '../../components/student/healStory';
+import { conflictsToChoose, healStory } from '../../lib/healStory';
 import { StatusBanners } from '../../components/student/StatusBanners';
 import { TextComposer } from '../../components/TextComposer';
 import { HealNotice, PredictionCard, StatusStrip } from '../../components/lesson/StudentLesson';

@@ -3,9 +3,9 @@
  * (LWW3), and what merge-everything or human choice did to their posts. It only selects and
  * rephrases what the server reported; it never decides what is true.
  */
-import { DC_LABEL, type HealReportView, type PostView, type Strategy, type WriteView } from '../../../server/protocol';
-import { quote } from '../../lib/format';
-import { KIND_NOUN, MERGE_WORDS, healHeadline, lossReason, mayChoose, skewSentence, writeStamp } from '../../lib/healWords';
+import { DC_LABEL, type HealReportView, type PostView, type Strategy, type WriteView } from '../../server/protocol';
+import { quote } from './format';
+import { KIND_NOUN, MERGE_WORDS, healHeadline, lossReason, mayChoose, skewSentence, writeStamp } from './healWords';
 
 /** One of my writes that a heal discarded. */
 export interface LostEntry {
