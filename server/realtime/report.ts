@@ -103,7 +103,6 @@ function build(state: SimState, report: HealReport): Built {
   const known = built.get(report);
   if (known) return known;
   const full = healReportView(state, report);
-  const totals = full.totals;
   const sample: HealReportView = { ...full };
   const mine = new Map<string, HealReportView>();
   for (const list of HEAL_LISTS) {
@@ -115,7 +114,7 @@ function build(state: SimState, report: HealReport): Built {
       for (const person of peopleOf(state, list, item)) {
         let own = mine.get(person);
         if (!own) {
-          own = { ...sample, ...sampleLists(sample), totals };
+          own = { ...sample, ...sampleLists(sample) };
           mine.set(person, own);
         }
         (own[list] as Item[]).push(item);
