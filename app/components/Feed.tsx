@@ -4,7 +4,8 @@ import { useMemo } from 'react';
 import type { Dc, PostView } from '../../server/protocol/wire';
 import { PostCard, type PostActions } from './PostCard';
 import type { ConflictChooser } from './student/ConflictBanner';
-import { buildThreads, duplicatesByOriginal, type ThreadNode } from '../lib/feed';
+import { buildThreads, type ThreadNode } from '../lib/feed';
+import type { PostMark } from '../lib/healMarks';
 import './Feed.css';
 
 export interface FeedProps {
@@ -21,15 +22,16 @@ export interface FeedProps {
   chooser?: ConflictChooser;
   /** The server sent a window of the newest threads: this fetches the next, older one ("Show older posts"). */
   onMore?: () => void;
+  /** The last heal's marks, by post id (healMarks.ts); absent or empty once the next split begins. */
+  marks?: ReadonlyMap<string, readonly PostMark[]>;
 }
 
 /**
  * One datacenter's feed: pinned post on top, newest first, replies nested under their parent
  * (indentation stops deepening after three levels so a phone keeps its width).
  */
-export function Feed({ posts, dc, showMeta, actions, nameOf, emptyText, linkHeld = false, chooser, onMore }: FeedProps) {
+export function Feed({ posts, dc, showMeta, actions, nameOf, emptyText, linkHeld = false, chooser, onMore, marks }: FeedProps) {
   const threads = useMemo(() => buildThreads(posts), [posts]);
-  const duplicates = useMemo(() => duplicatesByOriginal(posts), [posts]);
   const renderNode = (node: ThreadNode, depth: number) => (
     <li key={node.post.id} className="thread">
       <PostCard
@@ -41,7 +43,7 @@ export function Feed({ posts, dc, showMeta, actions, nameOf, emptyText, linkHeld
         nameOf={nameOf}
         linkHeld={linkHeld}
         chooser={chooser}
-        duplicateId={duplicates.get(node.post.id) ?? null}
+        {...(marks?.has(node.post.id) ? { marks: marks.get(node.post.id) } : {})}
       >
         {node.replies.length > 0 && (
           <ul className={depth < 3 ? 'plain-list replies' : 'plain-list replies replies-flat'} aria-label="Replies">

@@ -7,6 +7,8 @@ import { TextComposer } from './TextComposer';
 import { formatTime } from '../lib/format';
 import { otherDc } from '../lib/dc';
 import { postAnchor } from '../lib/feed';
+import type { PostMark } from '../lib/healMarks';
+import { mayChoose } from '../lib/healWords';
 import './PostCard.css';
 
 /** What a person can do to posts; absent on the board, which only watches. */
@@ -43,13 +45,24 @@ export interface PostCardProps {
    * board only shows who it is waiting for.
    */
   chooser?: ConflictChooser;
-  /** The id of the post merge-all made from this one's other version (MRG1), when there is one. */
-  duplicateId?: string | null;
+  /** What the last heal did to this post (lost, duplicated, resurrected, chosen); none after the next split begins. */
+  marks?: readonly PostMark[];
   /** The replies, rendered inside this post after its own controls (a thread is one article). */
   children?: ReactNode;
 }
 
 type Mode = 'view' | 'reply' | 'edit' | 'confirm-delete';
+
+const NO_MARKS: readonly PostMark[] = [];
+
+/** The test ids the heal specs find marks by; the duplicate ones keep the names they had. */
+const MARK_TEST_ID: Record<PostMark['kind'], string> = {
+  lost: 'mark-lost',
+  duplicated: 'has-duplicate',
+  duplicate: 'duplicate-of',
+  resurrected: 'mark-resurrected',
+  chosen: 'mark-chosen',
+};
 
 /**
  * One post as one datacenter holds it, with its replies nested inside (HTML's own pattern for
@@ -57,7 +70,7 @@ type Mode = 'view' | 'reply' | 'edit' | 'confirm-delete';
  * board (read-only, with vectors and Lamport times): one component, one look.
  */
 export function PostCard(props: PostCardProps) {
-  const { post, dc, showMeta, orphan = false, actions, nameOf, linkHeld = false, duplicateId = null, children } = props;
+  const { post, dc, showMeta, orphan = false, actions, nameOf, linkHeld = false, marks = NO_MARKS, children } = props;
   const [mode, setMode] = useState<Mode>('view');
   const [busy, setBusy] = useState(false);
   const mine = actions !== undefined && post.authorId === actions.meId;
@@ -68,7 +81,7 @@ export function PostCard(props: PostCardProps) {
   const canDelete = actions !== undefined && !post.deleted && siblings === null && mine && !post.pinned;
   const blocked = actions?.blockedReason ?? null;
   const chooser: ConflictChooser | undefined =
-    props.chooser ?? (actions ? { may: (p) => p.authorId === actions.meId || p.pinned, choose: actions.resolve } : undefined);
+    props.chooser ?? (actions ? { may: (p) => mayChoose(p, actions.meId), choose: actions.resolve } : undefined);
 
   const run = async (action: () => Promise<boolean>, after?: () => void) => {
     if (busy) return;
@@ -114,16 +127,7 @@ export function PostCard(props: PostCardProps) {
       </header>
 
       {orphan && <p className="post-orphan">↪ reply to a post not in {DC_LABEL[dc]} yet</p>}
-      {post.duplicateOf !== null && (
-        <p className="student-duplicate" data-testid="duplicate-of">
-          Duplicate of <a href={`#${postAnchor(dc, post.duplicateOf)}`}>another version</a> (merge everything)
-        </p>
-      )}
-      {duplicateId !== null && (
-        <p className="student-duplicate" data-testid="has-duplicate">
-          Its other version survives as <a href={`#${postAnchor(dc, duplicateId)}`}>a duplicate</a> (merge everything)
-        </p>
-      )}
+      {marks.length > 0 && <HealMarks marks={marks} dc={dc} />}
 
       {siblings !== null ? (
         <ConflictBanner post={{ ...post, siblings }} chooser={chooser} />
@@ -247,5 +251,30 @@ function Meta({ post }: { post: PostView }) {
         L{post.lamport}
       </span>
     </span>
+  );
+}
+
+/**
+ * The last heal's marks on a post: a label in words and a sentence (colour is never the only
+ * signal), each in its mark's colour from the tokens.
+ */
+function HealMarks({ marks, dc }: { marks: readonly PostMark[]; dc: Dc }) {
+  return (
+    <ul className="post-marks" aria-label="What the last heal did to this post">
+      {marks.map((m) => (
+        <li key={m.kind} className="post-mark" data-mark={m.kind} data-testid={MARK_TEST_ID[m.kind]}>
+          <span className="post-mark-label">{m.label}</span>{' '}
+          <span className="post-mark-text">
+            {m.text}
+            {m.link && (
+              <>
+                {' '}
+                <a href={`#${postAnchor(dc, m.link.postId)}`}>{m.link.text}</a>
+              </>
+            )}
+          </span>
+        </li>
+      ))}
+    </ul>
   );
 }

@@ -104,10 +104,3 @@ export function countPosts(posts: readonly PostView[]): number {
 export function postAnchor(dc: Dc, postId: string): string {
   return `post-${dc}-${postId}`;
 }
-
-/** Merge-all's duplicates (MRG1), by the post they were made from: so the original can link to its twin. */
-export function duplicatesByOriginal(posts: readonly PostView[]): Map<string, string> {
-  const map = new Map<string, string>();
-  for (const p of posts) if (p.duplicateOf !== null && !map.has(p.duplicateOf)) map.set(p.duplicateOf, p.id);
-  return map;
-}

@@ -24,10 +24,13 @@ export function formatSeconds(ms: number): string {
   return `${(Math.abs(ms) / 1000).toFixed(1)} s`;
 }
 
-/** A clock's skew against real (server) time: "4.0 s behind", "2.5 s ahead", "on time". */
-export function formatSkew(skewMs: number): string {
-  if (Math.abs(skewMs) < 50) return 'on time';
-  return `${formatSeconds(skewMs)} ${skewMs < 0 ? 'behind' : 'ahead'}`;
+/**
+ * A clock's skew: "4.0 s behind", "2.5 s ahead", "on time" against real (server) time, or
+ * against another clock when `than` names it ("4.0 s behind West's", "level with West's").
+ */
+export function formatSkew(skewMs: number, than: string | null = null): string {
+  if (Math.abs(skewMs) < 50) return than === null ? 'on time' : `level with ${than}`;
+  return `${formatSeconds(skewMs)} ${skewMs < 0 ? 'behind' : 'ahead'}${than === null ? '' : ` ${than}`}`;
 }
 
 /** A length of time as a person says it: "45 s", "1 min 20 s", "1 h 5 min". */

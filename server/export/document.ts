@@ -13,7 +13,7 @@ import { createInitialState, step, type HealReport, type SimState } from '../sim
 
 export const EXPORT_FORMAT = 'split-brain-lab/session';
 /** Bumped on any change a reader must know about; an import of another version is refused. */
-export const EXPORT_VERSION = 1;
+export const EXPORT_VERSION = 2;
 /** The largest document an import reads. */
 export const MAX_IMPORT_BYTES = 32 * 1024 * 1024;
 export const MAX_IMPORT_ENTRIES = 200_000;

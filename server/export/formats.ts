@@ -69,7 +69,41 @@ export function shivizLog(seed: number, log: readonly LogEntry[]): string {
 
 // ---- CSV ---------------------------------------------------------------------------------------
 
-const CSV_COLUMNS = ['record', 'dc', 'post_id', 'parent_id', 'author', 'text', 'deleted', 'likes', 'vv_west', 'vv_east', 'heal', 'strategy', 'outcome', 'op_id', 'kind', 'wall', 'at', 'reason'] as const;
+/**
+ * Facts in columns, never sentences (a spreadsheet filters and sums them): why a write lost is
+ * `decided_by` with its figures, a duplicate names its twin, a like merge gives each side's count.
+ */
+const CSV_COLUMNS = [
+  'record',
+  'dc',
+  'post_id',
+  'parent_id',
+  'author',
+  'text',
+  'deleted',
+  'likes',
+  'vv_west',
+  'vv_east',
+  'heal',
+  'strategy',
+  'outcome',
+  'op_id',
+  'kind',
+  'wall',
+  'at',
+  'winner_op_id',
+  'winner_dc',
+  'winner_author',
+  'winner_wall',
+  'decided_by',
+  'ahead_ms',
+  'behind_ms',
+  'later_ms',
+  'duplicate_of',
+  'likes_west',
+  'likes_east',
+  'deleted_by',
+] as const;
 type Row = Partial<Record<(typeof CSV_COLUMNS)[number], string | number | boolean | null>>;
 
 /** One cell: quoted when it must be, and never a formula a spreadsheet would run (=, +, -, @). */
@@ -83,10 +117,32 @@ function cell(value: string | number | boolean | null | undefined): string {
 function healRows(report: HealReport, heal: number, name: (id: string) => string): Row[] {
   const base = { record: 'heal', heal, strategy: report.strategy };
   const rows: Row[] = [];
-  for (const l of report.lost) rows.push({ ...base, outcome: 'lost', dc: l.lost.dc, post_id: l.postId, author: name(l.lost.by), op_id: l.lost.opId, kind: l.lost.kind, text: l.lost.text ?? null, wall: l.lost.wall, at: l.lost.at, reason: l.skewNote ? `${l.reason} ${l.skewNote}` : l.reason });
-  for (const d of report.duplicates) rows.push({ ...base, outcome: 'duplicated', post_id: d.postId, op_id: d.duplicateId, author: name(d.by), reason: `both versions kept: ${d.duplicateId} is the other side's` });
-  for (const m of report.likeMerges) rows.push({ ...base, outcome: 'likes merged', post_id: m.postId, likes: m.total, reason: `West +${m.west}, East +${m.east}` });
-  for (const r of report.resurrected) rows.push({ ...base, outcome: 'resurrected', post_id: r.postId, author: name(r.editedBy), reason: `deleted by ${name(r.deletedBy)}, edited on the other side` });
+  for (const l of report.lost) {
+    const { lost, winner } = l;
+    rows.push({
+      ...base,
+      outcome: 'lost',
+      dc: lost.dc,
+      post_id: l.postId,
+      author: name(lost.by),
+      op_id: lost.opId,
+      kind: lost.kind,
+      text: lost.text ?? null,
+      wall: lost.wall,
+      at: lost.at,
+      winner_op_id: winner.opId,
+      winner_dc: winner.dc,
+      winner_author: name(winner.by),
+      winner_wall: winner.wall,
+      decided_by: l.decidedBy,
+      ahead_ms: l.aheadMs,
+      behind_ms: l.skew?.behindMs ?? null,
+      later_ms: l.skew?.laterMs ?? null,
+    });
+  }
+  for (const d of report.duplicates) rows.push({ ...base, outcome: 'duplicated', post_id: d.duplicateId, duplicate_of: d.postId, author: name(d.by) });
+  for (const m of report.likeMerges) rows.push({ ...base, outcome: 'likes merged', post_id: m.postId, likes: m.total, likes_west: m.west, likes_east: m.east });
+  for (const r of report.resurrected) rows.push({ ...base, outcome: 'resurrected', post_id: r.postId, author: name(r.editedBy), deleted_by: name(r.deletedBy) });
   for (const b of report.brokenThreads) rows.push({ ...base, outcome: 'broken thread', post_id: b.postId, parent_id: b.parentId, author: name(b.by) });
   for (const p of report.phantomLikes) rows.push({ ...base, outcome: 'phantom like', post_id: p.postId, author: name(p.by) });
   for (const c of report.conflicts) for (const s of c.siblings) rows.push({ ...base, outcome: 'conflict', dc: s.dc, post_id: c.postId, author: name(s.by), text: s.text, deleted: s.deleted, vv_west: s.vv.west, vv_east: s.vv.east, wall: s.wall });
@@ -109,7 +165,7 @@ export function sessionCsv(record: SessionRecord, log: readonly LogEntry[], now:
   for (const dc of ['west', 'east'] as const) {
     for (const post of state.replicas[dc].posts.values()) {
       if (!post.created) continue;
-      rows.push({ record: 'post', dc, post_id: post.id, parent_id: post.parentId, author: name(post.author), text: post.text, deleted: post.deleted, likes: post.likeTotal, vv_west: post.vv.west, vv_east: post.vv.east, wall: post.createdAt, outcome: post.siblings ? 'in conflict' : post.duplicateOf ? `duplicate of ${post.duplicateOf}` : null });
+      rows.push({ record: 'post', dc, post_id: post.id, parent_id: post.parentId, author: name(post.author), text: post.text, deleted: post.deleted, likes: post.likeTotal, vv_west: post.vv.west, vv_east: post.vv.east, wall: post.createdAt, outcome: post.siblings ? 'in conflict' : post.duplicateOf ? 'duplicate' : null, duplicate_of: post.duplicateOf });
     }
   }
   reports.forEach((report, i) => rows.push(...healRows(report, i + 1, name)));

@@ -2,7 +2,7 @@
  * What the server sends: the views of posts, sessions, heals, the lesson and the consensus board.
  * Types only, nothing at run time, so a page can import them for free.
  */
-import type { Cut, DcId as Dc, IncidentWriteKind, LinkMode, NodeId, Strategy } from '../sim/vocab.ts';
+import type { Chooser, Cut, DcId as Dc, IncidentWriteKind, LinkMode, LwwDecider, NodeId, Strategy } from '../sim/vocab.ts';
 import type { BoardPanel, HealList, IncidentPhase } from './wire.ts';
 
 
@@ -140,6 +140,8 @@ export interface PostView {
   pending: boolean;
   /** Conflicting versions waiting for a person's choice (human choice, HUM2); null when none. */
   siblings: SiblingView[] | null;
+  /** Who may choose between `siblings` (the core's rule, HUM2); null when there are none. */
+  mayChoose: Chooser | null;
   /** Merge-all made this post from the other side's version of `duplicateOf` (MRG1). */
   duplicateOf: string | null;
 }
@@ -170,18 +172,25 @@ export interface WriteView {
   text: string | null;
 }
 
+/** A loss that a skewed clock decided: the loser's clock was `behindMs` behind, yet it wrote `laterMs` later in true time. */
+export interface SkewFact {
+  behindMs: number;
+  laterMs: number;
+}
+
 /** What a heal did, or would do (PRE1): LWW's losses, merge-all's oddities, human choice's conflicts. */
 export interface HealReportView {
   strategy: Strategy;
   at: number;
   held: Record<Dc, number>;
-  lost: { postId: string; lost: WriteView; winner: WriteView; reason: string; skewNote: string | null }[];
+  /** LWW3's facts, phrased by the pages: which rule decided, by how much, and the skew when it decided. */
+  lost: { postId: string; lost: WriteView; winner: WriteView; decidedBy: LwwDecider; aheadMs: number; skew: SkewFact | null }[];
   duplicates: { postId: string; duplicateId: string; byId: string; byName: string }[];
   brokenThreads: { postId: string; parentId: string; byId: string; byName: string }[];
   phantomLikes: { postId: string; byId: string; byName: string }[];
   resurrected: { postId: string; deletedById: string; deletedByName: string; editedById: string; editedByName: string }[];
   likeMerges: { postId: string; west: number; east: number; total: number }[];
-  conflicts: { postId: string; authorId: string; authorName: string; siblings: SiblingView[] }[];
+  conflicts: { postId: string; authorId: string; authorName: string; mayChoose: Chooser; siblings: SiblingView[] }[];
   /**
    * How many items each list has in the whole report. Snapshots and heal messages carry a sample
    * of each list (at 100K posts a report is megabytes); `heal:report-page` pages through the rest.

@@ -36,7 +36,7 @@ import type {
 export type * from './views.ts';
 
 /** Bumped on any incompatible change; the client sends it on connect and the server refuses a mismatch. */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 
 // VOC1: the one vocabulary is the core's (server/sim/vocab.ts, the only core module the protocol
 // may import); the wire adds its own names for two of them.
@@ -61,7 +61,7 @@ export {
   INCIDENT_SIZES,
   INCIDENT_WRITE_KINDS,
 } from '../sim/vocab.ts';
-export type { DcId as Dc, LinkMode, Strategy, Cut, ConsistencyPreset, RejectCode, OpKind, NodeId, IncidentSize, IncidentWriteKind } from '../sim/vocab.ts';
+export type { DcId as Dc, LinkMode, Strategy, Cut, ConsistencyPreset, RejectCode, OpKind, NodeId, IncidentSize, IncidentWriteKind, LwwDecider, Chooser } from '../sim/vocab.ts';
 
 export const LIMITS = {
   postChars: 500,

@@ -1,8 +1,9 @@
 /**
  * A heal report as the screens get it. At the lecture's scale a report lists hundreds of thousands
  * of items: the board and the admin get its counts and a sample of each list (and page through the
- * rest on request), and each student gets the items about them (their writes, their posts) plus
- * the counts. Each is built once per heal and kept beside the core's report object.
+ * rest on request), and each student gets the items about them (their writes, their posts), the
+ * board's sample (so their feed marks the same posts the board marks) and the counts. Each is
+ * built once per heal and kept beside the core's report object.
  */
 import { HEAL_LISTS, type HealList, type HealReportPage, type HealReportView, type WriteView } from '../protocol/index.ts';
 import type { HealReport, SimState, WriteRef } from '../sim/index.ts';
@@ -24,13 +25,20 @@ export function healReportView(state: SimState, report: HealReport): HealReportV
     strategy: report.strategy,
     at: report.at,
     held: { ...report.held },
-    lost: report.lost.map((l) => ({ postId: l.postId, lost: writeView(state, l.lost), winner: writeView(state, l.winner), reason: l.reason, skewNote: l.skewNote })),
+    lost: report.lost.map((l) => ({
+      postId: l.postId,
+      lost: writeView(state, l.lost),
+      winner: writeView(state, l.winner),
+      decidedBy: l.decidedBy,
+      aheadMs: l.aheadMs,
+      skew: l.skew === null ? null : { ...l.skew },
+    })),
     duplicates: report.duplicates.map((d) => ({ postId: d.postId, duplicateId: d.duplicateId, byId: d.by, byName: name(d.by) })),
     brokenThreads: report.brokenThreads.map((b) => ({ postId: b.postId, parentId: b.parentId, byId: b.by, byName: name(b.by) })),
     phantomLikes: report.phantomLikes.map((p) => ({ postId: p.postId, byId: p.by, byName: name(p.by) })),
     resurrected: report.resurrected.map((r) => ({ postId: r.postId, deletedById: r.deletedBy, deletedByName: name(r.deletedBy), editedById: r.editedBy, editedByName: name(r.editedBy) })),
     likeMerges: report.likeMerges.map((m) => ({ ...m })),
-    conflicts: report.conflicts.map((c) => ({ postId: c.postId, authorId: c.author, authorName: name(c.author), siblings: c.siblings.map((s) => siblingView(state, s)) })),
+    conflicts: report.conflicts.map((c) => ({ postId: c.postId, authorId: c.author, authorName: name(c.author), mayChoose: c.mayChoose, siblings: c.siblings.map((s) => siblingView(state, s)) })),
     totals: Object.fromEntries(HEAL_LISTS.map((list) => [list, report[list].length])) as HealReportView['totals'],
   };
 }
@@ -46,8 +54,10 @@ const built = new WeakMap<HealReport, Built>();
 
 type Item = HealReportView[HealList][number];
 
-function emptyLists(): Pick<HealReportView, HealList> {
-  return { lost: [], duplicates: [], brokenThreads: [], phantomLikes: [], resurrected: [], likeMerges: [], conflicts: [] };
+/** Fresh copies of the sample's lists, for a person's own items to be added to. */
+function sampleLists(sample: HealReportView): Pick<HealReportView, HealList> {
+  const { lost, duplicates, brokenThreads, phantomLikes, resurrected, likeMerges, conflicts } = sample;
+  return { lost: [...lost], duplicates: [...duplicates], brokenThreads: [...brokenThreads], phantomLikes: [...phantomLikes], resurrected: [...resurrected], likeMerges: [...likeMerges], conflicts: [...conflicts] };
 }
 
 /** Whom an item is about: who wrote it, and whose post it is on (O(1) per item). */
@@ -93,16 +103,18 @@ function build(state: SimState, report: HealReport): Built {
   const known = built.get(report);
   if (known) return known;
   const full = healReportView(state, report);
-  const totals = full.totals;
   const sample: HealReportView = { ...full };
   const mine = new Map<string, HealReportView>();
   for (const list of HEAL_LISTS) {
-    (sample[list] as Item[]) = (full[list] as Item[]).slice(0, REPORT_SAMPLE);
+    const sampled = (full[list] as Item[]).slice(0, REPORT_SAMPLE);
+    (sample[list] as Item[]) = sampled;
+    const inSample = new Set(sampled);
     for (const item of full[list] as Item[]) {
+      if (inSample.has(item)) continue;
       for (const person of peopleOf(state, list, item)) {
         let own = mine.get(person);
         if (!own) {
-          own = { ...full, ...emptyLists(), totals };
+          own = { ...sample, ...sampleLists(sample) };
           mine.set(person, own);
         }
         (own[list] as Item[]).push(item);
@@ -119,11 +131,11 @@ export function reportSample(state: SimState): HealReportView | null {
   return state.lastHeal ? build(state, state.lastHeal).sample : null;
 }
 
-/** A student's view of the last heal: every item about them, and the counts. */
+/** A student's view of the last heal: the board's sample, every other item about them, and the counts. */
 export function reportFor(state: SimState, participantId: string): HealReportView | null {
   if (!state.lastHeal) return null;
-  const { full, mine } = build(state, state.lastHeal);
-  return mine.get(participantId) ?? { ...full, ...emptyLists() };
+  const { sample, mine } = build(state, state.lastHeal);
+  return mine.get(participantId) ?? sample;
 }
 
 /** One page of one list of the last heal's report; null when there was no heal. */

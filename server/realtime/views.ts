@@ -22,6 +22,7 @@ import {
   likeCount,
   otherDc,
   vvCovers,
+  whoChooses,
   type DcId,
   type Participant,
   type Post,
@@ -71,6 +72,7 @@ export function postView(state: SimState, dc: DcId, post: Post): PostView {
     lamport: post.lamport,
     pending: pendingIn(state, dc, post),
     siblings: post.siblings?.map((s) => siblingView(state, s)) ?? null,
+    mayChoose: post.siblings ? whoChooses(post.id) : null,
     duplicateOf: post.duplicateOf,
   };
 }

@@ -12,6 +12,8 @@ import { NO_LIKES, applyOps, likeCount } from './replica.ts';
 import { startSplit, versionOf } from './split.ts';
 import {
   DATACENTERS,
+  PINNED_POST_ID,
+  type Chooser,
   type DcId,
   type HealReport,
   type LikeMerge,
@@ -61,12 +63,7 @@ type EmptyReport = Omit<HealReport, 'strategy' | 'at' | 'held'>;
 
 const NOTHING: EmptyReport = { lost: [], duplicates: [], brokenThreads: [], phantomLikes: [], resurrected: [], likeMerges: [], conflicts: [] };
 
-const LABEL: Record<DcId, string> = { west: 'West', east: 'East' };
 const CONTENT_KINDS = new Set<Op['kind']>(['edit', 'delete', 'resolve']);
-
-function seconds(ms: number): string {
-  return `${(Math.abs(ms) / 1000).toFixed(1)} s`;
-}
 
 function ref(op: Op): WriteRef {
   return { opId: op.opId, kind: op.kind, by: op.author, dc: op.origin, wall: op.wall, at: op.at, ...(op.text === undefined ? {} : { text: op.text }) };
@@ -88,22 +85,24 @@ function newest(ops: readonly Op[]): Op {
   return ops.reduce((best, op) => (compareLww(op, best) > 0 ? op : best));
 }
 
-/** LWW3's explanation of one loss, including "the clock was behind" when skew decided it. */
-function explainLoss(lost: Op, winner: Op): { reason: string; skewNote: string | null } {
-  const w = LABEL[winner.origin];
-  const l = LABEL[lost.origin];
-  const reason =
-    winner.wall === lost.wall
-      ? winner.kind === 'delete' && lost.kind !== 'delete'
-        ? `Same timestamp on both clocks: a delete beats an edit.`
-        : `Same timestamp on both clocks: ${w} wins ties.`
-      : `${w}'s version has the later timestamp (${seconds(winner.wall - lost.wall)} later on the clocks): the last write wins.`;
-  const behind = winner.wall - winner.at - (lost.wall - lost.at);
-  const skewNote =
-    lost.at > winner.at && behind > 0
-      ? `${l}'s clock was ${seconds(behind)} behind ${w}'s: this write really came ${seconds(lost.at - winner.at)} later, and still lost.`
-      : null;
-  return { reason, skewNote };
+/**
+ * LWW3's facts about one loss: which part of LWW1's order decided it, by how much, and whether a
+ * skewed clock did (the loser really wrote later, on a clock that was behind). Numbers, not
+ * words: app/lib phrases them the same way on every screen.
+ */
+function explainLoss(lost: Op, winner: Op): Pick<LostWrite, 'decidedBy' | 'aheadMs' | 'skew'> {
+  const decidedBy = winner.wall !== lost.wall ? 'later-timestamp' : winner.kind === 'delete' && lost.kind !== 'delete' ? 'delete-on-tie' : 'datacenter-on-tie';
+  const behindMs = winner.wall - winner.at - (lost.wall - lost.at);
+  const laterMs = lost.at - winner.at;
+  return { decidedBy, aheadMs: winner.wall - lost.wall, skew: laterMs > 0 && behindMs > 0 ? { behindMs, laterMs } : null };
+}
+
+/**
+ * HUM2's rule, written once: the author chooses between a post's versions, anyone does for the
+ * pinned class post (the instructor always may). step.ts enforces it; the views carry it.
+ */
+export function whoChooses(postId: PostId): Chooser {
+  return postId === PINNED_POST_ID ? 'anyone' : 'author';
 }
 
 /** The ops one side wrote to a post during the split, in send order. */
@@ -246,7 +245,18 @@ function mergeAll(input: HealInput): HealResult {
 
 function sibling(post: Post, dc: DcId, ops: readonly Op[]): Sibling {
   const last = newest(ops);
-  return { dc, text: post.text, deleted: post.deleted, vv: post.vv, by: last.author, wall: last.wall, lamport: last.lamport };
+  const text = post.textStamp;
+  return {
+    dc,
+    text: post.text,
+    deleted: post.deleted,
+    vv: post.vv,
+    by: last.author,
+    wall: last.wall,
+    lamport: last.lamport,
+    textBy: text?.by ?? post.author,
+    textWall: text?.wall ?? post.createdAt,
+  };
 }
 
 /**
@@ -301,7 +311,7 @@ function humanChoice(input: HealInput): HealResult {
       const restore: Stamp = { ...stampOf(use), lamport: Math.max(use.lamport, post.deleteStamp?.lamport ?? 0, post.restoreStamp?.lamport ?? 0) + 1 };
       posts.set(id, { ...post, siblings, restoreStamp: restore, deleted: false });
     }
-    conflicts.push({ postId: id, author: post.author, siblings });
+    conflicts.push({ postId: id, author: post.author, mayChoose: whoChooses(id), siblings });
   }
   const merged = posts.asImmutable();
   const report: HealReport = {

@@ -4,7 +4,7 @@ export { compareVV, vvCovers, mergeVV, bumpVV, formatVV, ZERO_VV, type VvOrder }
 export { applyOp, applyOps, compareStamps, likeCount, CLASS_AUTHOR, PINNED_TEXT } from './replica.ts';
 export * from './vocab.ts';
 export { nextDeliveryAt, heldCounts, inFlightMessages, inFlightCounts, currentLatency } from './network.ts';
-export { heal, previewHeal, compareLww } from './heal.ts';
+export { heal, previewHeal, compareLww, whoChooses } from './heal.ts';
 export { quorumStatus, reachableNodes, type QuorumStatus } from './quorum.ts';
 export { divergence, type Divergence } from './divergence.ts';
 export { step, replay, replayStep, startIncident, ownCollections, releaseCollections, createInitialState, isApplied, wallClock, DEFAULT_LINK, INSTRUCTOR, type PostCommand, type ReplayStepResult } from './step.ts';

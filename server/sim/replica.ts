@@ -152,7 +152,10 @@ function mergeRegisters(post: Post, op: Op): Post {
         siblings: siblings.length > 0 ? siblings : null,
         ...(op.deleted ? { deleteStamp: later(post.deleteStamp, stamp) } : { restoreStamp: later(post.restoreStamp, stamp) }),
       };
-      return laterStamp(post.textStamp, stamp) ? { ...chosen, text: op.text ?? '', textStamp: stamp } : chosen;
+      // The register is ordered by the choice's stamp, but the text keeps its writer (HUM2): the
+      // card says who wrote it, not who chose it.
+      const textStamp: Stamp = { ...stamp, by: op.textBy ?? op.author, wall: op.textWall ?? op.wall };
+      return laterStamp(post.textStamp, stamp) ? { ...chosen, text: op.text ?? '', textStamp } : chosen;
     }
     case 'like':
     case 'unlike': {

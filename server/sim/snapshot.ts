@@ -33,7 +33,7 @@ import type {
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
 /** Bump when the shape changes: an old snapshot is then ignored and the log replayed instead. */
-export const SNAPSHOT_VERSION = 2;
+export const SNAPSHOT_VERSION = 3;
 
 type PostJson = Omit<Post, 'likes'> & { likes: [ParticipantId, LikeMark][] };
 

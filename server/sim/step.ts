@@ -1,6 +1,6 @@
 import { Map as IMap } from 'immutable';
 import { NO_DIVERGENCE, applyTracked } from './divergence.ts';
-import { heal } from './heal.ts';
+import { heal, whoChooses } from './heal.ts';
 import { beginIncident, type IncidentStart } from './incident.ts';
 import { EMPTY_LINK, deliverDue, send } from './network.ts';
 import { MAX_SKEW_MS, isCut, otherDc } from './vocab.ts';
@@ -185,7 +185,7 @@ function resolveConflict(state: SimState, command: Extract<Command, { type: 'con
   const post = replica.posts.get(command.postId);
   if (!post?.created) return reject('unknown_post', 'That post does not exist in your datacenter.');
   if (!post.siblings) return reject('no_conflict', 'That post has no conflict to resolve (someone may have chosen already).');
-  if (participant && post.author !== participant.id && post.id !== PINNED_POST_ID) {
+  if (participant && whoChooses(post.id) === 'author' && post.author !== participant.id) {
     return reject('not_author', 'Only the author (or the instructor) chooses between versions of this post.');
   }
   const quorum = quorumStatus(state, dc);
@@ -196,7 +196,18 @@ function resolveConflict(state: SimState, command: Extract<Command, { type: 'con
   const author = participant?.id ?? INSTRUCTOR;
   const stamp = { origin: dc, wall: wallClock(state, dc, now), at: now, author };
   const ops: Op[] = [
-    { ...stamp, opId: command.opId, kind: 'resolve', postId: post.id, text: chosen.text, deleted: chosen.deleted, lamport: replica.lamport + 1, vv: bumpVV(post.vv, dc) },
+    {
+      ...stamp,
+      opId: command.opId,
+      kind: 'resolve',
+      postId: post.id,
+      text: chosen.text,
+      deleted: chosen.deleted,
+      textBy: chosen.textBy,
+      textWall: chosen.textWall,
+      lamport: replica.lamport + 1,
+      vv: bumpVV(post.vv, dc),
+    },
   ];
   const other = post.siblings.find((s) => s.dc !== keep);
   if (command.keep === 'both' && other) {

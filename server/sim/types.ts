@@ -5,11 +5,11 @@
  * classes of our own: `snapshotOf` (snapshot.ts) turns a state into JSON and back exactly.
  */
 import type { List, Map as IMap, Set as ISet } from 'immutable';
-import type { DcId, IncidentWriteKind, LinkMode, OpKind, RejectCode, Strategy } from './vocab.ts';
+import type { Chooser, DcId, IncidentWriteKind, LinkMode, LwwDecider, OpKind, RejectCode, Strategy } from './vocab.ts';
 import type { RewindLedger } from './rewind.ts';
 
 export { DATACENTERS, NODES, NODE_DC, OP_KINDS, STRATEGIES, LINK_MODES, REJECT_CODES, INCIDENT_WRITE_KINDS } from './vocab.ts';
-export type { DcId, NodeId, OpKind, Strategy, LinkMode, RejectCode, IncidentWriteKind } from './vocab.ts';
+export type { DcId, NodeId, OpKind, Strategy, LinkMode, RejectCode, IncidentWriteKind, LwwDecider, Chooser } from './vocab.ts';
 
 /** A version vector over the two datacenters: how many writes to one object each side has made (VV1). */
 export type VersionVector = Readonly<Record<DcId, number>>;
@@ -41,6 +41,12 @@ export interface Op {
   readonly text?: string;
   /** Set on `resolve`: whether the chosen version is a deleted one. */
   readonly deleted?: boolean;
+  /**
+   * Set on `resolve`: who wrote the chosen version's text, and when on their clock. The choice is
+   * the chooser's write, but the text stays its writer's: "edited by Ben", not by whoever chose.
+   */
+  readonly textBy?: ParticipantId;
+  readonly textWall?: number;
   readonly origin: DcId;
   /** The origin datacenter's wall clock when it accepted the op: server time plus its skew (CLK1). */
   readonly wall: number;
@@ -112,6 +118,9 @@ export interface Sibling {
   readonly by: ParticipantId;
   readonly wall: number;
   readonly lamport: number;
+  /** Who wrote this version's text, and when on their clock (a like or reply on the other side is `by`, not this). */
+  readonly textBy: ParticipantId;
+  readonly textWall: number;
 }
 
 
@@ -358,10 +367,20 @@ export interface LostWrite {
   readonly postId: PostId;
   readonly lost: WriteRef;
   readonly winner: WriteRef;
-  /** One sentence: which version won on which clock. */
-  readonly reason: string;
+  /** Which part of LWW1's order decided: facts, not words (the pages phrase them, LWW3). */
+  readonly decidedBy: LwwDecider;
+  /** How much later the winner's timestamp was on the clocks; 0 on a tie. */
+  readonly aheadMs: number;
   /** Set when skew decided it: the loser was written later in true time, on a clock that was behind. */
-  readonly skewNote: string | null;
+  readonly skew: SkewFact | null;
+}
+
+/** LWW3's "your clock was 4.0 s behind": how far behind the loser's clock was, and how much later it really wrote. */
+export interface SkewFact {
+  /** The loser's clock minus the winner's, against true time, as a positive number of ms. */
+  readonly behindMs: number;
+  /** How much later in true (server) time the losing write was made. */
+  readonly laterMs: number;
 }
 
 /** MRG2: likes added on each side during the split, merged as a CRDT (a set of likers). */
@@ -376,6 +395,8 @@ export interface LikeMerge {
 export interface ConflictRef {
   readonly postId: PostId;
   readonly author: ParticipantId;
+  /** Who may choose (HUM2): the author, or anyone for the pinned class post. */
+  readonly mayChoose: Chooser;
   readonly siblings: readonly Sibling[];
 }
 

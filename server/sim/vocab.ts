@@ -112,6 +112,21 @@ export const STRATEGY_LABEL: Readonly<Record<Strategy, string>> = {
   human: 'Human choice',
 };
 
+/**
+ * Which part of LWW1's order decided that a write lost: the later timestamp, or on an equal
+ * timestamp the delete (Cassandra's rule), or the fixed datacenter order. The heal report carries
+ * the code; the pages phrase it (LWW3).
+ */
+export const LWW_DECIDERS = ['later-timestamp', 'delete-on-tie', 'datacenter-on-tie'] as const;
+export type LwwDecider = (typeof LWW_DECIDERS)[number];
+
+/**
+ * Who may choose between a conflicted post's versions (HUM2): its author, or anyone for the pinned
+ * class post (the instructor always may). The core decides it once (`whoChooses`); the views carry it.
+ */
+export const CHOOSERS = ['author', 'anyone'] as const;
+export type Chooser = (typeof CHOOSERS)[number];
+
 /** The lecture's quorum presets over N = 5 nodes; any other W/R pair is "custom". */
 export const CONSISTENCY_PRESETS = [
   { id: 'ap', w: 1, r: 1, label: 'Both sides accept (W=1, R=1)' },

@@ -266,11 +266,29 @@ test('[LWW3][MRG1][MRG3][HUM2] a split heals under each strategy: ledger, duplic
   await expect(ed.getByTestId('ledger').getByTestId('ledger-item').filter({ hasText: 'Your like on' })).toBeVisible();
   await wendy.getByRole('link', { name: /What I lost/ }).click();
   await shot(testInfo, wendy, 'LWW: what I lost (student East, 390 px)');
+  // The posts the heal touched are marked, in words, on the board's feeds and on every student's.
+  for (const dc of ['west', 'east'] as const) {
+    await expect(byId(board.getByTestId(`column-${dc}`), r1.plan).getByTestId('mark-lost')).toContainText("lost to West's version (last write wins)");
+    await expect(byId(board.getByTestId(`column-${dc}`), 'pinned').getByTestId('mark-lost')).toContainText("Ed's edit");
+  }
+  await expect(byId(will, 'pinned').getByTestId('mark-lost')).toContainText('Lost');
+  await expect(byId(ed, 'pinned').getByTestId('mark-lost')).toContainText("Your edit lost to West's version");
+  // Driven by hand, the report is the hero too: sentences >= 28 px, numbers >= 48 px (LES2's sizes).
+  const hero = await board.locator('.board-insights-hero').evaluate((el) => {
+    const px = (sel: string) => parseFloat(getComputedStyle(el.querySelector(sel) ?? el).fontSize);
+    return { sentence: px('.board-heal-panel-title'), item: px('.board-heal-item'), number: px('.board-heal-stat-value') };
+  });
+  expect(Math.min(hero.sentence, hero.item)).toBeGreaterThanOrEqual(28);
+  expect(hero.number).toBeGreaterThanOrEqual(48);
+  await shot(testInfo, board, 'Board after the LWW heal: marked posts (1920x1080)', false);
 
   // ---- 2. Merge everything: both versions survive as duplicates; the reply outlives the deleted question.
   await reset();
   await admin.strategy('merge');
   const r2 = await playSplit(2, false);
+  // The next split began: the last heal's marks are gone from every feed.
+  await expect(board.locator('.post-mark')).toHaveCount(0);
+  for (const page of students) await expect(page.locator('.post-mark')).toHaveCount(0);
   await healUnder('merge');
   expect(new Set([r2.firstDc, r2.secondDc])).toEqual(new Set(['West', 'East']));
   for (const page of [ed, will]) {
@@ -317,6 +335,7 @@ test('[LWW3][MRG1][MRG3][HUM2] a split heals under each strategy: ledger, duplic
   for (const card of screens) await expect(card.getByTestId('conflict-banner')).toHaveCount(0);
   for (const dc of ['west', 'east'] as const) {
     await expect(byId(board.getByTestId(`column-${dc}`), r3.plan).locator('.post-text').first()).toHaveText('R3 plan from East');
+    await expect(byId(board.getByTestId(`column-${dc}`), r3.plan).getByTestId('mark-chosen')).toContainText('A person chose the version that stays');
   }
   await expect(wendy.getByTestId('conflicts-to-choose')).toContainText('You have 1 conflict to choose');
   await shot(testInfo, board, 'Board after the choice (1920x1080)', false);

@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { expect, test, type Page, type TestInfo } from '@playwright/test';
+import { expect, test, type Locator, type Page, type TestInfo } from '@playwright/test';
 import { joinAsStudent, startSession } from './classroom.ts';
 
 /**
@@ -60,7 +60,7 @@ async function post(page: Page, text: string): Promise<void> {
   await expect(page.getByTestId('post').filter({ hasText: text })).toBeVisible();
 }
 
-const pinned = (page: Page) => page.locator('[data-testid="post"][data-post-id="pinned"]');
+const pinned = (scope: Page | Locator) => scope.locator('[data-testid="post"][data-post-id="pinned"]');
 
 async function editPinned(page: Page, text: string): Promise<void> {
   const card = pinned(page);
@@ -86,6 +86,7 @@ test('[LES2] [A11Y1] the default lesson runs end to end: lobby, nine steps, a pr
   const figures: { step: string; font: number; where: string }[] = [];
   const axeFound: Record<string, string[]> = {};
   const shots: string[] = [];
+  const heroFigures: string[] = [];
   const checkPages = async (label: string, pages: Record<string, Page>) => {
     for (const [name, page] of Object.entries(pages)) {
       const found = await axe(page);
@@ -153,6 +154,22 @@ test('[LES2] [A11Y1] the default lesson runs end to end: lobby, nine steps, a pr
     await expect(board.getByTestId('heal-report')).toBeVisible();
     await expect(board.getByTestId('prediction-verdict')).toBeVisible();
     for (const page of Object.values(students)) await expect(page.getByTestId('heal-notice')).toContainText(heal.replace('Heal with', 'Healed with'));
+    // The report is the hero: its sentences >= 28 px, its numbers >= 48 px, and the question's
+    // panel folds to a band beside it instead of squeezing it.
+    const hero = await board.locator('.board-insights-hero').evaluate((el) => {
+      const sizes = (sel: string) => [...el.querySelectorAll(sel)].filter((e) => e.textContent?.trim()).map((e) => parseFloat(getComputedStyle(e).fontSize));
+      const question = document.querySelector('[data-testid="prediction"]')?.getBoundingClientRect().height ?? 0;
+      return {
+        sentence: Math.min(...sizes('.board-heal-panel-title, .board-heal-item, .board-heal-nothing, .board-heal-waiting, .board-heal-people-list li, .board-heal-stat-label')),
+        number: Math.min(...sizes('.board-heal-stat-value')),
+        height: el.getBoundingClientRect().height,
+        question,
+      };
+    });
+    heroFigures.push(`${label}: sentences ${hero.sentence}px, numbers ${hero.number}px, report ${Math.round(hero.height)}px tall, question ${Math.round(hero.question)}px`);
+    expect(hero.sentence).toBeGreaterThanOrEqual(28);
+    expect(hero.number).toBeGreaterThanOrEqual(48);
+    expect(hero.height).toBeGreaterThan(hero.question * 2);
     await measure(`${label}-healed`);
     await checkPages(`${label} healed`, { board, admin, ...students });
   };
@@ -182,6 +199,9 @@ test('[LES2] [A11Y1] the default lesson runs end to end: lobby, nine steps, a pr
   // 4. Heal with last write wins.
   await goTo(/^Next: Heal: last write wins/, 'Heal: last write wins');
   await predictAndHeal('heal-lww', { ana: 'Yes, all of them', ben: 'No, some will be lost', cy: 'No, some will be lost' }, 'Heal with last write wins');
+  // The class post lost a version: marked on both board feeds and on every student's feed.
+  for (const dc of ['west', 'east']) await expect(pinned(board.getByTestId(`column-${dc}`)).getByTestId('mark-lost')).toBeVisible();
+  for (const page of Object.values(students)) await expect(pinned(page).getByTestId('mark-lost')).toBeVisible();
 
   // 5. Split again, merge everything: likes on both sides.
   await goTo(/^Next: Split again, merge/, 'Split again, merge everything');
@@ -238,7 +258,7 @@ test('[LES2] [A11Y1] the default lesson runs end to end: lobby, nine steps, a pr
   await expect(resetPosts).toBeFocused();
 
   const seconds = (Date.now() - started) / 1000;
-  const summary = [`lesson took ${seconds.toFixed(1)} s`, ...figures.map((f) => `${f.step}: smallest board font ${f.font}px (${f.where})`), `screenshots: ${shots.join(', ')}`];
+  const summary = [`lesson took ${seconds.toFixed(1)} s`, ...figures.map((f) => `${f.step}: smallest board font ${f.font}px (${f.where})`), ...heroFigures, `screenshots: ${shots.join(', ')}`];
   console.log(summary.join('\n'));
   console.log(`axe: ${JSON.stringify(axeFound, null, 1)}`);
   await testInfo.attach('lesson figures', { body: summary.join('\n'), contentType: 'text/plain' });

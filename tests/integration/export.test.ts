@@ -70,7 +70,11 @@ describe('export and import', () => {
 
       // The CSV: one row per post per datacenter, one per lost or merged write; no formula runs.
       const csv = (await (await download(server, room.code, room.secret, 'csv')).text()).split('\r\n');
-      expect(csv[0]).toBe('record,dc,post_id,parent_id,author,text,deleted,likes,vv_west,vv_east,heal,strategy,outcome,op_id,kind,wall,at,reason');
+      expect(csv[0]).toBe(
+        'record,dc,post_id,parent_id,author,text,deleted,likes,vv_west,vv_east,heal,strategy,outcome,op_id,kind,wall,at,winner_op_id,winner_dc,winner_author,winner_wall,decided_by,ahead_ms,behind_ms,later_ms,duplicate_of,likes_west,likes_east,deleted_by',
+      );
+      // Why a write lost is facts in columns (the rule's code and its figures), not a sentence.
+      expect(csv.filter((l) => l.startsWith('heal,') && /,(west|east),[^,]*,[^,]*,-?\d+,(later-timestamp|delete-on-tie|datacenter-on-tie),-?\d+,/.test(l))).toHaveLength(1);
       const posts = csv.filter((l) => l.startsWith('post,'));
       expect(posts.filter((l) => l.startsWith('post,west,')).length).toBe(original.replicas.west.posts.size);
       expect(posts.filter((l) => l.startsWith('post,east,')).length).toBe(original.replicas.east.posts.size);
@@ -152,7 +156,7 @@ describe('export and import', () => {
       const firstEdit = doc.log.findIndex((e) => e.command.type === 'post.edit');
       const withEntry = (i: number, change: (e: Record<string, unknown>) => Record<string, unknown>) => ({ ...doc, log: doc.log.map((e, j) => (j === i ? change(e as unknown as Record<string, unknown>) : e)) });
       const cases: [string, string, RegExp][] = [
-        ['wrong version', JSON.stringify({ ...doc, version: 99 }), /version 99 .* reads version 1/],
+        ['wrong version', JSON.stringify({ ...doc, version: 99 }), /version 99 .* reads version 2/],
         ['not JSON', '{"format":', /not JSON/],
         ['not an export', JSON.stringify({ hello: 'world' }), /not a valid export/],
         ['unknown top-level field', JSON.stringify({ ...doc, extra: true }), /not a valid export/],

@@ -3,7 +3,8 @@ import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import { STRATEGIES, type HealReportView, type PostView, type Strategy, type WriteView } from '../../server/protocol/index.ts';
 import { PRESENTERS, openConflicts, personSummary, postLabeler } from '../../app/components/shared/HealReports.tsx';
-import { healStory } from '../../app/components/student/healStory.ts';
+import { healStory } from '../../app/lib/healStory.ts';
+import type { Loss } from '../../app/lib/healWords.ts';
 
 const T0 = new Date(2026, 10, 30, 10, 0, 0).getTime();
 
@@ -24,22 +25,30 @@ function report(strategy: Strategy, over: Partial<HealReportView> = {}): HealRep
 function post(id: string, over: Partial<PostView> = {}): PostView {
   return {
     id, parentId: null, pinned: false, authorId: 'ana', authorName: 'Ana', text: `text of ${id}`, deleted: false, createdAt: T0, createdIn: 'west',
-    editedBy: null, editedAt: null, likeCount: 0, likedBy: [], vv: { west: 1, east: 0 }, lamport: 1, pending: false, siblings: null, duplicateOf: null, ...over,
+    editedBy: null, editedAt: null, likeCount: 0, likedBy: [], vv: { west: 1, east: 0 }, lamport: 1, pending: false, siblings: null, mayChoose: null, duplicateOf: null, ...over,
   };
 }
 
 const posts = { west: [post('p1'), post('p2', { authorId: 'ben', authorName: 'Ben', text: 'Ben’s post' })], east: [post('p1')] };
 const label = postLabeler(posts);
 
-/** Ed's edit in East, stamped 2 s behind, lost to Ana's earlier edit in West. */
-const skewedLoss = {
+/** Ed's edit in East, on a clock 2 s behind, really 1 s later, lost to Ana's earlier edit in West: the core's facts. */
+const skewedLoss: Loss = {
   postId: 'p1',
   lost: write({ opId: 'ed-edit', byId: 'ed', byName: 'Ed', dc: 'east', wall: T0 - 1000, at: T0 + 1000, text: 'Ed’s words' }),
   winner: write({ opId: 'ana-edit', wall: T0, at: T0, text: 'Ana’s words' }),
-  reason: "West's version has the later timestamp.",
-  skewNote: "East's clock was 2.0 s behind West's.",
+  decidedBy: 'later-timestamp',
+  aheadMs: 1000,
+  skew: { behindMs: 2000, laterMs: 1000 },
 };
-const likeLoss = { postId: 'p2', lost: write({ opId: 'eve-like', kind: 'like', byId: 'eve', byName: 'Eve', dc: 'east', wall: T0 - 500, at: T0 - 500 }), winner: write({ opId: 'w', wall: T0 }), reason: 'later', skewNote: null };
+const likeLoss: Loss = {
+  postId: 'p2',
+  lost: write({ opId: 'eve-like', kind: 'like', byId: 'eve', byName: 'Eve', dc: 'east', wall: T0 - 500, at: T0 - 500 }),
+  winner: write({ opId: 'w', wall: T0 }),
+  decidedBy: 'later-timestamp',
+  aheadMs: 500,
+  skew: null,
+};
 
 const html = (nodes: unknown[]) => renderToStaticMarkup(createElement(Fragment, null, ...(nodes as never[])));
 
@@ -61,10 +70,9 @@ describe('heal presenters, one per strategy', () => {
     ]);
     expect(stats[0]?.testId).toBe('heal-lost');
     const text = html(PRESENTERS.lww.items(r, label, null));
-    expect(text).toContain('<strong>Ed</strong>’s edit in');
-    expect(text).toContain('(09:59:59.0) on “text of p1” lost to');
-    expect(text).toContain('(10:00:00.0)');
-    expect(text).toContain("East&#x27;s clock was 2.0 s behind West&#x27;s.");
+    expect(text).toContain('Ed&#x27;s edit (East clock 09:59:59.0) on “text of p1” lost to Ana&#x27;s edit (West clock 10:00:00.0).');
+    expect(text).toContain('West&#x27;s version has the later timestamp (1.0 s later on the clocks): the last write wins.');
+    expect(text).toContain('East&#x27;s clock was 2.0 s behind West&#x27;s: this write really came 1.0 s later, and still lost.');
     expect(personSummary(r, [])).toEqual([
       { name: 'Ed', lines: ['1 lost edit'] },
       { name: 'Eve', lines: ['1 lost like'] },
@@ -79,7 +87,7 @@ describe('heal presenters, one per strategy', () => {
     });
     expect(PRESENTERS.merge.stats(r, 'preview-merge', null).filter((s) => s.value > 0).map((s) => s.label)).toEqual(['duplicates', 'broken threads', 'like counts merged']);
     const text = html(PRESENTERS.merge.items(r, label, null));
-    expect(text.indexOf('Duplicate: “text of p1” now exists twice')).toBeGreaterThanOrEqual(0);
+    expect(text.indexOf('Duplicate: “text of p1” now exists twice (Ed&#x27;s other version became its own post).')).toBeGreaterThanOrEqual(0);
     expect(text.indexOf('Broken thread')).toBeGreaterThan(text.indexOf('Duplicate'));
     expect(text).toContain('West +3, East +2 → +5');
     expect(personSummary(r, [])).toEqual([
@@ -93,11 +101,11 @@ describe('heal presenters, one per strategy', () => {
       { dc: 'west' as const, text: 'mine', deleted: false, byId: 'ana', byName: 'Ana', wall: T0, lamport: 2, vv: { west: 2, east: 0 } },
       { dc: 'east' as const, text: 'theirs', deleted: false, byId: 'ed', byName: 'Ed', wall: T0, lamport: 2, vv: { west: 1, east: 1 } },
     ];
-    const r = report('human', { conflicts: [{ postId: 'p2', authorId: 'ben', authorName: 'Ben', siblings }] });
+    const r = report('human', { conflicts: [{ postId: 'p2', authorId: 'ben', authorName: 'Ben', mayChoose: 'author', siblings }] });
     expect(PRESENTERS.human.stats(r, 'preview-human', null)[0]).toMatchObject({ value: 1, label: 'conflicts to choose' });
     expect(html(PRESENTERS.human.items(r, label, null))).toContain('“Ben’s post”: Ben would choose.');
 
-    const live = { west: [post('pin', { pinned: true, siblings })], east: [post('pin', { pinned: true, siblings })] };
+    const live = { west: [post('pin', { pinned: true, siblings, mayChoose: 'anyone' })], east: [post('pin', { pinned: true, siblings, mayChoose: 'anyone' })] };
     const open = openConflicts(live);
     expect(open).toHaveLength(1);
     expect(open[0]?.waitingFor).toBe('anyone');
@@ -115,6 +123,7 @@ describe("a student's ledger", () => {
     expect(entry?.mine).toBe('“Ed’s words”');
     expect(entry?.mineStamp).toBe('East clock 09:59:59.0');
     expect(entry?.kept).toBe("“Ana’s words”: West's version, last written by your own edit (West clock 10:00:00.0)");
+    expect(entry?.reason).toBe("West's version has the later timestamp (1.0 s later on the clocks): the last write wins.");
     expect(entry?.skewNote).toBe("Your clock (East) was 2.0 s behind West's: you really wrote 1.0 s later, and still lost.");
   });
 
@@ -131,7 +140,7 @@ describe("a student's ledger", () => {
     const story = healStory(r, 'ana', posts.west);
     expect(story.notes.map((n) => [n.postId, n.text])).toEqual([
       ['p2-dup', 'Your edit of Ben\'s post “Ben’s post” became a separate post: a duplicate (merge everything keeps both versions).'],
-      ['p1', 'Likes on your post “text of p1” added up: West +1, East +2 → 3.'],
+      ['p1', 'Likes on your post “text of p1”: West +1, East +2 → +3.'],
     ]);
   });
 });

@@ -45,6 +45,7 @@ function post(id: string, over: Partial<PostView> = {}): PostView {
     lamport: 0,
     pending: false,
     siblings: null,
+    mayChoose: null,
     duplicateOf: null,
     ...over,
   };
@@ -112,9 +113,9 @@ describe('[REL9] the checker', () => {
     const ops = [create, west, east];
     const final = both([post('op-create-1', { text: 'hello', vv: { west: 1, east: 0 }, lamport: 1 }), post('pinned', { authorId: 'class', text: 'west wins', vv: { west: 1, east: 1 }, lamport: 11 })], ops.map((w) => w.entry));
     expect(check({ acked: ops.map((w) => w.client), final, reports: [] }).missing.map((m) => m.opId)).toEqual(['op-east-edit']);
-    const lww = report({ lost: [{ postId: 'pinned', lost: writeView('op-east-edit', 'east'), winner: writeView('op-west-edit', 'west'), reason: 'later', skewNote: null }] });
+    const lww = report({ lost: [{ postId: 'pinned', lost: writeView('op-east-edit', 'east'), winner: writeView('op-west-edit', 'west'), decidedBy: 'later-timestamp', aheadMs: 1, skew: null }] });
     expect(isClean(check({ acked: ops.map((w) => w.client), final, reports: [lww] }))).toBe(true);
-    const otherOp = report({ lost: [{ postId: 'pinned', lost: writeView('op-something-else', 'east'), winner: writeView('op-west-edit', 'west'), reason: 'later', skewNote: null }] });
+    const otherOp = report({ lost: [{ postId: 'pinned', lost: writeView('op-something-else', 'east'), winner: writeView('op-west-edit', 'west'), decidedBy: 'later-timestamp', aheadMs: 1, skew: null }] });
     expect(check({ acked: ops.map((w) => w.client), final, reports: [otherOp] }).missing).toHaveLength(1);
   });
 

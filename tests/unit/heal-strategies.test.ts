@@ -209,7 +209,7 @@ describe('[LWW1] delete beats edit on a tie, mirrored', () => {
     const report = heal(sim);
     expect(sim.post_('west', shared)?.deleted).toBe(true);
     expect(report.lost).toHaveLength(1);
-    expect(report.lost[0]).toMatchObject({ lost: { kind: 'edit', dc: 'west' }, winner: { kind: 'delete', dc: 'east' }, reason: 'Same timestamp on both clocks: a delete beats an edit.' });
+    expect(report.lost[0]).toMatchObject({ lost: { kind: 'edit', dc: 'west' }, winner: { kind: 'delete', dc: 'east' }, decidedBy: 'delete-on-tie' });
   });
 });
 

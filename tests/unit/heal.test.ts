@@ -12,6 +12,7 @@ import {
   type SimState,
   inFlightMessages,
 } from '../../server/sim/index.ts';
+import { postView } from '../../server/realtime/views.ts';
 import { SimDriver, plainPosts, splitClass } from '../support/sim.ts';
 
 function heal(sim: SimDriver) {
@@ -54,8 +55,9 @@ describe('[LWW1] [LWW2] [LWW3] last write wins', () => {
     const { report } = heal(sim);
     expect(post(sim, PINNED_POST_ID).text).toBe('West at t');
     const [loss] = report.lost;
-    expect(loss?.reason).toBe("West's version has the later timestamp (2.0 s later on the clocks): the last write wins.");
-    expect(loss?.skewNote).toBe("East's clock was 4.0 s behind West's: this write really came 2.0 s later, and still lost.");
+    // Facts, not words: the later timestamp decided, by 2 s on the clocks; East's clock was 4 s
+    // behind and the write really came 2 s later (app/lib/healWords.ts phrases them).
+    expect(loss).toMatchObject({ decidedBy: 'later-timestamp', aheadMs: 2000, skew: { behindMs: 4000, laterMs: 2000 } });
   });
 
   it('[LWW1] on an equal timestamp a delete beats an edit', () => {
@@ -66,15 +68,16 @@ describe('[LWW1] [LWW2] [LWW3] last write wins', () => {
     sim.run({ type: 'post.delete', opId: sim.opId(), participantId: 'wendy', postId: shared });
     const { report } = heal(sim);
     expect(post(sim, shared).deleted).toBe(true);
-    expect(report.lost[0]?.reason).toBe('Same timestamp on both clocks: a delete beats an edit.');
+    expect(report.lost[0]).toMatchObject({ decidedBy: 'delete-on-tie', aheadMs: 0, skew: null });
   });
 
   it('[LWW1] on an equal timestamp between two edits West wins', () => {
     const { sim } = splitClass('lww');
     sim.edit('ed', PINNED_POST_ID, 'East');
     sim.edit('wendy', PINNED_POST_ID, 'West');
-    heal(sim);
+    const { report } = heal(sim);
     expect(post(sim, PINNED_POST_ID).text).toBe('West');
+    expect(report.lost[0]).toMatchObject({ lost: { dc: 'east' }, winner: { dc: 'west' }, decidedBy: 'datacenter-on-tie', aheadMs: 0, skew: null });
   });
 
   it('[LWW2] like counts are a number one side overwrote: the other side\'s likes are lost, and reported', () => {
@@ -170,7 +173,7 @@ describe('[HUM1] [HUM2] [HUM3] human choice', () => {
     sim.edit('wendy', shared, 'East version');
     const { report } = heal(sim);
     const conflicted = post(sim, shared);
-    expect(report.conflicts.map((c) => c.postId)).toEqual([shared]);
+    expect(report.conflicts.map((c) => [c.postId, c.mayChoose])).toEqual([[shared, 'author']]);
     const [w, e] = conflicted.siblings ?? [];
     expect([w?.dc, w?.text, e?.dc, e?.text]).toEqual(['west', 'West version', 'east', 'East version']);
     expect(compareVV(w!.vv, e!.vv)).toBe('concurrent');
@@ -213,6 +216,41 @@ describe('[HUM1] [HUM2] [HUM3] human choice', () => {
     sim.run({ type: 'conflict.resolve', opId: sim.opId(), participantId: 'eve', postId: PINNED_POST_ID, keep: 'east' });
     sim.flush();
     expect(post(sim, PINNED_POST_ID)).toMatchObject({ text: 'E1', siblings: null });
+  });
+
+  it('[HUM2] the chosen version keeps its own writer: Walt choosing Ed\'s text leaves it "edited by Ed" at Ed\'s time', () => {
+    const { sim } = splitClass('human');
+    sim.edit('wendy', PINNED_POST_ID, 'Wendy in West');
+    sim.now += 500;
+    sim.edit('ed', PINNED_POST_ID, 'Ed in East');
+    const { report } = heal(sim);
+    // Who may choose is the core's fact, in the report and on the post's view: anyone, for the class post.
+    expect(report.conflicts.map((c) => [c.postId, c.mayChoose])).toEqual([[PINNED_POST_ID, 'anyone']]);
+    expect(postView(sim.state, 'west', post(sim, PINNED_POST_ID)).mayChoose).toBe('anyone');
+    const east = post(sim, PINNED_POST_ID).siblings?.find((s) => s.dc === 'east');
+    expect(east).toMatchObject({ text: 'Ed in East', by: 'ed', textBy: 'ed' });
+    sim.now += 1000;
+    sim.run({ type: 'conflict.resolve', opId: sim.opId(), participantId: 'walt', postId: PINNED_POST_ID, keep: 'east' });
+    sim.flush();
+    for (const dc of ['west', 'east'] as const) {
+      const chosen = sim.state.replicas[dc].posts.get(PINNED_POST_ID);
+      expect(chosen).toMatchObject({ text: 'Ed in East', siblings: null });
+      // The text register names its writer and their clock, not the chooser and the moment of the choice.
+      expect(chosen?.textStamp).toMatchObject({ by: 'ed', wall: east?.wall });
+      expect(postView(sim.state, dc, chosen!)).toMatchObject({ editedBy: 'ed', editedAt: east?.wall, mayChoose: null });
+    }
+  });
+
+  it('[HUM2] [HUM4] keeping the version someone liked while the other side deleted it names the text\'s author, not the liker nor the instructor who chose', () => {
+    const { sim, shared } = splitClass('human');
+    sim.run({ type: 'post.delete', opId: sim.opId(), participantId: 'wendy', postId: shared });
+    sim.like('ed', shared);
+    heal(sim);
+    const kept = post(sim, shared).siblings?.find((s) => s.dc === 'east');
+    expect(kept).toMatchObject({ by: 'ed', textBy: 'wendy' });
+    sim.run({ type: 'conflict.resolve', opId: sim.opId(), participantId: null, dc: 'west', postId: shared, keep: 'east' });
+    sim.flush();
+    expect(post(sim, shared)).toMatchObject({ text: 'original', deleted: false, siblings: null, textStamp: { by: 'wendy' } });
   });
 
   it('[HUM2] the instructor may choose for any post', () => {

@@ -32,6 +32,7 @@ import { ConsensusBoard } from '../../components/consensus/ConsensusBoard';
 import { useLesson } from '../../lib/useLesson';
 import type { BoardPanel } from '../../../server/protocol/wire';
 import { IncidentCounts, IncidentProgress, useIncidentStatus } from './IncidentStatus';
+import { healMarks, marksShown, type PostMark } from '../../lib/healMarks';
 import './BoardView.css';
 import './BoardLesson.css';
 
@@ -68,8 +69,17 @@ export function BoardView({ code }: { code: string }) {
   /** The detail panels the step needs; null before the lesson (everything, as driven by hand). */
   const panels: readonly BoardPanel[] | null = step ? step.panels : null;
   const shows = (panel: BoardPanel) => panels === null || panels.includes(panel);
-  // The heal report is the hero while it answers the step's question.
-  const hero = step !== null && step.action === 'heal' && cutKey === null && snapshot?.lastHeal !== null && snapshot?.lastHeal !== undefined;
+  // The heal report is the hero while it is up (from the heal to the next split), in a lesson's heal
+  // step or when the instructor drives by hand; a lesson's other steps show what they are about.
+  const reportUp = cutKey === null && !comparing && snapshot?.lastHeal !== null && snapshot?.lastHeal !== undefined;
+  const hero = reportUp && !lobby && (step === null || step.action === 'heal');
+  // The last heal's marks on both feeds, until the next split begins.
+  const lastHeal = snapshot?.lastHeal ?? null;
+  const posts = snapshot?.posts;
+  const marks = useMemo(
+    () => (posts && marksShown(lastHeal, { mode }) ? { west: healMarks(lastHeal, posts.west), east: healMarks(lastHeal, posts.east) } : NO_MARKS),
+    [lastHeal, posts, mode],
+  );
 
   if (step && snapshot && panels?.includes('consensus')) {
     return (
@@ -133,9 +143,9 @@ export function BoardView({ code }: { code: string }) {
       {snapshot ? <DivergenceMeter divergence={snapshot.divergence} layout="board" /> : <div className="board-div-meter board-div-meter-board" />}
 
       <div className="board-main">
-        <DcColumn dc="west" posts={snapshot?.posts.west ?? null} window={snapshot?.windows.west ?? null} participants={snapshot?.participants ?? null} mode={mode} vectors={shows('vectors')} />
+        <DcColumn dc="west" posts={snapshot?.posts.west ?? null} window={snapshot?.windows.west ?? null} participants={snapshot?.participants ?? null} mode={mode} vectors={shows('vectors')} marks={marks.west} />
         <LinkColumn snapshot={snapshot} quorum={shows('quorum')} />
-        <DcColumn dc="east" posts={snapshot?.posts.east ?? null} window={snapshot?.windows.east ?? null} participants={snapshot?.participants ?? null} mode={mode} vectors={shows('vectors')} />
+        <DcColumn dc="east" posts={snapshot?.posts.east ?? null} window={snapshot?.windows.east ?? null} participants={snapshot?.participants ?? null} mode={mode} vectors={shows('vectors')} marks={marks.east} />
       </div>
 
       {/* After a rewind the attempts, the current heal among them, replace the single report. */}
@@ -161,6 +171,8 @@ export function BoardView({ code }: { code: string }) {
   );
 }
 
+const NO_MARKS: Record<Dc, ReadonlyMap<string, readonly PostMark[]>> = { west: new Map(), east: new Map() };
+
 /**
  * One datacenter's half: its name, post count, people and feed. Memoised on its own posts and
  * people, so a timeline or clock update does not re-render hundreds of posts.
@@ -172,6 +184,7 @@ const DcColumn = memo(function DcColumn({
   participants,
   mode,
   vectors,
+  marks,
 }: {
   dc: Dc;
   posts: readonly PostView[] | null;
@@ -181,6 +194,8 @@ const DcColumn = memo(function DcColumn({
   mode: LinkMode;
   /** Version vectors and Lamport times on each post: only when the step is about them. */
   vectors: boolean;
+  /** The last heal's marks on this side's posts (healMarks.ts). */
+  marks: ReadonlyMap<string, readonly PostMark[]>;
 }) {
   const people = useMemo(() => (participants ?? []).filter((p) => p.home === dc), [participants, dc]);
   const names = useMemo(() => new Map((participants ?? []).map((p) => [p.id, p.name])), [participants]);
@@ -200,7 +215,7 @@ const DcColumn = memo(function DcColumn({
       <div className="board-feed" tabIndex={0} role="region" aria-label={`${DC_LABEL[dc]}'s feed`}>
         {shown ? (
           <>
-            <Feed posts={shown.posts} dc={dc} showMeta={vectors} nameOf={nameOf} linkHeld={holdsFrom(mode, dc)} emptyText={`Nothing posted in ${DC_LABEL[dc]} yet.`} />
+            <Feed posts={shown.posts} dc={dc} showMeta={vectors} nameOf={nameOf} linkHeld={holdsFrom(mode, dc)} marks={marks} emptyText={`Nothing posted in ${DC_LABEL[dc]} yet.`} />
             {hidden > 0 && (
               <p className="board-feed-more" data-testid={`older-${dc}`}>
                 …and {hidden} older {hidden === 1 ? 'thread' : 'threads'} in {DC_LABEL[dc]}, not shown on the board

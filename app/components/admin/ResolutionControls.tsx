@@ -7,6 +7,7 @@ import { newOpId, request } from '../../lib/socket';
 import { DcName } from '../DcBadge';
 import { withSettings, type SectionProps } from './types';
 import { formatTime } from '../../lib/format';
+import { healHeadline } from '../../lib/healWords';
 import './ResolutionControls.css';
 
 type Keep = Dc | 'both';
@@ -127,10 +128,7 @@ export function ResolutionControls({ snapshot, update, onError }: SectionProps) 
           <h3 id="last-heal-title">Last heal</h3>
           {snapshot.lastHeal ? (
             <>
-              <p className="muted">
-                {STRATEGY_LABEL[snapshot.lastHeal.strategy]} at {formatTime(snapshot.lastHeal.at)}; the link held {snapshot.lastHeal.held.west} from West and{' '}
-                {snapshot.lastHeal.held.east} from East.
-              </p>
+              <p className="muted">{healHeadline(snapshot.lastHeal)}</p>
               <StrategyReport report={snapshot.lastHeal} label={label} conflicts={snapshot.lastHeal.strategy === 'human' ? conflicts : null} testPrefix="admin-heal" />
             </>
           ) : (

@@ -1,7 +1,7 @@
 'use client';
 
 import { DC_LABEL, LINK_MODE_LABEL, type LessonView, type StudentSnapshot } from '../../../server/protocol/wire';
-import { healNotice } from './healNotice';
+import { healNotice } from '../../lib/healWords';
 import './StudentLesson.css';
 
 /**

@@ -7,13 +7,13 @@
 import type { ReactNode } from 'react';
 import { DC_IDS, STRATEGIES, STRATEGY_LABEL, type Dc, type HealReportView, type PostView, type SiblingView, type Strategy, type WriteView } from '../../../server/protocol/wire';
 import { DcName } from '../DcBadge';
-import { formatTime, quote } from '../../lib/format';
+import { quote } from '../../lib/format';
+import { KIND_NOUN, MERGE_WORDS, chooserName, healHeadline, lossLine, lossReason, skewSentence } from '../../lib/healWords';
 import './HealReports.css';
 
 /** Names posts in sentences: their first words, or "the class post". */
 export interface PostLabeler {
   label: (postId: string) => string;
-  pinned: (postId: string) => boolean;
 }
 
 /** A labeler over both datacenters' posts (a post only one side has is still found). */
@@ -27,7 +27,6 @@ export function postLabeler(posts: Readonly<Record<Dc, readonly PostView[]>>): P
       if (post.pinned) return 'the class post';
       return quote(post.siblings?.[0]?.text ?? post.text);
     },
-    pinned: (postId) => byId.get(postId)?.pinned ?? false,
   };
 }
 
@@ -45,20 +44,11 @@ export function openConflicts(posts: Readonly<Record<Dc, readonly PostView[]>>):
     for (const post of posts[dc]) {
       if (post.siblings === null || seen.has(post.id)) continue;
       seen.add(post.id);
-      open.push({ post, waitingFor: post.pinned ? 'anyone' : post.authorName });
+      open.push({ post, waitingFor: chooserName(post.mayChoose ?? 'author', post.authorName) });
     }
   }
   return open;
 }
-
-const KIND_NOUN: Record<WriteView['kind'], string> = {
-  create: 'post',
-  edit: 'edit',
-  delete: 'delete',
-  like: 'like',
-  unlike: 'unlike',
-  resolve: 'choice',
-};
 
 type Tone = 'plain' | 'bad' | 'warn' | 'ok';
 
@@ -79,11 +69,6 @@ function Stat({ value, label, testId, tone }: StatLine) {
       <span className="board-heal-stat-label">{label}</span>
     </div>
   );
-}
-
-/** "West +3, East +2 → +5" (MRG2); when the post had likes before, the total is said as a count. */
-export function likeMergeText(m: { west: number; east: number; total: number }): string {
-  return `West +${m.west}, East +${m.east} → ${m.total === m.west + m.east ? `+${m.total}` : `${m.total} likes`}`;
 }
 
 function Versions({ siblings }: { siblings: readonly SiblingView[] }) {
@@ -119,12 +104,12 @@ function mergedItems(report: HealReportView, label: (postId: string) => string):
   return [
     ...report.brokenThreads.map((b, i) => (
       <li key={`bt-${i}`} className="board-heal-item">
-        Broken thread: {b.byName}’s reply {label(b.postId)} hangs under a deleted post.
+        {MERGE_WORDS.brokenThread(label(b.postId), b.byName)}
       </li>
     )),
     ...report.likeMerges.map((m) => (
       <li key={`lm-${m.postId}`} className="board-heal-item">
-        Likes on {label(m.postId)}: {likeMergeText(m)}
+        {MERGE_WORDS.likes(label(m.postId), m)}
       </li>
     )),
   ];
@@ -142,17 +127,19 @@ export const PRESENTERS: Record<Strategy, StrategyPresenter> = {
       return [
         { value: report.totals.lost - likes, label: 'edits and deletes lost', testId: `${prefix}-lost`, tone: 'bad' },
         { value: likes, label: 'likes lost', testId: `${prefix}-lost-likes`, tone: 'bad' },
-        { value: report.lost.filter((l) => l.skewNote !== null).length, label: 'decided by a skewed clock', tone: 'warn' },
+        { value: report.lost.filter((l) => l.skew !== null).length, label: 'decided by a skewed clock', tone: 'warn' },
       ];
     },
     items: (report, { label }) =>
-      report.lost.map((l, i) => (
-        <li key={`lost-${i}`} className="board-heal-item board-heal-item-lost">
-          <strong>{l.lost.byName}</strong>’s {KIND_NOUN[l.lost.kind]} in <DcName dc={l.lost.dc} /> ({formatTime(l.lost.wall)}) on {label(l.postId)} lost to{' '}
-          {l.winner.byName}’s {KIND_NOUN[l.winner.kind]} in <DcName dc={l.winner.dc} /> ({formatTime(l.winner.wall)}). <span className="board-heal-reason">{l.reason}</span>
-          {l.skewNote !== null && <span className="board-heal-skew"> {l.skewNote}</span>}
-        </li>
-      )),
+      report.lost.map((l, i) => {
+        const skew = skewSentence(l);
+        return (
+          <li key={`lost-${i}`} className="board-heal-item board-heal-item-lost">
+            {lossLine(l, label(l.postId))} <span className="board-heal-reason">{lossReason(l)}</span>
+            {skew !== null && <span className="board-heal-skew"> {skew}</span>}
+          </li>
+        );
+      }),
     tallyPeople: (report, _conflicts, tally) => tally(report.lost, (l) => l.lost.byName, (l) => `lost ${KIND_NOUN[l.lost.kind]}`),
   },
   merge: {
@@ -168,17 +155,17 @@ export const PRESENTERS: Record<Strategy, StrategyPresenter> = {
     items: (report, { label }) => [
       ...report.duplicates.map((d, i) => (
         <li key={`dup-${i}`} className="board-heal-item">
-          Duplicate: {label(d.postId)} now exists twice ({d.byName}’s other version became its own post).
+          {MERGE_WORDS.duplicate(label(d.postId), d.byName)}
         </li>
       )),
       ...report.resurrected.map((r, i) => (
         <li key={`res-${i}`} className="board-heal-item">
-          Resurrected: {label(r.postId)} was deleted by {r.deletedByName} and edited by {r.editedByName}: it is back.
+          {MERGE_WORDS.resurrected(label(r.postId), r.deletedByName, r.editedByName)}
         </li>
       )),
       ...report.phantomLikes.map((p, i) => (
         <li key={`ph-${i}`} className="board-heal-item">
-          Phantom like: {p.byName} liked {label(p.postId)}, deleted on the other side.
+          {MERGE_WORDS.phantomLike(label(p.postId), p.byName)}
         </li>
       )),
       ...mergedItems(report, label),
@@ -209,7 +196,7 @@ export const PRESENTERS: Record<Strategy, StrategyPresenter> = {
           ))
         : report.conflicts.map((c) => (
             <li key={`c-${c.postId}`} className="board-heal-item board-heal-item-conflict">
-              {posts.label(c.postId)}: {posts.pinned(c.postId) ? 'anyone' : c.authorName} would choose. <Versions siblings={c.siblings} />
+              {posts.label(c.postId)}: {chooserName(c.mayChoose, c.authorName)} would choose. <Versions siblings={c.siblings} />
             </li>
           ))),
       ...mergedItems(report, posts.label),
@@ -297,10 +284,7 @@ export function HealReportPanel({ report, posts, label }: { report: HealReportVi
   return (
     <div className="board-heal-panel" data-testid="heal-report" data-strategy={report.strategy}>
       <div className="board-heal-panel-main">
-        <p className="board-heal-panel-title">
-          Healed with <strong>{STRATEGY_LABEL[report.strategy]}</strong> at {formatTime(report.at)}: <DcName dc="west" /> sent {report.held.west}, <DcName dc="east" />{' '}
-          {report.held.east} held {report.held.west + report.held.east === 1 ? 'message' : 'messages'}.
-        </p>
+        <p className="board-heal-panel-title">{healHeadline(report)}</p>
         {report.strategy === 'human' && (
           <p className="board-heal-waiting" data-testid="conflicts-remaining">
             {conflicts.length === 0 ? (

@@ -74,7 +74,7 @@ export function ConflictBanner({ post, chooser }: { post: PostView & { siblings:
         )
       ) : (
         <p className="conflict-waiting" data-testid="conflict-waiting">
-          {post.pinned ? 'Waiting for a choice: anyone may choose for the class post' : `Waiting for ${post.authorName} to choose`}
+          {post.mayChoose === 'anyone' ? 'Waiting for a choice: anyone may choose for the class post' : `Waiting for ${post.authorName} to choose`}
         </p>
       )}
     </div>

@@ -1,8 +1,7 @@
 'use client';
 
-import { STRATEGY_LABEL, type Dc } from '../../../server/protocol/wire';
-import type { HealStory } from './healStory';
-import { formatTime } from '../../lib/format';
+import type { Dc } from '../../../server/protocol/wire';
+import type { HealStory } from '../../lib/healStory';
 import { postAnchor } from '../../lib/feed';
 import './HealLedger.css';
 
@@ -33,8 +32,8 @@ export function HealLedger({ story, dc, onHide }: { story: HealStory; dc: Dc; on
         </button>
       </header>
       <p className="ledger-sub">
-        Heal at {formatTime(story.at)} by <strong>{STRATEGY_LABEL[story.strategy]}</strong>
-        {lww ? ': for each post changed on both sides, only the version with the later clock time stayed.' : '.'}
+        {story.headline}
+        {lww && ' For each post changed on both sides, only the version with the later clock time stayed.'}
       </p>
       {story.lost.length > 0 && (
         <ul className="plain-list ledger-list">

@@ -9,7 +9,7 @@ import { Feed } from '../../components/Feed';
 import type { PostActions } from '../../components/PostCard';
 import { DcIdentity } from '../../components/student/DcIdentity';
 import { HealLedger } from '../../components/student/HealLedger';
-import { conflictsToChoose, healStory } from '../../components/student/healStory';
+import { conflictsToChoose, healStory } from '../../lib/healStory';
 import { StatusBanners } from '../../components/student/StatusBanners';
 import { TextComposer } from '../../components/TextComposer';
 import { HealNotice, PredictionCard, StatusStrip } from '../../components/lesson/StudentLesson';
@@ -19,6 +19,7 @@ import { canRead, useStudentSession } from '../../lib/useStudentSession';
 import { newOpId, request, write } from '../../lib/socket';
 import { otherDc } from '../../lib/dc';
 import { formatTime } from '../../lib/format';
+import { healMarks, marksShown } from '../../lib/healMarks';
 import './StudentView.css';
 
 /**
@@ -77,6 +78,11 @@ export function StudentView({ code }: { code: string }) {
   const story = useMemo(() => (snapshot?.lastHeal ? healStory(snapshot.lastHeal, snapshot.me.id, snapshot.posts) : null), [snapshot]);
   const toChoose = useMemo(() => (snapshot ? conflictsToChoose(snapshot.posts, snapshot.me.id) : []), [snapshot]);
   const storyShown = story !== null && hiddenHeal !== story.at ? story : null;
+  // The last heal's marks on my feed, until the next split begins (the board shows the same ones).
+  const marks = useMemo(
+    () => (snapshot && marksShown(snapshot.lastHeal, snapshot.settings.link) ? healMarks(snapshot.lastHeal, snapshot.posts, snapshot.me.id) : undefined),
+    [snapshot],
+  );
   const lostCount = storyShown?.strategy === 'lww' ? storyShown.lost.length + storyShown.lostLikes.length : 0;
   const noteCount = storyShown && storyShown.strategy !== 'lww' ? storyShown.notes.length : 0;
 
@@ -153,6 +159,7 @@ export function StudentView({ code }: { code: string }) {
               nameOf={nameOf}
               linkHeld={holdsFrom(snapshot.settings.link.mode, snapshot.dc)}
               emptyText="No posts yet. Be the first."
+              {...(marks ? { marks } : {})}
               {...(snapshot.window.before !== null ? { onMore: () => void more() } : {})}
             />
           </div>

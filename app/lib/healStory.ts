@@ -3,8 +3,9 @@
  * (LWW3), and what merge-everything or human choice did to their posts. It only selects and
  * rephrases what the server reported; it never decides what is true.
  */
-import { DC_LABEL, type HealReportView, type PostView, type Strategy, type WriteView } from '../../../server/protocol/wire';
-import { formatSeconds, formatTime, quote } from '../../lib/format';
+import { DC_LABEL, type HealReportView, type PostView, type Strategy, type WriteView } from '../../server/protocol/wire';
+import { quote } from './format';
+import { KIND_NOUN, MERGE_WORDS, healHeadline, lossReason, mayChoose, skewSentence, writeStamp } from './healWords';
 
 /** One of my writes that a heal discarded. */
 export interface LostEntry {
@@ -18,7 +19,7 @@ export interface LostEntry {
   /** What stayed instead, whose and when. */
   kept: string;
   reason: string;
-  /** The report's skew note, said to me: "Your clock (East) was 4.0 s behind West's: …". */
+  /** The skew that decided it, said to me: "Your clock (East) was 4.0 s behind West's: …" (healWords.ts). */
   skewNote: string | null;
 }
 
@@ -40,6 +41,8 @@ export interface StoryNote {
 export interface HealStory {
   strategy: Strategy;
   at: number;
+  /** The heal's headline, in the board's and the admin page's words. */
+  headline: string;
   lost: LostEntry[];
   lostLikes: LostLike[];
   notes: StoryNote[];
@@ -78,31 +81,15 @@ function whatWasLost(w: WriteView, target: string): string {
   }
 }
 
-function stampOf(w: WriteView): string {
-  return `${DC_LABEL[w.dc]} clock ${formatTime(w.wall)}`;
-}
-
 function mineLine(w: WriteView): string {
-  return w.kind === 'edit' && w.text !== null ? quote(w.text) : `your ${w.kind}`;
+  return w.kind === 'edit' && w.text !== null ? quote(w.text) : `your ${KIND_NOUN[w.kind]}`;
 }
 
 /** Under LWW the whole post is the winning side's version: its text, and the write that made it newest. */
 function keptLine(w: WriteView, meId: string): string {
   const whose = w.byId === meId ? 'your own' : `${w.byName}'s`;
   const text = w.kind === 'edit' && w.text !== null ? `${quote(w.text)}: ` : '';
-  return `${text}${DC_LABEL[w.dc]}'s version, last written by ${whose} ${w.kind} (${stampOf(w)})`;
-}
-
-/**
- * The report's skew note, said to the person who lost: their clock, how far behind, and how
- * much later they really wrote. The figures come from the report's own wall and true times.
- */
-function mySkewNote(lost: WriteView, winner: WriteView, note: string | null): string | null {
-  if (note === null) return null;
-  const behind = winner.wall - winner.at - (lost.wall - lost.at);
-  const later = lost.at - winner.at;
-  if (behind <= 0 || later <= 0) return note;
-  return `Your clock (${DC_LABEL[lost.dc]}) was ${formatSeconds(behind)} behind ${DC_LABEL[winner.dc]}'s: you really wrote ${formatSeconds(later)} later, and still lost.`;
+  return `${text}${DC_LABEL[w.dc]}'s version, last written by ${whose} ${KIND_NOUN[w.kind]} (${writeStamp(w)})`;
 }
 
 /** What the last heal did to `meId`'s writes and posts, against the posts as my datacenter now holds them. */
@@ -118,10 +105,10 @@ export function healStory(report: HealReportView, meId: string, posts: readonly 
       postId: l.postId,
       what: whatWasLost(l.lost, l.lost.kind === 'edit' ? postName(byId.get(l.postId), meId, true) : name(l.postId)),
       mine: mineLine(l.lost),
-      mineStamp: stampOf(l.lost),
+      mineStamp: writeStamp(l.lost),
       kept: keptLine(l.winner, meId),
-      reason: l.reason,
-      skewNote: mySkewNote(l.lost, l.winner, l.skewNote),
+      reason: lossReason(l),
+      skewNote: skewSentence(l, true),
     }));
 
   const lostLikes: LostLike[] = report.lost
@@ -153,13 +140,13 @@ export function healStory(report: HealReportView, meId: string, posts: readonly 
   }
   for (const m of report.likeMerges) {
     if (isMine(m.postId)) {
-      notes.push({ key: `likes-${m.postId}`, postId: m.postId, text: `Likes on ${name(m.postId)} added up: West +${m.west}, East +${m.east} → ${m.total}.` });
+      notes.push({ key: `likes-${m.postId}`, postId: m.postId, text: `${MERGE_WORDS.likes(name(m.postId), m)}.` });
     }
   }
-  return { strategy: report.strategy, at: report.at, lost, lostLikes, notes };
+  return { strategy: report.strategy, at: report.at, headline: healHeadline(report), lost, lostLikes, notes };
 }
 
 /** Posts in conflict that this person may settle: their own, and the pinned class post (HUM2). */
 export function conflictsToChoose(posts: readonly PostView[], meId: string): PostView[] {
-  return posts.filter((p) => p.siblings !== null && (p.authorId === meId || p.pinned));
+  return posts.filter((p) => p.siblings !== null && mayChoose(p, meId));
 }
