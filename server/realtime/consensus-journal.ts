@@ -1,0 +1,132 @@
+/**
+ * The consensus view's journal is the op log. Its inputs are facts the log already holds, each at
+ * its entry's time: the instructor's actions on the view (`consensus.act`, which the core only
+ * notes), the cut the feeds' link makes (any entry that changes the link's mode), and the class's
+ * writes (each post or edit a datacenter accepted). Keeping them in the log, not beside it, means
+ * one durable, ordered record with one time axis: a restart, an export and import, and a scrub all
+ * replay the same prefix, and nothing new has to be stored or migrated. The simulated time of each
+ * input is a function of the journal before it (player.ts), so it is not stored either.
+ */
+import type { LogEntry } from '../persistence/store.ts';
+import { createInitialState, step, type SimEvent, type SimState } from '../sim/index.ts';
+import { createPlayer, cutOfLinkMode, play, positionAt, simAt, type Cluster, type Cut, type PlayInput, type Player } from '../sim/raft/index.ts';
+import type { SessionRuntime } from './session-runtime.ts';
+
+export interface TimedInput {
+  /** The log entry's server time. */
+  readonly at: number;
+  readonly input: PlayInput;
+}
+
+/** Inputs between two kept players: the most a scrub plays again. */
+const CHECKPOINT_EVERY = 64;
+
+/**
+ * The consensus inputs one accepted command made, in order, given the cut the view was last told;
+ * the same function reads the live commits (broadcast) and the stored log (replay).
+ */
+export function inputsOf(events: readonly SimEvent[], state: SimState, cut: Cut): { inputs: PlayInput[]; cut: Cut } {
+  const inputs: PlayInput[] = [];
+  let told = cut;
+  const cutNow = () => {
+    const next = cutOfLinkMode(state.link.mode);
+    if (next === told) return;
+    inputs.push({ kind: 'cut', cut: next });
+    told = next;
+  };
+  for (const event of events) {
+    if (event.type === 'op.applied' && event.local && (event.op.kind === 'create' || event.op.kind === 'edit')) {
+      inputs.push({ kind: 'classWrite', value: `${event.op.kind === 'create' ? 'post' : 'edit'}: ${(event.op.text ?? '').slice(0, 24)}`, dc: event.dc });
+    } else if (event.type === 'consensus.acted') {
+      inputs.push({ kind: 'act', act: event.act });
+    } else if (event.type === 'settings.changed' || event.type === 'session.reset' || event.type === 'heal.rewound' || event.type === 'incident.replayed') {
+      cutNow();
+    }
+  }
+  cutNow();
+  return { inputs, cut: told };
+}
+
+/** One session's consensus journal, read from its stored log by a fresh core, with kept players for scrubbing. */
+export class ConsensusJournal {
+  private count = 0;
+  private core: SimState;
+  private told: Cut = 'none';
+  private readonly inputs: TimedInput[] = [];
+  /** The player after each CHECKPOINT_EVERY inputs. */
+  private readonly kept: Player[];
+  /** The last moment shown, so stepping through a long stretch of play runs only the new part. */
+  private shown: { n: number; player: Player; here: Cluster } | null = null;
+  /** The time of the last entry read: a live commit at or before it is already in the journal. */
+  lastAt = -Infinity;
+
+  constructor(
+    readonly seed: number,
+    readonly startedAt: number,
+  ) {
+    this.core = createInitialState(seed);
+    this.kept = [createPlayer(seed, startedAt)];
+  }
+
+  /** Reads the entries of `log` it has not read yet (the log only grows). */
+  catchUp(log: readonly LogEntry[]): void {
+    for (; this.count < log.length; this.count += 1) {
+      const entry = log[this.count]!;
+      this.lastAt = Math.max(this.lastAt, entry.at);
+      const result = step(this.core, entry.command, { now: entry.at });
+      if (!result.ok) continue;
+      this.core = result.state;
+      const made = inputsOf(result.events, result.state, this.told);
+      this.told = made.cut;
+      for (const input of made.inputs) this.inputs.push({ at: entry.at, input });
+    }
+  }
+
+  /** The cut the journal last told the view. */
+  get cut(): Cut {
+    return this.told;
+  }
+
+  /** The player after the first `n` inputs, from the nearest kept one. */
+  playerAfter(n = this.inputs.length): Player {
+    const k = Math.min(Math.floor(n / CHECKPOINT_EVERY), this.kept.length - 1);
+    let player = this.kept[k]!;
+    for (let i = k * CHECKPOINT_EVERY; i < n; ) {
+      const { at, input } = this.inputs[i]!;
+      player = play(player, input, at);
+      i += 1;
+      if (i % CHECKPOINT_EVERY === 0 && i / CHECKPOINT_EVERY === this.kept.length) this.kept.push(player);
+    }
+    return player;
+  }
+
+  /** The consensus view at server time `t`: every input up to `t` played, then the cluster run to `t`. */
+  at(t: number): { player: Player; here: Cluster } {
+    let lo = 0;
+    let hi = this.inputs.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.inputs[mid]!.at <= t) lo = mid + 1;
+      else hi = mid;
+    }
+    const cached = this.shown?.n === lo ? this.shown : null;
+    const player = cached ? cached.player : this.playerAfter(lo);
+    const from = cached && cached.here.raft.now <= simAt(player, t) ? cached.here : undefined;
+    const here = positionAt(player, t, from);
+    this.shown = { n: lo, player, here };
+    return { player, here };
+  }
+}
+
+const journals = new WeakMap<SessionRuntime, ConsensusJournal>();
+
+/** The session's journal, caught up with `log` (the stored log, read by the caller). */
+export function journalOf(runtime: SessionRuntime, log: readonly LogEntry[]): ConsensusJournal {
+  let journal = journals.get(runtime);
+  if (!journal) {
+    journal = new ConsensusJournal(runtime.record.seed, runtime.record.createdAt);
+    journals.set(runtime, journal);
+  }
+  journal.catchUp(log);
+  return journal;
+}
