@@ -9,7 +9,7 @@
  */
 import type { LogEntry } from '../persistence/store.ts';
 import { createInitialState, step, type SimEvent, type SimState } from '../sim/index.ts';
-import { createPlayer, cutOfLinkMode, play, positionAt, simAt, type Cluster, type Cut, type PlayInput, type Player } from '../sim/raft/index.ts';
+import { advance, createPlayer, cutOfLinkMode, play, simAt, type Cluster, type Cut, type PlayInput, type Player } from '../sim/raft/index.ts';
 import type { SessionRuntime } from './session-runtime.ts';
 
 export interface TimedInput {
@@ -20,6 +20,22 @@ export interface TimedInput {
 
 /** Inputs between two kept players: the most a scrub plays again. */
 const CHECKPOINT_EVERY = 64;
+/**
+ * Simulated ms between two kept positions of one stretch of play: a stretch of an hour (900 s at
+ * the default speed, a second or more of CPU) is run once, in slices that let the server breathe,
+ * and a later look anywhere in it runs at most this much.
+ */
+const SLICE = 20_000;
+/** Stretches whose positions are kept (the newest looked at). */
+const STRETCHES = 16;
+
+const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+interface Stretch {
+  readonly player: Player;
+  /** The player's positions at each multiple of SLICE from its base on, in order. */
+  readonly kept: Cluster[];
+}
 
 /**
  * The consensus inputs one accepted command made, in order, given the cut the view was last told;
@@ -55,8 +71,8 @@ export class ConsensusJournal {
   private readonly inputs: TimedInput[] = [];
   /** The player after each CHECKPOINT_EVERY inputs. */
   private readonly kept: Player[];
-  /** The last moment shown, so stepping through a long stretch of play runs only the new part. */
-  private shown: { n: number; player: Player; here: Cluster } | null = null;
+  /** Kept positions of the stretches after the first `n` inputs, by `n`. */
+  private readonly stretches = new Map<number, Stretch>();
   /** The time of the last entry read: a live commit at or before it is already in the journal. */
   lastAt = -Infinity;
 
@@ -100,8 +116,11 @@ export class ConsensusJournal {
     return player;
   }
 
-  /** The consensus view at server time `t`: every input up to `t` played, then the cluster run to `t`. */
-  at(t: number): { player: Player; here: Cluster } {
+  /**
+   * The consensus view at server time `t`: every input up to `t` played, then the cluster run to
+   * `t`, from the nearest kept position of that stretch.
+   */
+  async at(t: number): Promise<{ player: Player; here: Cluster }> {
     let lo = 0;
     let hi = this.inputs.length;
     while (lo < hi) {
@@ -109,12 +128,26 @@ export class ConsensusJournal {
       if (this.inputs[mid]!.at <= t) lo = mid + 1;
       else hi = mid;
     }
-    const cached = this.shown?.n === lo ? this.shown : null;
-    const player = cached ? cached.player : this.playerAfter(lo);
-    const from = cached && cached.here.raft.now <= simAt(player, t) ? cached.here : undefined;
-    const here = positionAt(player, t, from);
-    this.shown = { n: lo, player, here };
-    return { player, here };
+    let stretch = this.stretches.get(lo);
+    if (!stretch) {
+      stretch = { player: this.playerAfter(lo), kept: [] };
+      if (this.stretches.size >= STRETCHES) this.stretches.delete(this.stretches.keys().next().value!);
+    }
+    this.stretches.delete(lo);
+    this.stretches.set(lo, stretch);
+    const { player, kept } = stretch;
+    const to = simAt(player, t);
+    let here = player.base;
+    for (const c of kept) {
+      if (c.raft.now > to) break;
+      here = c;
+    }
+    while (here.raft.now + SLICE < to) {
+      here = advance(here, (Math.floor(here.raft.now / SLICE) + 1) * SLICE);
+      if ((kept.at(-1)?.raft.now ?? -1) < here.raft.now) kept.push(here);
+      await breathe();
+    }
+    return { player, here: advance(here, to) };
   }
 }
 

@@ -35,14 +35,19 @@ export class ConsensusRuntime {
 
   constructor(
     private readonly clock: Clock,
+    /** Told of each frame while someone watches (`watched`). */
     private readonly onFrame: (frame: ConsensusFrame) => void,
     private readonly onAnalysis: (analysis: ConsensusAnalysis) => void,
+    private readonly watched: () => boolean = () => true,
   ) {}
 
-  /** Starts from the journal read from the stored log, then plays the commits that came meanwhile. */
-  load(journal: ConsensusJournal): void {
-    this.player = journal.playerAfter();
-    this.here = null;
+  /**
+   * Starts from the journal read from the stored log (`now`: its view a moment ago, after every
+   * input), then plays the commits that came meanwhile.
+   */
+  load(journal: ConsensusJournal, now: { player: Player; here: Cluster }): void {
+    this.player = now.player;
+    this.here = now.here;
     this.told = journal.cut;
     this.through = journal.lastAt;
     const waiting = this.waiting ?? [];
@@ -66,13 +71,17 @@ export class ConsensusRuntime {
     for (const input of made.inputs) this.input(at, input);
   }
 
-  /** Starts sending frames (when someone watches); idempotent. */
+  /**
+   * Runs the view along with the clock, a frame at a time, and sends the frames while someone
+   * watches. It keeps running unwatched: a look after an hour would otherwise run the hour at once.
+   */
   start(): void {
     if (this.timer) return;
     this.timer = setInterval(() => {
       if (!this.player || this.player.paused) return;
-      this.onFrame(this.frame());
+      const frame = this.frame();
       if (this.here) this.recent = [...this.recent.slice(1 - RECENT), this.here];
+      if (this.watched()) this.onFrame(frame);
     }, FRAME_MS);
   }
 
@@ -110,7 +119,8 @@ export class ConsensusRuntime {
     this.player = play(player, input, at, advance(shown ?? player.base, to));
     this.here = null;
     this.recent = [];
-    this.onFrame(this.frame());
+    const frame = this.frame();
+    if (this.watched()) this.onFrame(frame);
   }
 
   private checkAnalysis(here: Cluster): void {

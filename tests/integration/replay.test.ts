@@ -187,7 +187,7 @@ describe('rewind and scrub over Socket.IO', () => {
       for (const { t, frame } of shown) {
         const fresh = new ConsensusJournal(runtime.record.seed, runtime.record.createdAt);
         fresh.catchUp(log);
-        const { player, here } = fresh.at(t);
+        const { player, here } = await fresh.at(t);
         expect(frame, `live at +${t - runtime.record.createdAt} ms`).toEqual(frameView(player, here));
         const scrubbed = ok(await board.emitWithAck('board:scrub', { at: t }));
         expect(scrubbed.raft).toEqual(momentView(player, here));

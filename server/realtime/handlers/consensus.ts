@@ -21,19 +21,20 @@ export function consensusOf(hub: Hub, runtime: SessionRuntime): Promise<Consensu
   if (existing?.loaded) return Promise.resolve(existing);
   const pending = loading.get(runtime);
   if (pending) return pending;
-  const created: ConsensusRuntime = new ConsensusRuntime(
+  const created = new ConsensusRuntime(
     hub.clock,
-    (frame) => {
-      if (!hub.io.sockets.adapter.rooms.get(rooms.class(sid))?.size) created.stop();
-      hub.io.to(rooms.class(sid)).emit('consensus:frame', frame);
-    },
+    (frame) => hub.io.to(rooms.class(sid)).emit('consensus:frame', frame),
     (analysis) => hub.io.to(rooms.class(sid)).emit('consensus:analysis', analysis),
+    () => (hub.io.sockets.adapter.rooms.get(rooms.class(sid))?.size ?? 0) > 0,
   );
   hub.consensus.set(sid, created);
-  const made = hub.store.readLog(sid).then((log) => {
-    created.load(journalOf(runtime, log));
+  const made = (async () => {
+    const journal = journalOf(runtime, await hub.store.readLog(sid));
+    // The stretch since the last input is run in slices (a restart after an hour of play), then kept up by the timer.
+    created.load(journal, await journal.at(hub.clock()));
+    created.start();
     return created;
-  });
+  })();
   loading.set(runtime, made);
   made.catch(() => {
     hub.consensus.delete(sid);
@@ -52,7 +53,6 @@ export async function actOn(hub: Hub, runtime: SessionRuntime, act: ConsensusAct
   if (!outcome.ok) return outcome;
   // The view plays the commit when broadcast hears of it, right after this task.
   await new Promise((resolve) => setImmediate(resolve));
-  view.start();
   return { ok: true, frame: view.frame() };
 }
 
@@ -61,7 +61,6 @@ export function consensusHandlers(hub: Hub, socket: AppSocket): void {
     const runtime = classViewOf(hub, socket);
     if (!runtime) return fail('forbidden', 'The consensus view is for the board and the instructor.');
     const view = await consensusOf(hub, runtime);
-    view.start();
     return { ok: true, data: { frame: view.frame(), analysis: view.analysisNow() } };
   });
   route(hub, socket, 'admin:consensus', schemas.adminConsensus, async (payload) => {
