@@ -26,6 +26,8 @@ const CHECKPOINT_EVERY = 64;
  * and a later look anywhere in it runs at most this much.
  */
 const SLICE = 20_000;
+/** Log entries read between two breaths. */
+const READ_SLICE = 1000;
 /** Stretches whose positions are kept (the newest looked at). */
 const STRETCHES = 16;
 
@@ -73,6 +75,7 @@ export class ConsensusJournal {
   private readonly kept: Player[];
   /** Kept positions of the stretches after the first `n` inputs, by `n`. */
   private readonly stretches = new Map<number, Stretch>();
+  private reading: Promise<void> = Promise.resolve();
   /** The time of the last entry read: a live commit at or before it is already in the journal. */
   lastAt = -Infinity;
 
@@ -84,9 +87,15 @@ export class ConsensusJournal {
     this.kept = [createPlayer(seed, startedAt)];
   }
 
-  /** Reads the entries of `log` it has not read yet (the log only grows). */
-  catchUp(log: readonly LogEntry[]): void {
+  /** Reads the entries of `log` it has not read yet (the log only grows), one reader at a time. */
+  catchUp(log: readonly LogEntry[]): Promise<void> {
+    this.reading = this.reading.then(() => this.read(log));
+    return this.reading;
+  }
+
+  private async read(log: readonly LogEntry[]): Promise<void> {
     for (; this.count < log.length; this.count += 1) {
+      if (this.count % READ_SLICE === READ_SLICE - 1) await breathe();
       const entry = log[this.count]!;
       this.lastAt = Math.max(this.lastAt, entry.at);
       const result = step(this.core, entry.command, { now: entry.at });
@@ -103,15 +112,18 @@ export class ConsensusJournal {
     return this.told;
   }
 
-  /** The player after the first `n` inputs, from the nearest kept one. */
-  playerAfter(n = this.inputs.length): Player {
+  /** The player after the first `n` inputs, from the nearest kept one (letting the server breathe between two kept ones). */
+  private async playerAfter(n: number): Promise<Player> {
     const k = Math.min(Math.floor(n / CHECKPOINT_EVERY), this.kept.length - 1);
     let player = this.kept[k]!;
     for (let i = k * CHECKPOINT_EVERY; i < n; ) {
       const { at, input } = this.inputs[i]!;
       player = play(player, input, at);
       i += 1;
-      if (i % CHECKPOINT_EVERY === 0 && i / CHECKPOINT_EVERY === this.kept.length) this.kept.push(player);
+      if (i % CHECKPOINT_EVERY === 0) {
+        if (i / CHECKPOINT_EVERY === this.kept.length) this.kept.push(player);
+        if (i < n) await breathe();
+      }
     }
     return player;
   }
@@ -130,7 +142,7 @@ export class ConsensusJournal {
     }
     let stretch = this.stretches.get(lo);
     if (!stretch) {
-      stretch = { player: this.playerAfter(lo), kept: [] };
+      stretch = { player: await this.playerAfter(lo), kept: [] };
       if (this.stretches.size >= STRETCHES) this.stretches.delete(this.stretches.keys().next().value!);
     }
     this.stretches.delete(lo);
@@ -154,12 +166,12 @@ export class ConsensusJournal {
 const journals = new WeakMap<SessionRuntime, ConsensusJournal>();
 
 /** The session's journal, caught up with `log` (the stored log, read by the caller). */
-export function journalOf(runtime: SessionRuntime, log: readonly LogEntry[]): ConsensusJournal {
+export async function journalOf(runtime: SessionRuntime, log: readonly LogEntry[]): Promise<ConsensusJournal> {
   let journal = journals.get(runtime);
   if (!journal) {
     journal = new ConsensusJournal(runtime.record.seed, runtime.record.createdAt);
     journals.set(runtime, journal);
   }
-  journal.catchUp(log);
+  await journal.catchUp(log);
   return journal;
 }

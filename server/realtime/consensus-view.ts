@@ -51,7 +51,7 @@ export function frameView(player: Player, here: Cluster): ConsensusFrame {
       leaders: moment.leaders,
     },
     naive: {
-      nodes: Object.values(naive.nodes).map((n) => ({ id: n.id, dc: CLUSTER_NODE_DC[n.id], role: n.crashed ? 'crashed' : n.role, primary: n.primary, writes: n.writes.length })),
+      nodes: Object.values(naive.nodes).map((n) => ({ id: n.id, dc: CLUSTER_NODE_DC[n.id], role: n.crashed ? 'crashed' : n.role, primary: n.primary, writes: n.writes.size })),
       primaries: primaries(naive),
     },
     log: toldLines(here.told),

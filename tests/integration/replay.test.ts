@@ -186,7 +186,7 @@ describe('rewind and scrub over Socket.IO', () => {
       expect(log.filter((e) => e.command.type === 'consensus.act').map((e) => e.command.type === 'consensus.act' && e.command.act.action)).toEqual(['speed', 'crash', 'step', 'step', 'back', 'resume']);
       for (const { t, frame } of shown) {
         const fresh = new ConsensusJournal(runtime.record.seed, runtime.record.createdAt);
-        fresh.catchUp(log);
+        await fresh.catchUp(log);
         const { player, here } = await fresh.at(t);
         expect(frame, `live at +${t - runtime.record.createdAt} ms`).toEqual(frameView(player, here));
         const scrubbed = ok(await board.emitWithAck('board:scrub', { at: t }));

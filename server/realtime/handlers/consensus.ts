@@ -29,7 +29,7 @@ export function consensusOf(hub: Hub, runtime: SessionRuntime): Promise<Consensu
   );
   hub.consensus.set(sid, created);
   const made = (async () => {
-    const journal = journalOf(runtime, await hub.store.readLog(sid));
+    const journal = await journalOf(runtime, await hub.store.readLog(sid));
     // The stretch since the last input is run in slices (a restart after an hour of play), then kept up by the timer.
     created.load(journal, await journal.at(hub.clock()));
     created.start();

@@ -90,7 +90,7 @@ export async function scrub(hub: Hub, runtime: SessionRuntime, target: { at: num
   const window = (dc: 'west' | 'east') => feeds[dc].sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? -1 : 1)).slice(0, SCRUB_WINDOW);
   const clock = (dc: 'west' | 'east') => ({ wall: at + state.skew[dc], lamport: state.replicas[dc].lamport });
   // The Raft view at that moment: a fresh consensus replay of the journal (the log's entries up to `at`).
-  const consensus = await journalOf(runtime, log).at(at);
+  const consensus = await (await journalOf(runtime, log)).at(at);
   return {
     at,
     seq: count,
