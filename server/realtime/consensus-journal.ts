@@ -8,7 +8,7 @@
  * input is a function of the journal before it (player.ts), so it is not stored either.
  */
 import type { LogEntry } from '../persistence/store.ts';
-import { createInitialState, step, type SimEvent, type SimState } from '../sim/index.ts';
+import { createInitialState, ownCollections, replayStep, type SimEvent, type SimState } from '../sim/index.ts';
 import { advance, createPlayer, cutOfLinkMode, play, simAt, type Cluster, type Cut, type PlayInput, type Player } from '../sim/raft/index.ts';
 import type { SessionRuntime } from './session-runtime.ts';
 
@@ -83,7 +83,7 @@ export class ConsensusJournal {
     readonly seed: number,
     readonly startedAt: number,
   ) {
-    this.core = createInitialState(seed);
+    this.core = ownCollections(createInitialState(seed));
     this.kept = [createPlayer(seed, startedAt)];
   }
 
@@ -98,9 +98,10 @@ export class ConsensusJournal {
       if (this.count % READ_SLICE === READ_SLICE - 1) await breathe();
       const entry = log[this.count]!;
       this.lastAt = Math.max(this.lastAt, entry.at);
-      const result = step(this.core, entry.command, { now: entry.at });
-      if (!result.ok) continue;
+      // The journal owns its core state (never shared), so it replays as a restart does, in place.
+      const result = replayStep(this.core, entry.command, { now: entry.at });
       this.core = result.state;
+      if (result.error) continue;
       const made = inputsOf(result.events, result.state, this.told);
       this.told = made.cut;
       for (const input of made.inputs) this.inputs.push({ at: entry.at, input });

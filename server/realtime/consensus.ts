@@ -26,7 +26,11 @@ export class ConsensusRuntime {
   /** The position last shown: a cache of `positionAt(player, ...)`. */
   private here: Cluster | null = null;
   private recent: Cluster[] = [];
-  /** Commits that arrived while the journal was being read; those at or before `through` are in it. */
+  /**
+   * Commits that arrived while the journal was being read; those at or before `through` (the last
+   * entry read) are in it. Known gap: a commit stored in the same millisecond as that entry but
+   * after the read is skipped by the live view (a replay, a scrub and a restart still have it).
+   */
   private waiting: Commit[] | null = [];
   private through = -Infinity;
   private told: Cut = 'none';
