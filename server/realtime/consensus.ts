@@ -83,9 +83,9 @@ export class ConsensusRuntime {
     if (this.timer) return;
     this.timer = setInterval(() => {
       if (!this.player || this.player.paused) return;
-      const frame = this.frame();
+      if (this.watched()) this.onFrame(this.frame());
+      else this.here = positionAt(this.player, this.clock(), this.here ?? undefined);
       if (this.here) this.recent = [...this.recent.slice(1 - RECENT), this.here];
-      if (this.watched()) this.onFrame(frame);
     }, FRAME_MS);
   }
 
