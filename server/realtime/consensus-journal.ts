@@ -18,6 +18,15 @@ export interface TimedInput {
   readonly input: PlayInput;
 }
 
+/** The live view's start (`ConsensusJournal.start`). */
+export interface LiveStart {
+  readonly player: Player;
+  readonly here: Cluster;
+  readonly cut: Cut;
+  /** The time of the last entry read: a live commit at or before it is already played. */
+  readonly through: number;
+}
+
 /** Inputs between two kept players: the most a scrub plays again. */
 const CHECKPOINT_EVERY = 64;
 /**
@@ -77,7 +86,7 @@ export class ConsensusJournal {
   private readonly stretches = new Map<number, Stretch>();
   private reading: Promise<void> = Promise.resolve();
   /** The time of the last entry read: a live commit at or before it is already in the journal. */
-  lastAt = -Infinity;
+  private lastAt = -Infinity;
 
   constructor(
     readonly seed: number,
@@ -108,9 +117,14 @@ export class ConsensusJournal {
     }
   }
 
-  /** The cut the journal last told the view. */
-  get cut(): Cut {
-    return this.told;
+  /**
+   * Where the live view starts: the view at `t`, with the cut last told and the time of the last
+   * entry read, all of the same read (a scrub reading a newer log waits its turn).
+   */
+  start(t: number): Promise<LiveStart> {
+    const started = this.reading.then(async () => ({ ...(await this.at(t)), cut: this.told, through: this.lastAt }));
+    this.reading = started.then(() => undefined);
+    return started;
   }
 
   /** The player after the first `n` inputs, from the nearest kept one (letting the server breathe between two kept ones). */

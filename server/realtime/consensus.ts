@@ -8,7 +8,7 @@
 import type { ConsensusAnalysis, ConsensusFrame } from '../protocol/index.ts';
 import type { SimEvent, SimState } from '../sim/index.ts';
 import { FRAME_MS, advance, play, positionAt, simAt, type Cluster, type Cut, type PlayInput, type Player } from '../sim/raft/index.ts';
-import { inputsOf, type ConsensusJournal } from './consensus-journal.ts';
+import { inputsOf, type LiveStart } from './consensus-journal.ts';
 import { analysisKey, analysisView, frameView } from './consensus-view.ts';
 import type { Clock } from './session-runtime.ts';
 
@@ -45,15 +45,12 @@ export class ConsensusRuntime {
     private readonly watched: () => boolean = () => true,
   ) {}
 
-  /**
-   * Starts from the journal read from the stored log (`now`: its view a moment ago, after every
-   * input), then plays the commits that came meanwhile.
-   */
-  load(journal: ConsensusJournal, now: { player: Player; here: Cluster }): void {
-    this.player = now.player;
-    this.here = now.here;
-    this.told = journal.cut;
-    this.through = journal.lastAt;
+  /** Starts from the journal read from the stored log (its view a moment ago), then plays the commits that came meanwhile. */
+  load(start: LiveStart): void {
+    this.player = start.player;
+    this.here = start.here;
+    this.told = start.cut;
+    this.through = start.through;
     const waiting = this.waiting ?? [];
     this.waiting = null;
     for (const commit of waiting) this.committed(commit.at, commit.events, commit.state);

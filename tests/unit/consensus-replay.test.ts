@@ -89,7 +89,7 @@ describe('the consensus view replays its journal', () => {
             () => {},
           );
           const empty = new ConsensusJournal(seed, STARTED);
-          live.load(empty, await empty.at(now));
+          live.load(await empty.start(now));
           let core: SimState = createInitialState(seed);
           const log: LogEntry[] = [];
           const held: { at: number; events: readonly SimEvent[]; state: SimState }[] = [];

@@ -31,7 +31,7 @@ export function consensusOf(hub: Hub, runtime: SessionRuntime): Promise<Consensu
   const made = (async () => {
     const journal = await journalOf(runtime, await hub.store.readLog(sid));
     // The stretch since the last input is run in slices (a restart after an hour of play), then kept up by the timer.
-    created.load(journal, await journal.at(hub.clock()));
+    created.load(await journal.start(hub.clock()));
     created.start();
     return created;
   })();
