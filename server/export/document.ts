@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import type { LogEntry, SessionRecord } from '../persistence/store.ts';
-import { DC_IDS, INCIDENT_SIZES, JOIN_CODE_ALPHABET, LIMITS, LINK_MODES, STRATEGIES } from '../protocol/index.ts';
+import { DC_IDS, INCIDENT_SIZES, JOIN_CODE_ALPHABET, LIMITS, LINK_MODES, STRATEGIES, schemas } from '../protocol/index.ts';
 import { createInitialState, step, type HealReport, type SimState } from '../sim/index.ts';
 
 export const EXPORT_FORMAT = 'split-brain-lab/session';
@@ -93,6 +93,8 @@ const commandSchema = z.discriminatedUnion('type', [
   z
     .object({ type: z.literal('incident.replay'), seed: z.number().int(), size: z.literal(INCIDENT_SIZES), runId: z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/) })
     .strict(),
+  // The consensus view's journal: the instructor's actions on it, as the socket event checks them.
+  z.object({ type: z.literal('consensus.act'), act: schemas.adminConsensus }).strict(),
 ]);
 
 const entrySchema = z.object({ seq: z.number().int().min(0), key: z.string().min(1).max(140).regex(/^[A-Za-z0-9_:~-]+$/, 'A log key is letters, digits, _, :, ~ and -.'), at: ms, command: commandSchema }).strict();

@@ -104,6 +104,15 @@ export interface ConsensusFrame {
   log: string[];
 }
 
+/** The Raft view at a scrubbed moment (SCR1): what a fresh replay of the consensus journal to it gives. */
+export interface RaftMomentView {
+  simNow: number;
+  paused: boolean;
+  cut: Cut;
+  nodes: RaftNodeFrame[];
+  leaders: { id: NodeId; term: number }[];
+}
+
 /** The slower analysis beside the cluster, recomputed when the cut or a crash changes. */
 export interface ConsensusAnalysis {
   protocols: { protocol: string; verdict: string; line: string }[];
@@ -467,6 +476,8 @@ export interface ScrubView {
   divergence: DivergenceView;
   timeline: TimelineView;
   lastHeal: Strategy | null;
+  /** The consensus view at that moment. */
+  raft: RaftMomentView;
 }
 
 /** An exported session imported under a new code: the instructor's new link. */

@@ -7,7 +7,6 @@
  */
 import type { FeedCounts, PostView } from '../protocol/index.ts';
 import { DATACENTERS, type DcId, type TimelineOp } from '../sim/index.ts';
-import { cutOfLinkMode } from '../sim/raft/index.ts';
 import { countsView, incidentView } from './counts.ts';
 import { rooms, type AppSocket, type Hub } from './hub.ts';
 import { moveSockets } from './presence.ts';
@@ -98,6 +97,8 @@ export function broadcast(hub: Hub, runtime: SessionRuntime, { state, events, ti
   const sid = runtime.record.id;
   const consensus = hub.consensus.get(sid);
   readable.observe(sid, state, events.some((e) => e.type === 'session.reset' || e.type === 'heal.rewound'));
+  // The consensus view reads its inputs (cuts, class writes, the instructor's actions) from each commit.
+  consensus?.committed(state.now, events, state);
   const healed = events.some((e) => e.type === 'heal.resolved');
   // Rare events go out at once, after what was collected before them, so each screen sees changes in order.
   const now = () => flush(hub, runtime);
@@ -111,15 +112,11 @@ export function broadcast(hub: Hub, runtime: SessionRuntime, { state, events, ti
         break;
       case 'op.applied':
         if (event.op.kind === 'resolve') counted = true;
-        if (event.local && (event.op.kind === 'create' || event.op.kind === 'edit')) {
-          consensus?.classWrite(`${event.op.kind === 'create' ? 'post' : 'edit'}: ${(event.op.text ?? '').slice(0, 24)}`, event.dc);
-        }
         if (healed) break;
         batchOf(runtime).content[event.dc].add(event.op.postId);
         if (!event.local) batchOf(runtime).delivered[event.op.origin].add(event.op.postId);
         break;
       case 'settings.changed':
-        consensus?.setCut(cutOfLinkMode(state.link.mode));
         if (healed) break; // the converged view carries the settings
         now();
         batchOf(runtime).bands = true;
@@ -142,6 +139,9 @@ export function broadcast(hub: Hub, runtime: SessionRuntime, { state, events, ti
         break;
       case 'heal.resolved':
         // The converged view is the one message a heal sends (SNAP1); the counts panel asks after it.
+        break;
+      case 'consensus.acted':
+        // The consensus view heard of it above; its frames go to the board.
         break;
       case 'incident.replayed':
         // INC2: its numbers only; each page then fetches a fresh snapshot (a window, not 200K rows).

@@ -1,5 +1,5 @@
 /** The consensus view's log lines: what happened in the two simulations, in words. */
-import type { NaiveEvent, RaftEvent } from '../sim/raft/index.ts';
+import type { NaiveEvent, RaftEvent, Told } from '../sim/raft/index.ts';
 
 /** One line for an event worth telling the class, or null for the chatter (votes, drops). */
 export function describe(event: RaftEvent | NaiveEvent, prefix: string): string | null {
@@ -34,4 +34,19 @@ export function describe(event: RaftEvent | NaiveEvent, prefix: string): string 
       return String(unknown);
     }
   }
+}
+
+/** The player's told facts as the log's lines, oldest first. */
+export function toldLines(told: readonly Told[]): string[] {
+  const lines: string[] = [];
+  for (const t of told) {
+    if (t.from === 'fresh') {
+      const elected = t.leaders.map((l) => `${l.id} is leader of term ${l.term}`);
+      lines.push(`A fresh cluster${elected.length > 0 ? `: ${elected.join(', ')}` : ''}`);
+      continue;
+    }
+    const line = describe(t.event, t.from === 'raft' ? 'Raft: ' : 'Naive: ');
+    if (line !== null) lines.push(line);
+  }
+  return lines;
 }

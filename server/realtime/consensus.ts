@@ -1,101 +1,89 @@
 /**
- * The consensus view of one session: Raft and naive failover on the five nodes, driven by the
- * same cut as the feeds, played on a simulated clock the instructor can pause, step, rewind and
- * slow down. Not part of the op log: it is a live demonstration, and a restart starts a fresh
- * election under the current cut. Step back is looking at an earlier kept state.
+ * The consensus view of one session, live: Raft and naive failover on the five nodes, driven by
+ * its journal in the op log (consensus-journal.ts) and played by the pure player (sim/raft/player.ts).
+ * This adapter only keeps the player up to date as commits arrive, caches the position it last
+ * showed, and sends frames while a board or admin page watches. Its view at any wall time is what
+ * a fresh replay of the journal to that time gives (SCR1), so a restart restores it and a scrub shows it.
  */
 import type { ConsensusAnalysis, ConsensusFrame } from '../protocol/index.ts';
-import {
-  CLUSTER_NODE_DC,
-  createNaive,
-  createRaft,
-  leaders,
-  messagesInFlight,
-  naiveStep,
-  nextEventAt,
-  otherProtocols,
-  partitionView,
-  primaries,
-  raftNodeViews,
-  raftStep,
-  toyDiagnosis,
-  type ClusterInput,
-  type ClusterNodeId,
-  type Cut,
-  type NaiveState,
-  type RaftState,
-} from '../sim/raft/index.ts';
-import { describe } from './consensus-log.ts';
+import type { SimEvent, SimState } from '../sim/index.ts';
+import { FRAME_MS, advance, play, positionAt, simAt, type Cluster, type Cut, type PlayInput, type Player } from '../sim/raft/index.ts';
+import { inputsOf, type LiveStart } from './consensus-journal.ts';
+import { analysisKey, analysisView, frameView } from './consensus-view.ts';
+import type { Clock } from './session-runtime.ts';
 
-interface Snapshot {
-  readonly raft: RaftState;
-  readonly naive: NaiveState;
-  readonly log: readonly string[];
+/** Positions kept since the last input (5 s of frames): a commit that arrives after a frame went past its time starts from one. */
+const RECENT = 50;
+
+interface Commit {
+  readonly at: number;
+  readonly events: readonly SimEvent[];
+  readonly state: SimState;
 }
 
-/** Frames per real second while playing; the board animates between them. */
-const FPS = 10;
-/** Kept frames for "Step back": 60 s of play at 10 fps. */
-const HISTORY = 600;
-const LOG_LINES = 8;
-
 export class ConsensusRuntime {
-  private current: Snapshot;
-  private readonly history: Snapshot[] = [];
+  private player: Player | null = null;
+  /** The position last shown: a cache of `positionAt(player, ...)`. */
+  private here: Cluster | null = null;
+  private recent: Cluster[] = [];
+  /**
+   * Commits that arrived while the journal was being read; those at or before `through` (the last
+   * entry read) are in it. Known gap: a commit stored in the same millisecond as that entry but
+   * after the read is skipped by the live view (a replay, a scrub and a restart still have it).
+   */
+  private waiting: Commit[] | null = [];
+  private through = -Infinity;
+  private told: Cut = 'none';
   private timer: NodeJS.Timeout | null = null;
-  private paused = false;
-  private speed = 0.25;
-  private analysisCache: ConsensusAnalysis | null = null;
+  private analysis: { key: string; view: ConsensusAnalysis } | null = null;
 
   constructor(
-    private readonly seed: number,
-    cut: Cut,
+    private readonly clock: Clock,
+    /** Told of each frame while someone watches (`watched`). */
     private readonly onFrame: (frame: ConsensusFrame) => void,
     private readonly onAnalysis: (analysis: ConsensusAnalysis) => void,
-  ) {
-    this.current = ConsensusRuntime.cluster(seed, cut);
+    private readonly watched: () => boolean = () => true,
+  ) {}
+
+  /** Starts from the journal read from the stored log (its view a moment ago), then plays the commits that came meanwhile. */
+  load(start: LiveStart): void {
+    this.player = start.player;
+    this.here = start.here;
+    this.told = start.cut;
+    this.through = start.through;
+    const waiting = this.waiting ?? [];
+    this.waiting = null;
+    for (const commit of waiting) this.committed(commit.at, commit.events, commit.state);
   }
 
-  private static cluster(seed: number, cut: Cut): Snapshot {
-    let raft = createRaft(seed, 0);
-    let naive = createNaive(0);
-    if (cut !== 'none') {
-      raft = raftStep(raft, { type: 'setCut', cut }, { now: 0 }).state;
-      naive = naiveStep(naive, { type: 'setCut', cut }, { now: 0 }).state;
+  get loaded(): boolean {
+    return this.player !== null;
+  }
+
+  /** Told of every commit of the session (broadcast.ts), in commit order, with its server time. */
+  committed(at: number, events: readonly SimEvent[], state: SimState): void {
+    if (this.waiting) {
+      this.waiting.push({ at, events, state });
+      return;
     }
-    return { raft, naive, log: [] };
+    if (at <= this.through) return;
+    const made = inputsOf(events, state, this.told);
+    this.told = made.cut;
+    for (const input of made.inputs) this.input(at, input);
   }
 
   /**
-   * "Restart the scenario": a clean cluster under the current cut, played event by event until its
-   * first leader is elected (term 1 on a whole cluster), then paused until the instructor presses
-   * Play, so the class watches the split from a known start rather than term 41.
+   * Runs the view along with the clock, a frame at a time, and sends the frames while someone
+   * watches. It keeps running unwatched: a look after an hour would otherwise run the hour at once.
    */
-  private fresh(): void {
-    const cut = this.current.raft.cut;
-    let { raft, naive } = ConsensusRuntime.cluster(this.seed, cut);
-    // A split vote would put the first leader in term 2 or later: try the next seeds for a clean term-1 election.
-    for (let attempt = 0; attempt < 20; attempt += 1) {
-      ({ raft, naive } = ConsensusRuntime.cluster(this.seed + attempt, cut));
-      for (let i = 0; i < 1000 && leaders(raft).length === 0 && nextEventAt(raft) !== null; i += 1) {
-        raft = raftStep(raft, { type: 'next' }, { now: raft.now }).state;
-        naive = naiveStep(naive, { type: 'advance', to: raft.now }, { now: raft.now }).state;
-      }
-      if (leaders(raft).some((id) => raft.nodes[id].term === 1)) break;
-    }
-    const elected = leaders(raft).map((id) => `${id} is leader of term ${raft.nodes[id].term}`);
-    this.current = { raft, naive, log: [`A fresh cluster${elected.length > 0 ? `: ${elected.join(', ')}` : ''}`] };
-    this.history.length = 0;
-    this.paused = true;
-    this.refreshAnalysis();
-  }
-
-  /** Starts playing frames (when someone watches); idempotent. */
   start(): void {
     if (this.timer) return;
     this.timer = setInterval(() => {
-      if (!this.paused) this.apply({ type: 'advance', to: this.current.raft.now + (1000 / FPS) * this.speed });
-    }, 1000 / FPS);
+      if (!this.player || this.player.paused) return;
+      if (this.watched()) this.onFrame(this.frame());
+      else this.here = positionAt(this.player, this.clock(), this.here ?? undefined);
+      if (this.here) this.recent = [...this.recent.slice(1 - RECENT), this.here];
+    }, FRAME_MS);
   }
 
   stop(): void {
@@ -103,128 +91,42 @@ export class ConsensusRuntime {
     this.timer = null;
   }
 
-  setCut(cut: Cut): void {
-    if (cut === this.current.raft.cut) return;
-    this.apply({ type: 'setCut', cut });
-    this.refreshAnalysis();
-  }
-
-  control(
-    action:
-      | { action: 'pause' | 'resume' | 'step' | 'back' | 'fresh' }
-      | { action: 'speed'; speed: number }
-      | { action: 'crash' | 'restart'; node: ClusterNodeId }
-      | { action: 'write'; value: string },
-  ): ConsensusFrame {
-    switch (action.action) {
-      case 'fresh':
-        this.fresh();
-        break;
-      case 'pause':
-        this.paused = true;
-        break;
-      case 'resume':
-        this.paused = false;
-        break;
-      case 'speed':
-        this.speed = action.speed;
-        break;
-      case 'step':
-        // One event: the earliest timer or delivery, in both simulations.
-        this.paused = true;
-        if (nextEventAt(this.current.raft) !== null) this.apply({ type: 'next' });
-        break;
-      case 'back': {
-        this.paused = true;
-        const previous = this.history.pop();
-        if (previous) this.current = previous;
-        break;
-      }
-      case 'crash':
-      case 'restart':
-        this.apply({ type: action.action, node: action.node });
-        this.refreshAnalysis();
-        break;
-      case 'write':
-        this.apply({ type: 'clientWrite', value: action.value });
-        break;
-      default: {
-        const unknown: never = action;
-        throw new Error(`unknown consensus action ${JSON.stringify(unknown)}`);
-      }
-    }
-    const frame = this.frame();
-    this.onFrame(frame);
-    return frame;
-  }
-
-  /**
-   * A class write accepted in datacenter `dc` goes to the leader its clients can reach: during a
-   * split, a West write reaches only West's nodes, so an old leader there takes it and can never
-   * commit it (it is discarded on heal), while East's leader commits with its majority.
-   */
-  classWrite(value: string, dc: 'west' | 'east'): void {
-    const { raft } = this.current;
-    const mine = leaders(raft).filter((id) => CLUSTER_NODE_DC[id] === dc);
-    const node = mine.sort((a, b) => raft.nodes[b].term - raft.nodes[a].term)[0];
-    if (node) this.apply({ type: 'clientWrite', value, node });
-    else if (raft.cut === 'none') this.apply({ type: 'clientWrite', value });
-    else this.apply({ type: 'clientWrite', value, node: dc === 'west' ? 'A' : 'C' });
-  }
-
+  /** The view now. */
   frame(): ConsensusFrame {
-    const { raft, naive, log } = this.current;
-    const primaryIds = primaries(naive);
-    return {
-      simNow: Math.round(raft.now),
-      paused: this.paused,
-      speed: this.speed,
-      cut: raft.cut,
-      history: this.history.length,
-      raft: {
-        nodes: raftNodeViews(raft).map((n) => ({ ...n })),
-        messages: messagesInFlight(raft).map((m) => ({ seq: m.message.seq, from: m.message.from, to: m.message.to, kind: m.message.rpc.kind, progress: m.progress, blocked: m.blocked })),
-        leaders: leaders(raft).map((id) => ({ id, term: raft.nodes[id].term })),
-      },
-      naive: {
-        nodes: Object.values(naive.nodes).map((n) => ({ id: n.id, dc: CLUSTER_NODE_DC[n.id], role: n.crashed ? 'crashed' : n.role, primary: n.primary, writes: n.writes.length })),
-        primaries: primaryIds,
-      },
-      log: [...log],
-    };
+    const player = this.loadedPlayer();
+    this.here = positionAt(player, this.clock(), this.here ?? undefined);
+    this.checkAnalysis(this.here);
+    return frameView(player, this.here);
   }
 
-  /** The protocol card and the toy-rule diagnosis (tens of ms): on a cut or crash, not per frame. */
-  analysis(): ConsensusAnalysis {
-    if (!this.analysisCache) {
-      const { raft } = this.current;
-      const crashed = Object.values(raft.nodes).filter((n) => n.crashed).map((n) => n.id);
-      this.analysisCache = {
-        protocols: otherProtocols(partitionView(raft.cut, crashed)).map((l) => ({ protocol: l.protocol, verdict: l.verdict, line: l.line })),
-        toy: toyDiagnosis(raft).map((f) => ({ id: f.fault.id, title: f.fault.title, description: f.fault.description, summary: f.summary, differs: f.differs })),
-      };
-    }
-    return this.analysisCache;
+  /** The protocol card and the toy-rule diagnosis of the view now, recomputed only when the cut or a crash changed. */
+  analysisNow(): ConsensusAnalysis {
+    const raft = (this.here ?? positionAt(this.loadedPlayer(), this.clock())).raft;
+    const key = analysisKey(raft);
+    if (this.analysis?.key !== key) this.analysis = { key, view: analysisView(raft) };
+    return this.analysis.view;
   }
 
-  private refreshAnalysis(): void {
-    this.analysisCache = null;
-    setImmediate(() => this.onAnalysis(this.analysis()));
+  private loadedPlayer(): Player {
+    if (!this.player) throw new Error('the consensus view is not loaded yet');
+    return this.player;
   }
 
-  /** Applies one input to both simulations at Raft's time, keeps the previous state for "Step back". */
-  private apply(input: ClusterInput): void {
-    const { raft, naive, log } = this.current;
-    const r = raftStep(raft, input, { now: raft.now });
-    const n = naiveStep(naive, input.type === 'next' ? { type: 'advance', to: r.state.now } : input, { now: r.state.now });
-    const lines = [
-      ...r.events.map((e) => describe(e, 'Raft: ')),
-      ...n.events.map((e) => describe(e, 'Naive: ')),
-    ].filter((line): line is string => line !== null);
-    const fresh = [...new Set(lines)]; // a crash is told by both simulations: say it once
-    this.history.push(this.current);
-    if (this.history.length > HISTORY) this.history.shift();
-    this.current = { raft: r.state, naive: n.state, log: [...log, ...fresh].slice(-LOG_LINES) };
-    this.onFrame(this.frame());
+  /** One input at server time `at`, from the newest shown position at or before that moment. */
+  private input(at: number, input: PlayInput): void {
+    const player = this.loadedPlayer();
+    const to = simAt(player, at);
+    const shown = [this.here, ...[...this.recent].reverse()].find((c) => c !== null && c.raft.now <= to && c.raft.now >= player.base.raft.now);
+    this.player = play(player, input, at, advance(shown ?? player.base, to));
+    this.here = null;
+    this.recent = [];
+    const frame = this.frame();
+    if (this.watched()) this.onFrame(frame);
+  }
+
+  private checkAnalysis(here: Cluster): void {
+    if (this.analysis === null || this.analysis.key === analysisKey(here.raft)) return;
+    this.analysis = null;
+    setImmediate(() => this.onAnalysis(this.analysisNow()));
   }
 }

@@ -339,6 +339,8 @@ function apply(state: SimState, command: Command, now: number): StepResult {
       const { state: replayed, events } = started.run.advance(started.state, Infinity);
       return { ok: true, state: replayed, events };
     }
+    case 'consensus.act':
+      return { ok: true, state, events: [{ type: 'consensus.acted', act: command.act }] };
     case 'tick':
       return { ok: true, state, events: [] };
     default: {

@@ -98,6 +98,7 @@ function fold(ops: TimelineOp[], bands: readonly TimelineBand[], events: readonl
       case 'participant.moved':
       case 'heal.resolved':
       case 'incident.replayed':
+      case 'consensus.acted':
         break;
       default: {
         const unknown: never = event;

@@ -7,6 +7,7 @@
 import type { List, Map as IMap, Set as ISet } from 'immutable';
 import type { Chooser, DcId, IncidentWriteKind, LinkMode, LwwDecider, OpKind, RejectCode, Strategy } from './vocab.ts';
 import type { RewindLedger } from './rewind.ts';
+import type { ConsensusAct } from './raft/player.ts';
 
 export { DATACENTERS, NODES, NODE_DC, OP_KINDS, STRATEGIES, LINK_MODES, REJECT_CODES, INCIDENT_WRITE_KINDS } from './vocab.ts';
 export type { DcId, NodeId, OpKind, Strategy, LinkMode, RejectCode, IncidentWriteKind, LwwDecider, Chooser } from './vocab.ts';
@@ -295,6 +296,11 @@ export type Command =
    * `runId` prefixes its op and participant ids, so a second replay in one session uses new ones (REL5).
    */
   | { readonly type: 'incident.replay'; readonly seed: number; readonly size: number; readonly runId: string }
+  /**
+   * The instructor's action on the consensus view. The core only notes it (an event, no state):
+   * logged with its time, it is the consensus view's journal, replayed by server/sim/raft/player.ts.
+   */
+  | { readonly type: 'consensus.act'; readonly act: ConsensusAct }
   /** Deliver what is due. Never logged: any later command delivers what was due before it. */
   | { readonly type: 'tick' };
 
@@ -319,7 +325,9 @@ export type SimEvent =
   /** A heal was rewound: every view changed; `queued` writes wait for the next heal. */
   | { readonly type: 'heal.rewound'; readonly healIndex: number; readonly healAt: number; readonly queued: number }
   /** An incident was replayed: one summary, not one event per op, so a broadcast stays small. */
-  | { readonly type: 'incident.replayed'; readonly summary: IncidentSummary };
+  | { readonly type: 'incident.replayed'; readonly summary: IncidentSummary }
+  /** The instructor acted on the consensus view (noted, for its journal). */
+  | { readonly type: 'consensus.acted'; readonly act: ConsensusAct };
 
 /** What a replayed incident did: the board's counts, and what the INC1 tests compare with the script. */
 export interface IncidentSummary {

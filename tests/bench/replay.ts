@@ -10,6 +10,7 @@ import type { LogEntry, SessionRecord } from '../../server/persistence/store.ts'
 import { startServer } from '../../server/app.ts';
 import { createMemoryStore } from '../../server/persistence/memory-store.ts';
 import { Checkpoints } from '../../server/export/replay.ts';
+import { ConsensusJournal } from '../../server/realtime/consensus-journal.ts';
 import { exportDocument, validateImport } from '../../server/export/document.ts';
 import { sessionCsv, shivizLog } from '../../server/export/formats.ts';
 import * as sim from '../../server/sim/index.ts';
@@ -63,6 +64,23 @@ for (let i = 1; i <= 20; i += 1) {
   scrubs.push(time(() => checkpoints.at(log, count, log[count - 1]!.at)).ms);
 }
 
+// The Raft view at a moment (SCR1): the consensus journal read from the same log (a second core
+// replay, and every class write played into Raft), then the view at the end and at 20 moments.
+const journal = new ConsensusJournal(7, record.createdAt);
+const readStart = performance.now();
+await journal.catchUp(log);
+const journalReadMs = performance.now() - readStart;
+const raftStart = performance.now();
+await journal.at(log.at(-1)!.at);
+const firstRaftMs = performance.now() - raftStart;
+const raftScrubs: number[] = [];
+for (let i = 1; i <= 20; i += 1) {
+  const t = log[Math.floor((log.length * i) / 21) - 1]!.at;
+  const begin = performance.now();
+  await journal.at(t);
+  raftScrubs.push(performance.now() - begin);
+}
+
 const exported = time(() => JSON.stringify(exportDocument(record, log)));
 const csv = time(() => sessionCsv(record, log, w.now + 20));
 const shiviz = time(() => shivizLog(7, log));
@@ -85,6 +103,9 @@ const figures = {
   firstScrubMs: Math.round(firstScrub.ms),
   scrubMedianMs: +median(scrubs).toFixed(1),
   checkpoints: checkpoints.size,
+  raftJournalMs: Math.round(journalReadMs),
+  raftFirstMs: Math.round(firstRaftMs),
+  raftScrubMedianMs: +median(raftScrubs).toFixed(1),
   exportMs: Math.round(exported.ms),
   exportBytes: Buffer.byteLength(exported.value),
   csvBytes: Buffer.byteLength(csv.value),
@@ -99,6 +120,7 @@ console.log(`rewind (heal.rewind step)      ${figures.rewindMs} ms`);
 console.log(`heal again (merge everything)  ${figures.healAgainMs} ms`);
 console.log(`restart: replay the whole log  ${figures.restartReplayMs} ms`);
 console.log(`scrub: first (builds ${figures.checkpoints} checkpoints) ${figures.firstScrubMs} ms; then median ${figures.scrubMedianMs} ms`);
+console.log(`Raft view: read the journal ${figures.raftJournalMs} ms, first look ${figures.raftFirstMs} ms; then median ${figures.raftScrubMedianMs} ms`);
 console.log(`export JSON                    ${(figures.exportBytes / 1024 / 1024).toFixed(2)} MB in ${figures.exportMs} ms`);
 console.log(`export CSV / ShiViz            ${(figures.csvBytes / 1024).toFixed(0)} KB in ${figures.csvMs} ms / ${(figures.shivizBytes / 1024).toFixed(0)} KB in ${figures.shivizMs} ms`);
 console.log(`import: validate + replay      ${figures.validateMs} ms; over HTTP end to end ${figures.importHttpMs} ms`);

@@ -110,6 +110,16 @@ test('[RWD2] one history healed three ways, side by side on the board; the board
   }
   expect(found).toBe(true);
   await expect(status).toContainText(/^viewing \d\d:\d\d:\d\d — live is \d\d:\d\d:\d\d/);
+  // SCR1: the Raft view at that moment, beside the feeds: the five nodes, their roles and terms, under the split.
+  const raft = board.getByTestId('scrub-raft');
+  await expect(raft.getByRole('heading')).toHaveText(/^Raft at \d\d:\d\d:\d\d$/);
+  for (const node of ['A', 'B', 'C', 'D', 'E']) await expect(board.getByTestId(`scrub-raft-${node}`)).toContainText(/(leader|candidate|follower|crashed).*term \d+/);
+  await expect(raft).toContainText('Cut: West (A, B) | East (C, D, E), both ways');
+  await expect(board.getByTestId('scrub-raft-leaders')).toHaveText(/^Raft: no leader|^Raft leaders?: /);
+  // The timeline's cursor stands at the scrubbed moment.
+  const cursor = board.getByTestId('timeline-cursor');
+  await expect(cursor).toBeVisible();
+  await expect(cursor).toContainText(/^viewing \d\d:\d\d:\d\d$/);
   await shot(testInfo, board, 'board-scrubbed-to-the-split');
   await expect(east.getByText('Written after the heal')).toHaveCount(0);
   // The class keeps writing live meanwhile; "Live" returns to now.
@@ -117,5 +127,8 @@ test('[RWD2] one history healed three ways, side by side on the board; the board
   await expect(west.getByText('Written while the board looks back')).toHaveCount(0);
   await board.getByRole('button', { name: 'Live', exact: true }).click();
   await expect(status).toHaveText('Live');
+  // Live: no cursor, no scrubbed Raft view.
+  await expect(board.getByTestId('timeline-cursor')).toHaveCount(0);
+  await expect(board.getByTestId('scrub-raft')).toHaveCount(0);
   await expect(west.getByText('Written while the board looks back')).toBeVisible();
 });

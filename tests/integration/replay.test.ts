@@ -7,6 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { startServer } from '../../server/app.ts';
 import { createMemoryStore } from '../../server/persistence/memory-store.ts';
 import type { Store } from '../../server/persistence/store.ts';
+import type { ConsensusFrame } from '../../server/protocol/index.ts';
+import { ConsensusJournal } from '../../server/realtime/consensus-journal.ts';
+import { frameView, momentView } from '../../server/realtime/consensus-view.ts';
 import { divergence, replay, step, type DcId, type SimState } from '../../server/sim/index.ts';
 import { client, createClassroom, joinAs, nextEvent, ok, opId, startTestServer } from '../support/server.ts';
 
@@ -132,6 +135,83 @@ describe('rewind and scrub over Socket.IO', () => {
       expect(exported.status).toBe(200);
     } finally {
       await server.close();
+    }
+  });
+
+  it('[SCR1] the Raft view shown at time t equals a fresh consensus replay to t; the scrubbed board shows it, and a restart shows it again', async () => {
+    const store = createMemoryStore();
+    let now = 1_764_590_000_000;
+    const clock = () => now;
+    const server = await startTestServer(store, { clock });
+    const room = await createClassroom(server);
+    const west = await joinAs(server, room.code, 'Wendy');
+    const east = await joinAs(server, room.code, 'Ed');
+    const board = await client(server);
+    ok(await board.emitWithAck('board:watch', { code: room.code }));
+    const shown: { t: number; frame: ConsensusFrame }[] = [];
+    // A look is the last thing at its moment: whatever is logged at the same millisecond belongs to the view at that moment.
+    const look = async () => {
+      shown.push({ t: now, frame: ok(await board.emitWithAck('consensus:watch', {})).frame });
+      now += 100;
+    };
+    const act = async (payload: Parameters<typeof room.admin.emitWithAck<'admin:consensus'>>[1], after: number) => {
+      ok(await room.admin.emitWithAck('admin:consensus', payload));
+      now += after;
+    };
+    const runtime = server.realtime.session(room.code)!;
+    let lastShown: ConsensusFrame | undefined;
+    try {
+      now += 2000;
+      await look();
+      await act({ action: 'speed', speed: 1 }, 1500);
+      await look();
+      ok(await room.admin.emitWithAck('admin:partition', { mode: 'cut' }));
+      now += 1200;
+      ok(await west.socket.emitWithAck('post:create', { opId: opId(), text: 'West during the split', parentId: null }));
+      ok(await east.socket.emitWithAck('post:create', { opId: opId(), text: 'East during the split', parentId: null }));
+      now += 900;
+      await look();
+      await act({ action: 'crash', node: 'C' }, 400);
+      await act({ action: 'step' }, 0);
+      await act({ action: 'step' }, 0);
+      await act({ action: 'back' }, 300);
+      await look();
+      await act({ action: 'resume' }, 1800);
+      await look();
+      ok(await room.admin.emitWithAck('admin:partition', { mode: 'up' }));
+      now += 1500;
+      await look();
+
+      const log = await store.readLog(runtime.record.id);
+      expect(log.filter((e) => e.command.type === 'consensus.act').map((e) => e.command.type === 'consensus.act' && e.command.act.action)).toEqual(['speed', 'crash', 'step', 'step', 'back', 'resume']);
+      for (const { t, frame } of shown) {
+        const fresh = new ConsensusJournal(runtime.record.seed, runtime.record.createdAt);
+        await fresh.catchUp(log);
+        const { player, here } = await fresh.at(t);
+        expect(frame, `live at +${t - runtime.record.createdAt} ms`).toEqual(frameView(player, here));
+        const scrubbed = ok(await board.emitWithAck('board:scrub', { at: t }));
+        expect(scrubbed.raft).toEqual(momentView(player, here));
+        expect({ nodes: scrubbed.raft.nodes, leaders: scrubbed.raft.leaders, cut: scrubbed.raft.cut }).toEqual({ nodes: frame.raft.nodes, leaders: frame.raft.leaders, cut: frame.cut });
+      }
+      // What the view went through: the split reached it, East's majority led, C crashed, both posts went to Raft.
+      const split = shown[2]!.frame;
+      expect(split.cut).toBe('full');
+      expect(split.raft.leaders.some((l) => ['C', 'D', 'E'].includes(l.id))).toBe(true);
+      expect(shown[3]!.frame.raft.nodes.find((n) => n.id === 'C')?.role).toBe('crashed');
+      expect(shown.at(-1)!.frame.cut).toBe('none');
+      lastShown = ok(await board.emitWithAck('consensus:watch', {})).frame;
+    } finally {
+      await server.close();
+    }
+
+    // A restart at the same moment shows the same view: it is the journal's replay, not a memory of the old process.
+    const again = await startServer({ port: 0, host: '127.0.0.1', store, log: () => {}, clock });
+    try {
+      const fresh = await client(again);
+      ok(await fresh.emitWithAck('admin:watch', { code: room.code, secret: room.secret }));
+      expect(ok(await fresh.emitWithAck('consensus:watch', {})).frame).toEqual(lastShown);
+    } finally {
+      await again.close();
     }
   });
 });

@@ -198,15 +198,18 @@ describe('predict, then reveal', () => {
 
 describe('the Raft step', () => {
   it('[LES1] "Restart the scenario" gives a clean cluster: one leader, of term 1, paused until Play', async () => {
-    const { ConsensusRuntime } = await import('../../server/realtime/consensus.ts');
+    const { createPlayer, play, positionAt } = await import('../../server/sim/raft/index.ts');
+    const { frameView } = await import('../../server/realtime/consensus-view.ts');
+    const act = (action: 'resume' | 'fresh') => ({ kind: 'act', act: { action } }) as const;
     for (let seed = 0; seed < 40; seed += 1) {
-      const view = new ConsensusRuntime(seed, 'none', () => {}, () => {});
-      view.control({ action: 'resume' });
-      const frame = view.control({ action: 'fresh' });
+      let player = play(createPlayer(seed, 0), act('resume'), 1000);
+      player = play(player, act('fresh'), 2000);
+      // Paused: a second later it is still the cluster the restart made.
+      const frame = frameView(player, positionAt(player, 3000));
       expect(frame.raft.leaders.map((l) => l.term), `seed ${seed}`).toEqual([1]);
       expect(frame.paused).toBe(true);
       expect(frame.history).toBe(0);
-      expect(view.control({ action: 'resume' }).paused).toBe(false);
+      expect(play(player, act('resume'), 4000).paused).toBe(false);
     }
   });
 });

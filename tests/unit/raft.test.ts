@@ -123,7 +123,7 @@ describe('[RAFT2] the split: majority elects, minority cannot', () => {
       if (eastLeader) expect(c.state.nodes[eastLeader].term).toBeGreaterThan(oldTerm);
       // The old leader still believes it leads (stale), but its write reached only West.
       expect(leaders(c.state)).toContain(old);
-      expect(c.state.nodes[old].log.at(-1)?.value).toBe('lost');
+      expect(c.state.nodes[old].log.last()?.value).toBe('lost');
       for (const id of CLUSTER_NODES) expect(committedLog(c.state, id).map((e) => e.value)).not.toContain('lost');
     }
   });
@@ -396,7 +396,7 @@ class Invariants {
     }
     for (const id of CLUSTER_NODES) {
       const n = state.nodes[id];
-      check(n.commitIndex <= n.log.length, () => `${id} commits past its log`);
+      check(n.commitIndex <= n.log.size, () => `${id} commits past its log`);
       // State machine safety: no two nodes, at any time, commit different entries at one index.
       n.log.slice(0, n.commitIndex).forEach((entry, i) => {
         const key = `${entry.term}:${entry.value}`;
@@ -472,7 +472,7 @@ function runSchedule(schedule: Schedule): void {
     expect(stableLeader(c.state, live)).toBe(leader);
     for (const id of live) {
       expect(c.state.nodes[id].log).toEqual(c.state.nodes[leader].log);
-      expect(c.state.nodes[id].commitIndex).toBe(c.state.nodes[leader].log.length);
+      expect(c.state.nodes[id].commitIndex).toBe(c.state.nodes[leader].log.size);
     }
     for (const value of checks.doomedWrites) expect(c.state.nodes[leader].log.map((e) => e.value)).not.toContain(value);
   }

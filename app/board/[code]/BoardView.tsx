@@ -2,7 +2,7 @@
 
 import { QRCodeSVG } from 'qrcode.react';
 import { memo, useCallback, useMemo } from 'react';
-import { DC_IDS, DC_LABEL, type ClassSnapshot, type Dc, type FeedWindowView, type LinkMode, type ParticipantView, type PostView } from '../../../server/protocol/wire';
+import { DC_IDS, DC_LABEL, type ClassSnapshot, type Dc, type FeedWindowView, type LinkMode, type ParticipantView, type PostView, type ScrubView } from '../../../server/protocol/wire';
 import { ClusterNodes } from '../../components/shared/ClusterNodes';
 import { DivergenceMeter } from '../../components/shared/DivergenceMeter';
 import { HealReportPanel, PreviewGrid, postLabeler } from '../../components/shared/HealReports';
@@ -23,7 +23,8 @@ import { countPosts } from '../../lib/feed';
 import { formatClock } from '../../lib/format';
 import { useServerNow } from '../../lib/hooks';
 import { Attempts } from './replay/Attempts';
-import { Scrubber, useScrub } from './replay/Scrubber';
+import { Scrubber, useScrub, withEarlier } from './replay/Scrubber';
+import { ScrubRaft } from './replay/ScrubRaft';
 import { useAttempts } from './replay/useAttempts';
 import { Lobby } from '../../components/lesson/Lobby';
 import { PredictionBoard } from '../../components/lesson/Prediction';
@@ -144,7 +145,7 @@ export function BoardView({ code }: { code: string }) {
 
       <div className="board-main">
         <DcColumn dc="west" posts={snapshot?.posts.west ?? null} window={snapshot?.windows.west ?? null} participants={snapshot?.participants ?? null} mode={mode} vectors={shows('vectors')} marks={marks.west} />
-        <LinkColumn snapshot={snapshot} quorum={shows('quorum')} />
+        <LinkColumn snapshot={snapshot} quorum={shows('quorum')} viewing={viewing} />
         <DcColumn dc="east" posts={snapshot?.posts.east ?? null} window={snapshot?.windows.east ?? null} participants={snapshot?.participants ?? null} mode={mode} vectors={shows('vectors')} marks={marks.east} />
       </div>
 
@@ -165,7 +166,15 @@ export function BoardView({ code }: { code: string }) {
       {live && shows('timeline') && (
         <Scrubber startedAt={Math.min(live.timeline.ops[0]?.at ?? live.serverNow, live.timeline.bands[0]?.from ?? live.serverNow) - 1000} liveAt={serverNow} scrub={scrub} />
       )}
-      {live && shows('timeline') && <Timeline ops={live.timeline.ops} bands={live.timeline.bands} mode={live.link.mode} clockOffset={clockOffset} />}
+      {live && shows('timeline') && (
+        <Timeline
+          ops={viewing ? withEarlier(live.timeline.ops, viewing.timeline.ops) : live.timeline.ops}
+          bands={live.timeline.bands}
+          mode={live.link.mode}
+          clockOffset={clockOffset}
+          cursor={viewing?.at ?? null}
+        />
+      )}
       </div>
     </main>
   );
@@ -231,7 +240,7 @@ const DcColumn = memo(function DcColumn({
 });
 
 /** Between the halves: the nodes with the cut drawn, what waits on the wire each way, and the quorums. */
-function LinkColumn({ snapshot, quorum }: { snapshot: ClassSnapshot | null; quorum: boolean }) {
+function LinkColumn({ snapshot, quorum, viewing }: { snapshot: ClassSnapshot | null; quorum: boolean; viewing: ScrubView | null }) {
   const mode = snapshot?.link.mode ?? 'up';
   return (
     <section className={`board-link board-link-${linkLook(mode)}`} aria-label="Link between West and East" tabIndex={0}>
@@ -261,6 +270,7 @@ function LinkColumn({ snapshot, quorum }: { snapshot: ClassSnapshot | null; quor
               );
             })}
           </div>
+          {viewing && <ScrubRaft raft={viewing.raft} at={viewing.at} />}
           {quorum && <QuorumTable settings={snapshot.settings} layout="board" />}
           <BoardIncident />
         </>

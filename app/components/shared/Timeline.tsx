@@ -3,7 +3,7 @@
 import { useEffect, useMemo, useRef, useState, type RefObject } from 'react';
 import { DC_LABEL, type Dc, type LinkMode, type TimelineBandView, type TimelineOpView } from '../../../server/protocol/wire';
 import { DcName } from '../DcBadge';
-import { formatTime } from '../../lib/format';
+import { formatClock, formatTime } from '../../lib/format';
 import { holdsFrom, linkLook, otherDc, shortModeLabel } from '../../lib/dc';
 import { useReducedMotion, useTicker } from '../../lib/hooks';
 import './Timeline.css';
@@ -92,7 +92,20 @@ interface Focus {
  * stretch of time the link was not up as a red-tinted band. Only the last minute (at most 150
  * ops) is drawn; hover or tap a dot for the op.
  */
-export function Timeline({ ops, bands, mode, clockOffset }: { ops: readonly TimelineOpView[]; bands: readonly TimelineBandView[]; mode: LinkMode; clockOffset: number }) {
+export function Timeline({
+  ops,
+  bands,
+  mode,
+  clockOffset,
+  cursor = null,
+}: {
+  ops: readonly TimelineOpView[];
+  bands: readonly TimelineBandView[];
+  mode: LinkMode;
+  clockOffset: number;
+  /** The scrubbed moment (server time), drawn as a cursor; null while live. */
+  cursor?: number | null;
+}) {
   const reduced = useReducedMotion();
   // The window slides in one-second steps (five with reduced motion): no continuous movement.
   const tick = useTicker(reduced ? 5000 : 1000);
@@ -102,9 +115,11 @@ export function Timeline({ ops, bands, mode, clockOffset }: { ops: readonly Time
   const picture = useMemo(() => {
     if (tick === null || width === 0) return null;
     // The newest op can be a little ahead of this browser's estimate of server time.
-    const now = Math.max(tick + clockOffset, ops.at(-1)?.at ?? 0);
+    const live = Math.max(tick + clockOffset, ops.at(-1)?.at ?? 0);
+    // A scrubbed moment older than the window moves the window to it (a quarter of it after the cursor).
+    const now = cursor !== null && cursor < live - TIMELINE_WINDOW_MS * 0.8 ? Math.min(live, cursor + TIMELINE_WINDOW_MS / 4) : live;
     let start = now - TIMELINE_WINDOW_MS;
-    let shown = ops.filter((op) => op.at >= start);
+    let shown = ops.filter((op) => op.at >= start && op.at <= now);
     if (shown.length > TIMELINE_MAX_OPS) {
       shown = shown.slice(shown.length - TIMELINE_MAX_OPS);
       start = (shown[0]?.at ?? start) - 500;
@@ -120,12 +135,13 @@ export function Timeline({ ops, bands, mode, clockOffset }: { ops: readonly Time
     const x = (t: number) => GUTTER + ((Math.min(Math.max(t, start), now) - start) / span) * plot;
     const secondsStep = span > 90_000 ? 30_000 : span > 30_000 ? 10_000 : 5_000;
     const ticks: { x: number; label: string }[] = [];
-    for (let ago = 0; ago <= span; ago += secondsStep) ticks.push({ x: x(now - ago), label: ago === 0 ? 'now' : `−${Math.round(ago / 1000)} s` });
+    for (let ago = 0; ago <= span; ago += secondsStep) ticks.push({ x: x(now - ago), label: ago === 0 && now === live ? 'now' : `−${Math.round((live - now + ago) / 1000)} s` });
     const shownBands = bands
       .filter((b) => b.mode !== 'up' && (b.to ?? now) >= start)
       .map((b) => ({ band: b, x1: x(b.from), x2: x(b.to ?? now), healX: b.to !== null && b.to >= start ? x(b.to) : null }));
-    return { now, start, x, shown, ticks, shownBands };
-  }, [tick, clockOffset, width, ops, bands]);
+    const cursorX = cursor !== null && cursor >= start && cursor <= now ? x(cursor) : null;
+    return { now, start, x, shown, ticks, shownBands, cursorX };
+  }, [tick, clockOffset, width, ops, bands, cursor]);
 
   const held = (op: TimelineOpView) => op.deliveredAt === null && holdsFrom(mode, op.origin);
   const heldCount = ops.filter(held).length;
@@ -206,6 +222,19 @@ export function Timeline({ ops, bands, mode, clockOffset }: { ops: readonly Time
                 </text>
               ))}
             </g>
+
+            {cursor !== null && picture.cursorX !== null && (
+              <g className="board-tl-cursor" data-testid="timeline-cursor" data-at={cursor}>
+                <line x1={picture.cursorX} y1={2} x2={picture.cursorX} y2={BAND_BOTTOM + 6} />
+                <text
+                  x={picture.cursorX > width - RIGHT - 150 ? picture.cursorX - 6 : picture.cursorX + 6}
+                  y={12}
+                  textAnchor={picture.cursorX > width - RIGHT - 150 ? 'end' : 'start'}
+                >
+                  viewing {formatClock(cursor)}
+                </text>
+              </g>
+            )}
 
             <g className="board-tl-messages">
               {picture.shown.map((op) => {

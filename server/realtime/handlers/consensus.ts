@@ -1,43 +1,72 @@
-/** Consensus domain: the Raft view beside the feeds, played while a board or admin page watches. */
-import { schemas } from '../../protocol/index.ts';
-import { cutOfLinkMode } from '../../sim/raft/index.ts';
+/** Consensus domain: the Raft view beside the feeds, played while a board or admin watches; the instructor's actions on it are logged. */
+import { randomUUID } from 'node:crypto';
+import { schemas, type ConsensusFrame } from '../../protocol/index.ts';
+import type { ConsensusAct } from '../../sim/raft/index.ts';
 import { ConsensusRuntime } from '../consensus.ts';
-import { fail, rooms, type AppSocket, type Hub } from '../hub.ts';
+import { journalOf } from '../consensus-journal.ts';
+import { fail, refused, rooms, type AppSocket, type Hub } from '../hub.ts';
 import { adminOf, classViewOf } from '../presence.ts';
 import { route } from '../route.ts';
 import type { SessionRuntime } from '../session-runtime.ts';
 
-/** The session's consensus view, made on first watch; it plays only while a board or admin watches. */
-export function consensusOf(hub: Hub, runtime: SessionRuntime): ConsensusRuntime {
+const loading = new WeakMap<SessionRuntime, Promise<ConsensusRuntime>>();
+
+/**
+ * The session's consensus view, made on first use from the journal in its stored log. It is told
+ * of commits from the moment it is made (broadcast.ts), and keeps those the log read did not hold.
+ */
+export function consensusOf(hub: Hub, runtime: SessionRuntime): Promise<ConsensusRuntime> {
   const sid = runtime.record.id;
   const existing = hub.consensus.get(sid);
-  if (existing) return existing;
-  const created: ConsensusRuntime = new ConsensusRuntime(
-    runtime.record.seed,
-    cutOfLinkMode(runtime.state.link.mode),
-    (frame) => {
-      if (!hub.io.sockets.adapter.rooms.get(rooms.class(sid))?.size) created.stop();
-      hub.io.to(rooms.class(sid)).emit('consensus:frame', frame);
-    },
+  if (existing?.loaded) return Promise.resolve(existing);
+  const pending = loading.get(runtime);
+  if (pending) return pending;
+  const created = new ConsensusRuntime(
+    hub.clock,
+    (frame) => hub.io.to(rooms.class(sid)).emit('consensus:frame', frame),
     (analysis) => hub.io.to(rooms.class(sid)).emit('consensus:analysis', analysis),
+    () => (hub.io.sockets.adapter.rooms.get(rooms.class(sid))?.size ?? 0) > 0,
   );
   hub.consensus.set(sid, created);
-  return created;
+  const made = (async () => {
+    const journal = await journalOf(runtime, await hub.store.readLog(sid));
+    // The stretch since the last input is run in slices (a restart after an hour of play), then kept up by the timer.
+    created.load(await journal.start(hub.clock()));
+    created.start();
+    return created;
+  })();
+  loading.set(runtime, made);
+  made.catch(() => {
+    hub.consensus.delete(sid);
+    loading.delete(runtime);
+  });
+  return made;
+}
+
+/**
+ * The instructor acts on the consensus view: a logged command like any other (the view's journal),
+ * answered with the frame once the view has played it.
+ */
+export async function actOn(hub: Hub, runtime: SessionRuntime, act: ConsensusAct): Promise<{ ok: true; frame: ConsensusFrame } | { ok: false; error: Parameters<typeof refused>[0] }> {
+  const view = await consensusOf(hub, runtime);
+  const outcome = await runtime.execute({ type: 'consensus.act', act }, `admin-${randomUUID()}`);
+  if (!outcome.ok) return outcome;
+  // The view plays the commit when broadcast hears of it, right after this task.
+  await new Promise((resolve) => setImmediate(resolve));
+  return { ok: true, frame: view.frame() };
 }
 
 export function consensusHandlers(hub: Hub, socket: AppSocket): void {
-  route(hub, socket, 'consensus:watch', schemas.consensusWatch, () => {
+  route(hub, socket, 'consensus:watch', schemas.consensusWatch, async () => {
     const runtime = classViewOf(hub, socket);
-    if (!runtime) return Promise.resolve(fail('forbidden', 'The consensus view is for the board and the instructor.'));
-    const view = consensusOf(hub, runtime);
-    view.start();
-    return Promise.resolve({ ok: true, data: { frame: view.frame(), analysis: view.analysis() } });
+    if (!runtime) return fail('forbidden', 'The consensus view is for the board and the instructor.');
+    const view = await consensusOf(hub, runtime);
+    return { ok: true, data: { frame: view.frame(), analysis: view.analysisNow() } };
   });
-  route(hub, socket, 'admin:consensus', schemas.adminConsensus, (payload) => {
+  route(hub, socket, 'admin:consensus', schemas.adminConsensus, async (payload) => {
     const runtime = adminOf(hub, socket);
-    if (!runtime) return Promise.resolve(fail('forbidden', 'Only the instructor drives the consensus view.'));
-    const view = consensusOf(hub, runtime);
-    view.start();
-    return Promise.resolve({ ok: true, data: view.control(payload) });
+    if (!runtime) return fail('forbidden', 'Only the instructor drives the consensus view.');
+    const done = await actOn(hub, runtime, payload);
+    return done.ok ? { ok: true, data: done.frame } : refused(done.error);
   });
 }

@@ -11,12 +11,11 @@ import { QUESTIONS } from '../../lesson/questions.ts';
 import { SETTINGS_RESET, type LessonCommand } from '../../lesson/steps.ts';
 import { judge, tally } from '../../lesson/tally.ts';
 import type { Command } from '../../sim/index.ts';
-import { cutOfLinkMode } from '../../sim/raft/index.ts';
 import { fail, forbidden, refused, requester, rooms, tooFast, type AppSocket, type Hub } from '../hub.ts';
 import { adminOf, roleOf, studentOf } from '../presence.ts';
 import { route } from '../route.ts';
 import type { SessionRuntime } from '../session-runtime.ts';
-import { consensusOf } from './consensus.ts';
+import { actOn } from './consensus.ts';
 
 const lessons = new WeakMap<SessionRuntime, LessonState>();
 
@@ -102,10 +101,8 @@ export function lessonHandlers(hub: Hub, socket: AppSocket): void {
       const done = await run(runtime, step.setup);
       if (!done.ok) return done;
       if (step.consensus === 'fresh') {
-        const view = consensusOf(hub, runtime);
-        view.setCut(cutOfLinkMode(runtime.state.link.mode));
-        view.control({ action: 'fresh' });
-        view.start();
+        const fresh = await actOn(hub, runtime, { action: 'fresh' });
+        if (!fresh.ok) return refused(fresh.error);
       }
     }
     return publish(hub, runtime, moved.state);
@@ -119,10 +116,8 @@ export function lessonHandlers(hub: Hub, socket: AppSocket): void {
     const done = await run(runtime, action.commands);
     if (!done.ok) return done;
     if (action.consensus === 'play') {
-      const view = consensusOf(hub, runtime);
-      view.setCut(cutOfLinkMode(runtime.state.link.mode));
-      view.control({ action: 'resume' });
-      view.start();
+      const play = await actOn(hub, runtime, { action: 'resume' });
+      if (!play.ok) return refused(play.error);
     }
     return publish(hub, runtime, lessonOf(runtime));
   });

@@ -2,7 +2,8 @@
  * Replay domain: rewind a heal to heal the same history another way (RWD1), the attempts side by
  * side, and the session at any moment (SCR1). A rewind is a logged command like any other, so a
  * restart reproduces it; every screen follows it with a fresh snapshot (broadcast.ts). A scrub
- * is for viewing only: it replays the stored log beside the live session and changes nothing.
+ * is for viewing only: it replays the stored log beside the live session and changes nothing; the
+ * Raft view at that moment is the consensus journal's replay (consensus-journal.ts).
  */
 import { randomUUID } from 'node:crypto';
 import { schemas, type AttemptView, type AttemptsView, type ScrubView } from '../../protocol/index.ts';
@@ -11,6 +12,8 @@ import type { HealAttempt, HealReport, SimState } from '../../sim/index.ts';
 import { fail, forbidden, refused, type AppSocket, type Hub } from '../hub.ts';
 import type { SessionRuntime } from '../session-runtime.ts';
 import { adminOf, classViewOf } from '../presence.ts';
+import { journalOf } from '../consensus-journal.ts';
+import { momentView } from '../consensus-view.ts';
 import { route } from '../route.ts';
 import { healReportView } from '../report.ts';
 import { divergenceView, feedView, inFlightView, linkView, settingsView, timelineView } from '../views.ts';
@@ -86,6 +89,8 @@ export async function scrub(hub: Hub, runtime: SessionRuntime, target: { at: num
   const feeds = { west: feedView(state, 'west'), east: feedView(state, 'east') };
   const window = (dc: 'west' | 'east') => feeds[dc].sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? -1 : 1)).slice(0, SCRUB_WINDOW);
   const clock = (dc: 'west' | 'east') => ({ wall: at + state.skew[dc], lamport: state.replicas[dc].lamport });
+  // The Raft view at that moment: a fresh consensus replay of the journal (the log's entries up to `at`).
+  const consensus = await (await journalOf(runtime, log)).at(at);
   return {
     at,
     seq: count,
@@ -103,6 +108,7 @@ export async function scrub(hub: Hub, runtime: SessionRuntime, target: { at: num
     divergence: divergenceView(state),
     timeline: timelineView(state, timeline),
     lastHeal: state.lastHeal?.strategy ?? null,
+    raft: momentView(consensus.player, consensus.here),
   };
 }
 

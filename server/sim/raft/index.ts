@@ -51,5 +51,22 @@ export {
   type NaiveState,
   type NaiveStepResult,
 } from './naive.ts';
+export {
+  DEFAULT_SPEED,
+  FRAME_MS,
+  KEPT_CHANGES,
+  TOLD_LINES,
+  advance,
+  backSteps,
+  createPlayer,
+  play,
+  positionAt,
+  simAt,
+  type Cluster,
+  type ConsensusAct,
+  type PlayInput,
+  type Player,
+  type Told,
+} from './player.ts';
 export { TOY_FAULTS, TOY_FAULT_IDS, TOY_RULE, toyDiagnosis, withToyRule, type FutureOutcome, type ToyFault, type ToyFaultId, type ToyFinding } from './toy.ts';
 export { PROTOCOLS, otherProtocols, partitionView, type Group, type PartitionView, type Protocol, type ProtocolLine, type Verdict } from './protocols.ts';

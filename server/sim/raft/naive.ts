@@ -5,6 +5,7 @@
  * one: a node hears its primary exactly while both are up and the link carries primary -> node,
  * which is all this rule looks at.
  */
+import { List } from 'immutable';
 import { CLUSTER_NODES, canDeliver, type ClusterCtx, type ClusterInput, type ClusterNodeId, type Cut } from './cluster.ts';
 
 /** No candidate role and no term: that absence is the lesson. */
@@ -19,8 +20,8 @@ export interface NaiveNode {
   /** The last time it heard its primary: failover fires `failoverTimeoutMs` after this. */
   readonly lastContact: number;
   readonly crashed: boolean;
-  /** Writes this node accepted as primary: two primaries means two diverging lists. */
-  readonly writes: readonly string[];
+  /** Writes this node accepted as primary: two primaries means two diverging lists (persistent, as Raft's logs). */
+  readonly writes: List<string>;
 }
 
 /** The one knob of naive failover. */
@@ -62,7 +63,7 @@ type Emit = (event: NaiveEvent) => void;
 export function createNaive(now: number, config: Partial<NaiveConfig> = {}): NaiveState {
   const full = { ...DEFAULT_NAIVE_CONFIG, ...config };
   if (!(full.failoverTimeoutMs >= 1)) throw new RangeError(`invalid failover timeout: ${full.failoverTimeoutMs}`);
-  const node = (id: ClusterNodeId): NaiveNode => ({ id, role: id === 'A' ? 'primary' : 'replica', primary: 'A', lastContact: now, crashed: false, writes: [] });
+  const node = (id: ClusterNodeId): NaiveNode => ({ id, role: id === 'A' ? 'primary' : 'replica', primary: 'A', lastContact: now, crashed: false, writes: List() });
   return { config: full, nodes: { A: node('A'), B: node('B'), C: node('C'), D: node('D'), E: node('E') }, cut: 'none', now };
 }
 
@@ -151,7 +152,7 @@ function apply(s: Draft, input: ClusterInput, emit: Emit): void {
       const n = s.nodes[id];
       if (n.crashed) return emit({ type: 'writeRejected', at: s.now, node: id, value: input.value, reason: 'crashed' });
       if (n.role !== 'primary') return emit({ type: 'writeRejected', at: s.now, node: id, value: input.value, reason: 'not-primary' });
-      setNode(s, id, { writes: [...n.writes, input.value] });
+      setNode(s, id, { writes: n.writes.push(input.value) });
       return emit({ type: 'writeAccepted', at: s.now, node: id, value: input.value });
     }
     default: {

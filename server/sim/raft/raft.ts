@@ -20,6 +20,7 @@
  *   raising its term and deposing East's leader. That is Raft as specified in the paper, and a
  *   real effect worth showing; it does not break safety (RAFT1).
  */
+import { List } from 'immutable';
 import { CLUSTER_NODES, CLUSTER_NODE_DC, MAJORITY, canDeliver, nextRandom, type ClusterCtx, type ClusterDc, type ClusterInput, type ClusterNodeId, type Cut } from './cluster.ts';
 import { grantsVote, type LogPosition, type ToyFaultId } from './vote.ts';
 
@@ -38,7 +39,8 @@ export interface RaftNode {
   readonly role: RaftRole;
   readonly term: number;
   readonly votedFor: ClusterNodeId | null;
-  readonly log: readonly LogEntry[];
+  /** A persistent list: a step that adds an entry shares the rest with every kept snapshot. */
+  readonly log: List<LogEntry>;
   /** 1-based index of the last entry this node knows to be committed; 0 for none. */
   readonly commitIndex: number;
   readonly crashed: boolean;
@@ -68,7 +70,7 @@ export type RaftRpc =
       readonly term: number;
       readonly prevLogIndex: number;
       readonly prevLogTerm: number;
-      readonly entries: readonly LogEntry[];
+      readonly entries: List<LogEntry>;
       readonly leaderCommit: number;
     }
   /** On success `matchIndex` is how far the follower's log now matches; on failure a hint of where to retry. */
@@ -166,7 +168,7 @@ export interface RaftStepResult {
 
 // Inside one step the engine works on a private draft, so handlers can read like the Raft paper;
 // the caller's state is never touched. See `draftOf` for what is copied.
-type Mutable<T> = T extends readonly (infer U)[] ? Mutable<U>[] : T extends object ? { -readonly [K in keyof T]: Mutable<T[K]> } : T;
+type Mutable<T> = T extends List<unknown> ? T : T extends readonly (infer U)[] ? Mutable<U>[] : T extends object ? { -readonly [K in keyof T]: Mutable<T[K]> } : T;
 type Draft = Mutable<RaftState>;
 type DraftNode = Mutable<RaftNode>;
 type Emit = (event: RaftEvent) => void;
@@ -199,7 +201,7 @@ export function createRaft(seed: number, now: number, config: Partial<RaftConfig
       role: 'follower',
       term: 0,
       votedFor: null,
-      log: [],
+      log: List(),
       commitIndex: 0,
       crashed: false,
       leaderId: null,
@@ -238,14 +240,14 @@ function peers(id: ClusterNodeId): ClusterNodeId[] {
   return CLUSTER_NODES.filter((p) => p !== id);
 }
 
-function lastPosition(n: { readonly log: readonly LogEntry[] }): LogPosition {
-  return { index: n.log.length, term: n.log[n.log.length - 1]?.term ?? 0 };
+function lastPosition(n: { readonly log: List<LogEntry> }): LogPosition {
+  return { index: n.log.size, term: n.log.last()?.term ?? 0 };
 }
 
 /** The term of the entry at a 1-based index; 0 for the empty prefix, null past the end. */
 function termAt(n: DraftNode, index: number): number | null {
   if (index === 0) return 0;
-  return n.log[index - 1]?.term ?? null;
+  return n.log.get(index - 1)?.term ?? null;
 }
 
 function has(s: Draft, fault: ToyFaultId): boolean {
@@ -296,10 +298,10 @@ function becomeLeader(s: Draft, n: DraftNode, emit: Emit): void {
   n.electionDeadline = null;
   n.giveUpAt = null;
   emit({ type: 'elected', at: s.now, node: n.id, term: n.term, voters: [...n.votesGranted] });
-  n.nextIndex = perNode(n.log.length + 1);
+  n.nextIndex = perNode(n.log.size + 1);
   n.matchIndex = perNode(0);
-  n.log.push({ term: n.term, value: null });
-  n.matchIndex[n.id] = n.log.length;
+  n.log = n.log.push({ term: n.term, value: null });
+  n.matchIndex[n.id] = n.log.size;
   broadcastAppendEntries(s, n);
 }
 
@@ -322,8 +324,8 @@ function broadcastAppendEntries(s: Draft, leader: DraftNode): void {
 
 /** A leader commits the highest index stored on a majority, but only an entry of its own term (§5.4.2). */
 function advanceCommit(s: Draft, leader: DraftNode, emit: Emit): void {
-  for (let index = leader.log.length; index > leader.commitIndex; index -= 1) {
-    if (leader.log[index - 1]?.term !== leader.term) break;
+  for (let index = leader.log.size; index > leader.commitIndex; index -= 1) {
+    if (leader.log.get(index - 1)?.term !== leader.term) break;
     const stored = CLUSTER_NODES.filter((id) => leader.matchIndex[id] >= index).length;
     if (stored >= MAJORITY) {
       leader.commitIndex = index;
@@ -362,23 +364,25 @@ function onAppendEntries(s: Draft, n: DraftNode, from: ClusterNodeId, rpc: Extra
   becomeFollower(s, n, emit);
   n.leaderId = from;
   resetElectionTimer(s, n);
-  if (rpc.prevLogIndex > n.log.length || termAt(n, rpc.prevLogIndex) !== rpc.prevLogTerm) {
-    send(s, n.id, from, { kind: 'appended', term: n.term, success: false, matchIndex: Math.min(n.log.length, rpc.prevLogIndex - 1) });
+  if (rpc.prevLogIndex > n.log.size || termAt(n, rpc.prevLogIndex) !== rpc.prevLogTerm) {
+    send(s, n.id, from, { kind: 'appended', term: n.term, success: false, matchIndex: Math.min(n.log.size, rpc.prevLogIndex - 1) });
     return;
   }
-  rpc.entries.forEach((entry, k) => {
+  let k = 0;
+  for (const entry of rpc.entries) {
     const index = rpc.prevLogIndex + 1 + k;
-    const existing = n.log[index - 1];
+    k += 1;
+    const existing = n.log.get(index - 1);
     if (existing && existing.term !== entry.term) {
       // A conflicting suffix was never committed (Log Matching): drop it, as a healed minority does.
-      emit({ type: 'discarded', at: s.now, node: n.id, fromIndex: index, entries: n.log.slice(index - 1) });
-      n.log.length = index - 1;
+      emit({ type: 'discarded', at: s.now, node: n.id, fromIndex: index, entries: n.log.slice(index - 1).toArray() });
+      n.log = n.log.setSize(index - 1);
     }
-    if (!n.log[index - 1]) n.log.push({ term: entry.term, value: entry.value });
-  });
+    if (!n.log.get(index - 1)) n.log = n.log.push({ term: entry.term, value: entry.value });
+  }
   // Only a toy rule can truncate below the commit index (no-log-check); keep the index inside the log.
-  n.commitIndex = Math.min(n.commitIndex, n.log.length);
-  const matchIndex = rpc.prevLogIndex + rpc.entries.length;
+  n.commitIndex = Math.min(n.commitIndex, n.log.size);
+  const matchIndex = rpc.prevLogIndex + rpc.entries.size;
   const commit = Math.min(rpc.leaderCommit, matchIndex);
   if (commit > n.commitIndex) {
     n.commitIndex = commit;
@@ -501,9 +505,9 @@ function clientWrite(s: Draft, value: string, target: ClusterNodeId | undefined,
   if (n.crashed) return emit({ type: 'writeRejected', at: s.now, node: id, value, reason: 'crashed' });
   if (n.role !== 'leader') return emit({ type: 'writeRejected', at: s.now, node: id, value, reason: 'not-leader' });
   // A leader accepts without knowing whether it still has a majority; only commit tells.
-  n.log.push({ term: n.term, value });
-  n.matchIndex[id] = n.log.length;
-  emit({ type: 'writeAccepted', at: s.now, node: id, term: n.term, index: n.log.length, value });
+  n.log = n.log.push({ term: n.term, value });
+  n.matchIndex[id] = n.log.size;
+  emit({ type: 'writeAccepted', at: s.now, node: id, term: n.term, index: n.log.size, value });
   broadcastAppendEntries(s, n);
 }
 
@@ -549,15 +553,17 @@ function apply(s: Draft, input: ClusterInput, emit: Emit): void {
 }
 
 /**
- * Copies exactly what handlers mutate: the nodes, their logs, votes and leader bookkeeping, and
- * the in-flight list. Log entries and messages are never changed once made, so consecutive
- * snapshots share them (cheap to keep for the board's step-back); the frozen-input test guards this.
+ * Copies exactly what handlers mutate: the nodes, their votes and leader bookkeeping, and the
+ * in-flight list. Logs are persistent lists (a handler replaces a node's list, never changes it),
+ * and log entries and messages are never changed once made, so consecutive snapshots share them:
+ * a step costs nothing per entry, however long the logs (a class writes thousands), and a replay
+ * can keep hundreds of snapshots for step-back. The frozen-input test guards this.
  */
 function draftOf(state: RaftState): Draft {
   const nodes = {} as Draft['nodes'];
   for (const id of CLUSTER_NODES) {
     const n = state.nodes[id];
-    nodes[id] = { ...n, log: [...n.log], votesGranted: [...n.votesGranted], nextIndex: { ...n.nextIndex }, matchIndex: { ...n.matchIndex } };
+    nodes[id] = { ...n, votesGranted: [...n.votesGranted], nextIndex: { ...n.nextIndex }, matchIndex: { ...n.matchIndex } };
   }
   return { ...state, nodes, inFlight: [...state.inFlight] } as Draft;
 }
@@ -614,7 +620,7 @@ export function nextEventAt(state: RaftState): number | null {
 /** A node's committed prefix: the entries it knows can never be lost. */
 export function committedLog(state: RaftState, node: ClusterNodeId): readonly LogEntry[] {
   const n = state.nodes[node];
-  return n.log.slice(0, n.commitIndex);
+  return n.log.slice(0, n.commitIndex).toArray();
 }
 
 /** Everything the board draws for one node, flat, so the view never reads Raft's bookkeeping. */
@@ -642,7 +648,7 @@ export function raftNodeViews(state: RaftState): RaftNodeView[] {
       votedFor: n.votedFor,
       leaderId: n.leaderId,
       timeoutProgress: timeoutProgress(state, id),
-      logLength: n.log.length,
+      logLength: n.log.size,
       commitIndex: n.commitIndex,
     };
   });

@@ -1,7 +1,7 @@
 'use client';
 
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { BoardScrubPayload, ScrubView } from '../../../../server/protocol/wire';
+import type { BoardScrubPayload, ScrubView, TimelineOpView } from '../../../../server/protocol/wire';
 import { formatClock } from '../../../lib/format';
 import { request } from '../../../lib/socket';
 import './Scrubber.css';
@@ -31,6 +31,18 @@ export function useScrub(): { view: ScrubView | null; go: (target: BoardScrubPay
     setView(null);
   }, []);
   return { view, go, live, error };
+}
+
+/**
+ * The ops the timeline draws while a moment is scrubbed: the live ones (they know where each went
+ * later), and before them the moment's own that the live window no longer holds, so a cursor far
+ * back still has the ops around it.
+ */
+export function withEarlier(live: readonly TimelineOpView[], atMoment: readonly TimelineOpView[]): readonly TimelineOpView[] {
+  const known = new Set(live.map((op) => op.opId));
+  const first = live[0]?.at ?? Infinity;
+  const earlier = atMoment.filter((op) => !known.has(op.opId) && op.at <= first);
+  return earlier.length === 0 ? live : [...earlier, ...live];
 }
 
 /**
