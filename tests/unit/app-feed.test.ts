@@ -159,7 +159,10 @@ describe('app/lib classState: the board\'s batches replace what they name', () =
   });
 
   it('[SNAP1] a batch replaces posts per side, settles deliveries, and takes the counters and the meter as sent', () => {
+    // Only what a batch touches, plus two fields it must pass through untouched.
     const base = {
+      code: 'ABC123',
+      participants: [],
       posts: { west: [view('w', { pending: true }), view('x')], east: [view('e')] },
       windows: { west: { threads: 2, posts: 2, before: 10 }, east: { threads: 1, posts: 1, before: null } },
       inFlight: { west: 1, east: 0 },
@@ -174,7 +177,7 @@ describe('app/lib classState: the board\'s batches replace what they name', () =
       divergence: { onlyWest: 0, onlyEast: 0, changedOnBoth: 0, likesDiffer: 0 },
       timeline: null,
     };
-    const next = applyClassChange(base as ClassSnapshot, change);
+    const next = applyClassChange(base as unknown as ClassSnapshot, change);
     expect(next.posts.west.map((p) => [p.id, p.text, p.pending])).toEqual([
       ['w', 'w', false],
       ['x', 'x2', false],
@@ -183,6 +186,7 @@ describe('app/lib classState: the board\'s batches replace what they name', () =
     expect(next.windows).toEqual({ west: { threads: 2, posts: 3, before: 10 }, east: { threads: 2, posts: 2, before: null } });
     expect([next.inFlight, next.divergence]).toEqual([change.inFlight, change.divergence]);
     expect(next.timeline).toBe(base.timeline);
+    expect([next.code, next.participants]).toEqual(['ABC123', []]);
   });
 });
 
