@@ -258,6 +258,18 @@ export function settledJson(state: SimState, at: number): string {
   return JSON.stringify(snapshotOf(r.ok ? r.state : state));
 }
 
+/** Wendy and Walt in West, Ed and Eve in East, a shared post by Wendy, then the link is cut. */
+export function splitClass(strategy: Strategy, seed = 1): { sim: SimDriver; shared: string } {
+  const sim = new SimDriver(seed);
+  for (const id of ['wendy', 'ed', 'walt', 'eve']) sim.join(id);
+  sim.run({ type: 'link.configure', latencyMs: 100, jitterMs: 0 });
+  sim.run({ type: 'strategy.set', strategy });
+  const shared = sim.post('wendy', 'original');
+  sim.flush();
+  sim.run({ type: 'link.mode', mode: 'cut' });
+  return { sim, shared };
+}
+
 // ---- random actions ----------------------------------------------------------------------------
 
 /** Stands for the target post's author in a write (an edit or delete that is theirs to make). */
@@ -328,47 +340,4 @@ export function randomAction(p: ActionProfile): fc.Arbitrary<Action> {
     .filter(([, weight]) => (weight ?? 0) > 0)
     .map(([kind, weight]) => ({ weight: weight ?? 0, arbitrary: byKind[kind as ActionKind]() }));
   return fc.oneof(...arbs);
-}
-
-// ---- the runner --------------------------------------------------------------------------------
-
-/** Runs per property: FUZZ_RUNS (`npm run fuzz` sets 1,000) or the suite's quick default. */
-export function fuzzRuns(quick: number): number {
-  return Number(process.env.FUZZ_RUNS ?? quick);
-}
-
-/**
- * Checks `property` on `runs` random values, after the suite's pinned regression `examples`.
- * FUZZ_SEED (and FUZZ_PATH) replay a run; a failure prints the command line that replays it.
- */
-export function fuzz<T>(values: fc.Arbitrary<T>, property: (value: T) => void, options: { runs: number; examples?: readonly T[] }): void {
-  const seed = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : undefined;
-  const path = process.env.FUZZ_PATH;
-  const details = fc.check(
-    fc.property(values, (value) => {
-      property(value);
-    }),
-    { numRuns: options.runs, examples: (options.examples ?? []).map((e) => [e] as [T]), ...(seed === undefined ? {} : { seed }), ...(path ? { path } : {}) },
-  );
-  if (!details.failed) return;
-  const { testPath, currentTestName } = expect.getState();
-  const file = testPath ? testPath.slice(testPath.indexOf('tests/')) : '<file>';
-  const name = (currentTestName ?? '').split(' > ').at(-1) ?? '';
-  // -t takes a regular expression: the rule ids' brackets are escaped, and quotes for the shell.
-  const pattern = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/'/g, "'\\''");
-  const replayLine = `FUZZ_SEED=${details.seed} FUZZ_PATH=${details.counterexamplePath ?? ''} npx vitest run ${file} -t '${pattern}'`;
-  const cause = details.errorInstance instanceof Error ? details.errorInstance : new Error(String(details.errorInstance));
-  throw new Error(`${fc.defaultReportMessage(details) ?? 'property failed'}\n${cause.message}\n\nReplay it with:\n  ${replayLine}\n`, { cause });
-}
-
-/** Wendy and Walt in West, Ed and Eve in East, a shared post by Wendy, then the link is cut. */
-export function splitClass(strategy: Strategy, seed = 1): { sim: SimDriver; shared: string } {
-  const sim = new SimDriver(seed);
-  for (const id of ['wendy', 'ed', 'walt', 'eve']) sim.join(id);
-  sim.run({ type: 'link.configure', latencyMs: 100, jitterMs: 0 });
-  sim.run({ type: 'strategy.set', strategy });
-  const shared = sim.post('wendy', 'original');
-  sim.flush();
-  sim.run({ type: 'link.mode', mode: 'cut' });
-  return { sim, shared };
 }

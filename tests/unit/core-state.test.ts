@@ -26,7 +26,8 @@ import {
   type Op,
   type SimState,
 } from '../../server/sim/index.ts';
-import { SimDriver, fuzz, fuzzRuns, postsIn, randomAction, settledJson } from '../support/sim.ts';
+import { SimDriver, postsIn, randomAction, settledJson } from '../support/sim.ts';
+import { fuzz, fuzzRuns } from '../support/fuzz.ts';
 
 const RUNS = fuzzRuns(50);
 const TIMEOUT = Math.max(15_000, RUNS * 150);

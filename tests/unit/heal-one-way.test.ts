@@ -17,7 +17,8 @@ import {
   type SimState,
   type Strategy,
 } from '../../server/sim/index.ts';
-import { SimDriver, fuzz, fuzzRuns, lwwWinner, plainPosts, randomAction, type Action } from '../support/sim.ts';
+import { SimDriver, lwwWinner, plainPosts, randomAction, type Action } from '../support/sim.ts';
+import { fuzz, fuzzRuns } from '../support/fuzz.ts';
 
 const RUNS = fuzzRuns(60);
 

@@ -19,7 +19,8 @@ import {
   type SimState,
   type Strategy,
 } from '../../server/sim/index.ts';
-import { AUTHOR, SimDriver, fuzz, fuzzRuns, lwwWinner, plainPosts, randomAction, splitClass } from '../support/sim.ts';
+import { AUTHOR, SimDriver, lwwWinner, plainPosts, randomAction, splitClass } from '../support/sim.ts';
+import { fuzz, fuzzRuns } from '../support/fuzz.ts';
 
 const RUNS = fuzzRuns(40);
 const TIMEOUT = Math.max(15_000, RUNS * 200);

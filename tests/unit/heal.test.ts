@@ -10,7 +10,8 @@ import {
   type Post,
   type SimState,
 } from '../../server/sim/index.ts';
-import { SimDriver, fuzz, fuzzRuns, plainPosts, randomAction, splitClass, type Action } from '../support/sim.ts';
+import { SimDriver, plainPosts, randomAction, splitClass, type Action } from '../support/sim.ts';
+import { fuzz, fuzzRuns } from '../support/fuzz.ts';
 
 /** Pinned: both sides edit one post under human choice, the heal makes a conflict, and its author chooses. */
 const HUMAN_CHOICE_AFTER_SPLIT: Action[] = [

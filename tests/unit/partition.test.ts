@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { PINNED_POST_ID, divergence, inFlightMessages, quorumStatus, step } from '../../server/sim/index.ts';
-import { SimDriver, fuzz, fuzzRuns, randomAction, type Action } from '../support/sim.ts';
+import { SimDriver, randomAction, type Action } from '../support/sim.ts';
+import { fuzz, fuzzRuns } from '../support/fuzz.ts';
 
 /** Pinned: writes held by a one-way cut, the cut made full, then slow, then healed: each crosses once. */
 const NET2_ONE_WAY_THEN_CUT = {

@@ -7,7 +7,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { NO_REWIND, PINNED_POST_ID, replay, snapshotOf, step, type Command, type SimState, type Strategy } from '../../server/sim/index.ts';
-import { AUTHOR, SimDriver, fuzz, fuzzRuns, randomAction } from '../support/sim.ts';
+import { AUTHOR, SimDriver, randomAction } from '../support/sim.ts';
+import { fuzz, fuzzRuns } from '../support/fuzz.ts';
 
 interface Timed {
   at: number;

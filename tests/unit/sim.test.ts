@@ -11,7 +11,8 @@ import {
   type SimState,
   inFlightMessages,
 } from '../../server/sim/index.ts';
-import { SimDriver, fuzz, fuzzRuns, plainPosts, randomAction, type Action } from '../support/sim.ts';
+import { SimDriver, plainPosts, randomAction, type Action } from '../support/sim.ts';
+import { fuzz, fuzzRuns } from '../support/fuzz.ts';
 
 /** Pinned: Wendy's edit overtakes her post on a jittery link, then Ed likes and replies (the reorder NET1 is about). */
 const NET1_OVERTAKE = {
