@@ -6,9 +6,18 @@
 import fc from 'fast-check';
 import { expect } from 'vitest';
 
+// fast-check's default size ('small') caps every array at 10 elements whatever its maxLength: a
+// history of "up to 60 actions" was never longer than 10. 'medium' reaches the maxLength.
+fc.configureGlobal({ ...fc.readConfigureGlobal(), baseSize: 'medium' });
+
 /** Runs per property: FUZZ_RUNS (`npm run fuzz` sets 1,000) or the suite's quick default. */
 export function fuzzRuns(quick: number): number {
   return Number(process.env.FUZZ_RUNS ?? quick);
+}
+
+/** A property's test timeout: room for `npm run fuzz` on a loaded machine (it catches a hang, it asserts no speed). */
+export function fuzzTimeout(runs: number): number {
+  return Math.max(30_000, runs * 300);
 }
 
 /**
@@ -22,7 +31,12 @@ export function fuzz<T>(values: fc.Arbitrary<T>, property: (value: T) => void, o
     fc.property(values, (value) => {
       property(value);
     }),
-    { numRuns: options.runs, examples: (options.examples ?? []).map((e) => [e] as [T]), ...(seed === undefined ? {} : { seed }), ...(path ? { path } : {}) },
+    {
+      numRuns: options.runs,
+      examples: (options.examples ?? []).map((e) => [e] as [T]),
+      ...(seed === undefined ? {} : { seed }),
+      ...(path ? { path } : {}),
+    },
   );
   if (!details.failed) return;
   const { testPath, currentTestName } = expect.getState();

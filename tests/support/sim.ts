@@ -37,10 +37,19 @@ export function postsIn(state: SimState, dc: DcId): Post[] {
   return [...state.replicas[dc].posts.values()];
 }
 
+/**
+ * One session on the pure core, the way the server runs it: commands at a clock the test moves,
+ * an accepted-command log that replays to the same state, and random actions acted out.
+ */
 export class SimDriver {
   state: SimState;
   now: number;
+  /** The accepted commands, as the server stores them (ticks are never logged). */
   readonly log: { at: number; command: Command }[] = [];
+  /** Why the last attempt was refused. */
+  refused = '';
+  /** Op ids are `<opPrefix>-<n>`: a driver continuing another's state takes its own prefix, so its writes are new ops. */
+  opPrefix = 'op';
   private opCounter = 0;
 
   /** Every command tried, accepted or refused, with its time (a log the core may refuse parts of). */
@@ -64,9 +73,6 @@ export class SimDriver {
     if (!events) throw new Error(`refused ${command.type}: ${this.refused}`);
     return events;
   }
-
-  /** Why the last attempt was refused. */
-  refused = '';
 
   /** Applies a command if the core accepts it (its events), or leaves everything as it was (null). */
   attempt(command: Command): SimEvent[] | null {
@@ -99,9 +105,6 @@ export class SimDriver {
   flush(): void {
     this.advance(60_000);
   }
-
-  /** Op ids are `<opPrefix>-<n>`: a driver continuing another's state takes its own prefix, so its writes are new ops. */
-  opPrefix = 'op';
 
   opId(): string {
     this.opCounter += 1;

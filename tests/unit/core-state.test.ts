@@ -27,15 +27,16 @@ import {
   type SimState,
 } from '../../server/sim/index.ts';
 import { SimDriver, postsIn, randomAction, settledJson } from '../support/sim.ts';
-import { fuzz, fuzzRuns } from '../support/fuzz.ts';
+import { fuzz, fuzzRuns, fuzzTimeout } from '../support/fuzz.ts';
 
-const RUNS = fuzzRuns(50);
-const TIMEOUT = Math.max(15_000, RUNS * 150);
+const RUNS = fuzzRuns(20);
+const TIMEOUT = fuzzTimeout(RUNS);
 const PEOPLE = ['wendy', 'ed', 'walt', 'eve'] as const;
 
 /** Anything a class or an instructor does, retries of used op ids and rewinds included, ticks now and then. */
 const actions = randomAction({
   people: PEOPLE,
+  authors: 'sometimes',
   weights: { post: 6, edit: 4, delete: 2, like: 4, unlike: 2, mode: 2, strategy: 2, resolve: 2, switch: 2, skew: 2, link: 2, retry: 2, rewind: 2, reset: 1, wait: 10 },
   waits: fc.integer({ min: 0, max: 900 }),
   ticks: 'sometimes',

@@ -20,10 +20,10 @@ import {
   type Strategy,
 } from '../../server/sim/index.ts';
 import { AUTHOR, SimDriver, lwwWinner, plainPosts, randomAction, splitClass } from '../support/sim.ts';
-import { fuzz, fuzzRuns } from '../support/fuzz.ts';
+import { fuzz, fuzzRuns, fuzzTimeout } from '../support/fuzz.ts';
 
-const RUNS = fuzzRuns(40);
-const TIMEOUT = Math.max(15_000, RUNS * 200);
+const RUNS = fuzzRuns(25);
+const TIMEOUT = fuzzTimeout(RUNS);
 
 /** Wendy and Walt in West, Ed and Eve in East; the pinned post and one post by each, replicated; skewed clocks. */
 function sharedClass(seed: number, skew: { west: number; east: number }): { sim: SimDriver; shared: string[] } {

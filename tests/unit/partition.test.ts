@@ -2,7 +2,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { PINNED_POST_ID, divergence, inFlightMessages, quorumStatus, step } from '../../server/sim/index.ts';
 import { SimDriver, randomAction, type Action } from '../support/sim.ts';
-import { fuzz, fuzzRuns } from '../support/fuzz.ts';
+import { fuzz, fuzzRuns, fuzzTimeout } from '../support/fuzz.ts';
+
+const RUNS = fuzzRuns(25);
 
 /** Pinned: writes held by a one-way cut, the cut made full, then slow, then healed: each crosses once. */
 const NET2_ONE_WAY_THEN_CUT = {
@@ -66,9 +68,9 @@ describe('[NET2] a split holds every message; heal delivers them all', () => {
         sim.expectConverged();
         for (const dc of ['west', 'east'] as const) expect(sim.state.replicas[dc].applied.size).toBe(accepted);
       },
-      { runs: fuzzRuns(60), examples: [NET2_ONE_WAY_THEN_CUT] },
+      { runs: RUNS, examples: [NET2_ONE_WAY_THEN_CUT] },
     );
-  });
+  }, fuzzTimeout(RUNS));
 });
 
 describe('[NET3] one-way cuts and slow links are not a full cut', () => {

@@ -27,11 +27,11 @@ import {
   type RaftEvent,
   type RaftState,
 } from '../../server/sim/raft/index.ts';
-import { fuzz, fuzzRuns } from '../support/fuzz.ts';
+import { fuzz, fuzzRuns, fuzzTimeout } from '../support/fuzz.ts';
 
-const RUNS = fuzzRuns(50);
+const RUNS = fuzzRuns(20);
 /** Room for `npm run fuzz` (1,000 runs); the quick run takes well under a second per property. */
-const FUZZ_TIMEOUT_MS = Math.max(10_000, RUNS * 60);
+const FUZZ_TIMEOUT_MS = fuzzTimeout(RUNS);
 
 /** Drives one Raft cluster (and optionally naive failover beside it) through inputs "right now". */
 class Cluster {

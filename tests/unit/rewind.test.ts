@@ -8,14 +8,14 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { NO_REWIND, PINNED_POST_ID, replay, snapshotOf, step, type Command, type SimState, type Strategy } from '../../server/sim/index.ts';
 import { AUTHOR, SimDriver, randomAction } from '../support/sim.ts';
-import { fuzz, fuzzRuns } from '../support/fuzz.ts';
+import { fuzz, fuzzRuns, fuzzTimeout } from '../support/fuzz.ts';
 
 interface Timed {
   at: number;
   command: Command;
 }
 
-const RUNS = fuzzRuns(40);
+const RUNS = fuzzRuns(20);
 const PEOPLE = ['wendy', 'walt', 'ed', 'eve', 'new1', 'new2'] as const;
 
 /** Writes on either side, edits and deletes by their author, each some milliseconds after the last (newcomers write once they joined). */
@@ -163,7 +163,7 @@ describe('rewind', () => {
     // The generator really makes writes that a rewind carries, and histories rewound twice.
     expect(carriedSeen).toBeGreaterThan(0);
     expect(twoRounds).toBeGreaterThan(0);
-  }, 60_000);
+  }, fuzzTimeout(RUNS));
 
   it('[RWD1] the rewound heal comes back as held messages and a cut link; the later writes are replayed after the new heal, and its attempt says so', () => {
     const log = new SimDriver(7);
