@@ -15,6 +15,14 @@ export function fuzzRuns(quick: number): number {
   return Number(process.env.FUZZ_RUNS ?? quick);
 }
 
+/**
+ * Checks that the generator reached the cases that matter (counted over a whole run). Skipped when
+ * FUZZ_PATH replays one case: one case cannot show what a generator reaches.
+ */
+export function expectGenerated(check: () => void): void {
+  if (!process.env.FUZZ_PATH) check();
+}
+
 /** A property's test timeout: room for `npm run fuzz` on a loaded machine (it catches a hang, it asserts no speed). */
 export function fuzzTimeout(runs: number): number {
   return Math.max(30_000, runs * 300);
