@@ -275,6 +275,14 @@ export function splitClass(strategy: Strategy, seed = 1): { sim: SimDriver; shar
 
 // ---- random actions ----------------------------------------------------------------------------
 
+/**
+ * Lists of random actions, half of them short (up to 8) and half up to `maxLength`: short ones hit
+ * the ties of a session's first writes (equal Lamport times, equal clocks), long ones what builds up.
+ */
+export function actionLists<A>(actions: fc.Arbitrary<A>, { minLength = 0, maxLength }: { minLength?: number; maxLength: number }): fc.Arbitrary<A[]> {
+  return fc.oneof(fc.array(actions, { minLength, maxLength: Math.max(minLength, 8) }), fc.array(actions, { minLength, maxLength }));
+}
+
 /** Stands for the target post's author in a write (an edit or delete that is theirs to make). */
 export const AUTHOR = '@author';
 
@@ -317,7 +325,9 @@ export interface ActionProfile {
 /** Random actions for a profile: a fast-check arbitrary, so failures shrink and replay from a seed. */
 export function randomAction(p: ActionProfile): fc.Arbitrary<Action> {
   const who = fc.constantFrom(...p.people);
-  const target = fc.nat({ max: 1_000 });
+  // Often the pinned post or one of the oldest, so both sides write the same post (the conflicts
+  // every rule is about); else any post the writer's side holds.
+  const target = fc.oneof({ weight: 2, arbitrary: fc.constant<number | string>(PINNED_POST_ID) }, { weight: 3, arbitrary: fc.nat({ max: 2 }) }, { weight: 5, arbitrary: fc.nat({ max: 1_000 }) });
   const sided = <A extends Write>(arb: fc.Arbitrary<A>): fc.Arbitrary<A> => (p.sides ? fc.tuple(arb, fc.constantFrom(...DATACENTERS)).map(([a, dc]) => ({ ...a, on: dc })) : arb);
   const editor = p.authors === 'sometimes' ? fc.oneof(fc.constant(AUTHOR), who) : p.authors ? fc.constant(AUTHOR) : who;
   const writer = (kind: 'edit' | 'delete') => sided(fc.record({ kind: fc.constant(kind), who: editor, target }));

@@ -26,10 +26,10 @@ import {
   type Op,
   type SimState,
 } from '../../server/sim/index.ts';
-import { SimDriver, postsIn, randomAction, settledJson } from '../support/sim.ts';
+import { actionLists, postsIn, randomAction, settledJson, SimDriver } from '../support/sim.ts';
 import { expectGenerated, fuzz, fuzzRuns, fuzzTimeout } from '../support/fuzz.ts';
 
-const RUNS = fuzzRuns(20);
+const RUNS = fuzzRuns(40);
 const TIMEOUT = fuzzTimeout(RUNS);
 const PEOPLE = ['wendy', 'ed', 'walt', 'eve'] as const;
 
@@ -42,7 +42,7 @@ const actions = randomAction({
   ticks: 'sometimes',
 });
 type Action = typeof actions extends fc.Arbitrary<infer T> ? T : never;
-const history = (maxLength: number) => fc.record({ seed: fc.integer({ min: 1, max: 1000 }), actions: fc.array(actions, { minLength: 1, maxLength }) });
+const history = (maxLength: number) => fc.record({ seed: fc.integer({ min: 1, max: 1000 }), actions: actionLists(actions, { minLength: 1, maxLength }) });
 
 /** Pinned: a split healed by human choice, the conflict chosen by the instructor, the heal rewound and merged, a retried op id. */
 const CHOICE_REWIND_RETRY: { seed: number; actions: Action[] } = {

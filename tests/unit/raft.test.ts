@@ -29,7 +29,7 @@ import {
 } from '../../server/sim/raft/index.ts';
 import { fuzz, fuzzRuns, fuzzTimeout } from '../support/fuzz.ts';
 
-const RUNS = fuzzRuns(20);
+const RUNS = fuzzRuns(40);
 /** Room for `npm run fuzz` (1,000 runs); the quick run takes well under a second per property. */
 const FUZZ_TIMEOUT_MS = fuzzTimeout(RUNS);
 
