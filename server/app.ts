@@ -9,7 +9,8 @@ import type { Duplex } from 'node:stream';
 import { Server } from 'socket.io';
 import { apiHandler } from './export/http.ts';
 import type { Store } from './persistence/store.ts';
-import { allowedHost, allowedOrigin, clientAddress, publicOrigins, type Limits, type PublicOrigins, type RateLimit } from './realtime/guard.ts';
+import type { Limits, RateLimit } from './realtime/guard.ts';
+import { allowedHost, allowedOrigin, clientAddress, publicOrigins, type PublicOrigins } from './realtime/origins.ts';
 import { createRealtime, type AppServer, type Realtime } from './realtime/index.ts';
 import type { Clock } from './realtime/session-runtime.ts';
 

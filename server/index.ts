@@ -16,7 +16,7 @@ import { ROOT, readEnv, type Database } from './env.ts';
 import { createPgStore, shownUrl } from './persistence/pg-store.ts';
 import { createPrismaStore } from './persistence/prisma-store.ts';
 import type { Store } from './persistence/store.ts';
-import { lanAddresses } from './realtime/guard.ts';
+import { lanAddresses } from './realtime/origins.ts';
 
 /** A graceful stop that takes longer than this (a stuck client, a stuck disk) ends the process anyway. */
 const STOP_DEADLINE_MS = 4000;

@@ -211,7 +211,7 @@ describe('[SEC7] Origin and Host are the server\'s own', () => {
 
   it('[SEC7] a server listening everywhere answers to its LAN addresses, not to other names', async () => {
     const { server } = await start({ host: '0.0.0.0', pages: (_req, res) => void res.end('page') });
-    const { lanAddresses } = await import('../../server/realtime/guard.ts');
+    const { lanAddresses } = await import('../../server/realtime/origins.ts');
     for (const address of lanAddresses()) expect((await get(server, '/', { host: `${address}:${server.port}` })).status).toBe(200);
     expect((await get(server, '/', { host: `localhost:${server.port}` })).status).toBe(200);
     expect((await get(server, '/', { host: `attacker.example:${server.port}` })).status).toBe(421);

@@ -6,7 +6,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  PINNED_POST_ID,
   applyOps,
   compareVV,
   createInitialState,
@@ -27,98 +26,51 @@ import {
   type Op,
   type SimState,
 } from '../../server/sim/index.ts';
-import { SimDriver, postsIn } from '../support/sim.ts';
+import { actionLists, postsIn, randomAction, settledJson, SimDriver } from '../support/sim.ts';
+import { expectGenerated, fuzz, fuzzRuns, fuzzTimeout } from '../support/fuzz.ts';
 
-const RUNS = Number(process.env.FUZZ_RUNS ?? 50);
-const FUZZ_SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : undefined;
-const TIMEOUT = Math.max(15_000, RUNS * 150);
+const RUNS = fuzzRuns(40);
+const TIMEOUT = fuzzTimeout(RUNS);
 const PEOPLE = ['wendy', 'ed', 'walt', 'eve'] as const;
 
-/** One random thing a class or an instructor does; targets are indexes into the posts made so far. */
-const action = fc.record({
-  kind: fc.integer({ min: 0, max: 15 }),
-  who: fc.integer({ min: 0, max: PEOPLE.length - 1 }),
-  target: fc.nat(),
-  dt: fc.integer({ min: 0, max: 900 }),
-  tick: fc.boolean(),
-  n: fc.integer({ min: 0, max: 4 }),
+/** Anything a class or an instructor does, retries of used op ids and rewinds included, ticks now and then. */
+const actions = randomAction({
+  people: PEOPLE,
+  authors: 'sometimes',
+  weights: { post: 6, edit: 4, delete: 2, like: 4, unlike: 2, mode: 2, strategy: 2, resolve: 2, switch: 2, skew: 2, link: 2, retry: 2, rewind: 2, reset: 1, wait: 10 },
+  waits: fc.integer({ min: 0, max: 900 }),
+  ticks: 'sometimes',
 });
-type Action = typeof action extends fc.Arbitrary<infer T> ? T : never;
+type Action = typeof actions extends fc.Arbitrary<infer T> ? T : never;
+const history = (maxLength: number) => fc.record({ seed: fc.integer({ min: 1, max: 1000 }), actions: actionLists(actions, { minLength: 1, maxLength }) });
 
-const MODES = ['up', 'cut', 'cut-west-to-east', 'cut-east-to-west', 'slow'] as const;
-const STRATS = ['lww', 'merge', 'human'] as const;
+/** Pinned: a split healed by human choice, the conflict chosen by the instructor, the heal rewound and merged, a retried op id. */
+const CHOICE_REWIND_RETRY: { seed: number; actions: Action[] } = {
+  seed: 2,
+  actions: [
+    { kind: 'post', who: 'wendy', reply: false, target: 0 },
+    { kind: 'wait', ms: 900, tick: true },
+    { kind: 'strategy', strategy: 'human' },
+    { kind: 'mode', mode: 'cut' },
+    { kind: 'edit', who: 'wendy', target: 0 },
+    { kind: 'switch', who: 'wendy' },
+    { kind: 'edit', who: 'wendy', target: 0 },
+    { kind: 'mode', mode: 'up' },
+    { kind: 'resolve', who: null, target: 0, keep: 'east' },
+    { kind: 'rewind' },
+    { kind: 'strategy', strategy: 'merge' },
+    { kind: 'mode', mode: 'up' },
+    { kind: 'retry', who: 'ed', target: 0 },
+  ],
+};
 
-/** The command an action stands for, given the post ids made so far. */
-function commandOf(a: Action, posts: readonly string[], opId: string): Command {
-  const who = PEOPLE[a.who] ?? 'wendy';
-  const target = posts.length > 0 ? (posts[a.target % posts.length] ?? PINNED_POST_ID) : PINNED_POST_ID;
-  switch (a.kind) {
-    case 0:
-    case 1:
-      return { type: 'post.create', opId, participantId: who, parentId: null, text: `post ${opId}` };
-    case 2:
-      return { type: 'post.create', opId, participantId: who, parentId: target, text: `reply ${opId}` };
-    case 3:
-    case 4:
-      return { type: 'post.edit', opId, participantId: who, postId: a.n === 0 ? PINNED_POST_ID : target, text: `edit ${opId}` };
-    case 5:
-      return { type: 'post.delete', opId, participantId: who, postId: target };
-    case 6:
-    case 7:
-      return { type: 'post.like', opId, participantId: who, postId: target };
-    case 8:
-      return { type: 'post.unlike', opId, participantId: who, postId: target };
-    case 9:
-      return { type: 'link.mode', mode: MODES[a.n] ?? 'up' };
-    case 10:
-      return { type: 'strategy.set', strategy: STRATS[a.n % 3] ?? 'lww' };
-    case 11:
-      return { type: 'conflict.resolve', opId, participantId: a.n === 0 ? null : who, dc: 'east', postId: target, keep: a.n % 2 === 0 ? 'west' : a.n === 3 ? 'both' : 'east' };
-    case 12:
-      return { type: 'participant.switch', participantId: who };
-    case 13:
-      return { type: 'clock.skew', dc: a.n % 2 === 0 ? 'west' : 'east', skewMs: (a.n - 2) * 700 };
-    case 14:
-      return a.n === 4 ? { type: 'session.reset' } : { type: 'link.configure', latencyMs: 100 * a.n, jitterMs: 300 };
-    default:
-      // A retry of an op id already used, maybe for another kind of write (REL2, SEC9).
-      return { type: 'post.like', opId: posts[a.target % Math.max(1, posts.length)] ?? 'op-none', participantId: who, postId: target };
-  }
-}
-
-/**
- * A live session: commands with ticks in between (as the server's timer runs them), and its log.
- * With `refusedToo`, refused commands are logged as well (a log the core has since changed under).
- */
-function live(actions: readonly Action[], seed: number, each?: (state: SimState) => void, refusedToo = false) {
-  let state = createInitialState(seed);
-  let now = 1_000_000;
-  const log: { at: number; command: Command }[] = [];
-  const posts: string[] = [];
-  const stepLive = (command: Command): boolean => {
-    const r = step(state, command, { now });
-    if (!r.ok) return false;
-    state = r.state;
-    each?.(state);
-    return true;
-  };
-  for (const id of PEOPLE) {
-    stepLive({ type: 'participant.join', participantId: id, name: id });
-    log.push({ at: now, command: { type: 'participant.join', participantId: id, name: id } });
-  }
-  actions.forEach((a, i) => {
-    now += a.dt;
-    if (a.tick) {
-      stepLive({ type: 'tick' });
-      now += 1;
-    }
-    const opId = `op-${String(i).padStart(6, '0')}`;
-    const command = commandOf(a, posts, opId);
-    const accepted = stepLive(command);
-    if (accepted || refusedToo) log.push({ at: now, command });
-    if (accepted && command.type === 'post.create') posts.push(command.opId);
-  });
-  return { state, log, end: now + 100_000 };
+/** A live session: the actions with the ticks the server's timer runs, its log, and every command tried. */
+function live(h: { seed: number; actions: readonly Action[] }, each?: (state: SimState) => void) {
+  const sim = new SimDriver(h.seed);
+  sim.observe = each ?? null;
+  for (const id of PEOPLE) sim.join(id);
+  sim.actAll(h.actions);
+  return { state: sim.state, log: sim.log, tried: sim.tried, end: sim.now + 100_000 };
 }
 
 function json(state: SimState): string {
@@ -126,11 +78,7 @@ function json(state: SimState): string {
 }
 
 /** Both runs deliver what is due by `end`, then must be the same value. */
-function settled(state: SimState, end: number): string {
-  const r = step(state, { type: 'tick' }, { now: end });
-  if (!r.ok) throw new Error('tick refused');
-  return json(r.state);
-}
+const settled = settledJson;
 
 /** The meter as the old core computed it: a scan of every post of both replicas, likes counted by hand. */
 function rescan(state: SimState): Divergence {
@@ -157,13 +105,14 @@ function rescan(state: SimState): Divergence {
 
 describe('[PERF1] a log replays to the state live stepping reached', () => {
   it('[PERF1] replay(log) equals stepping one command at a time with ticks in between, for random logs', () => {
-    fc.assert(
-      fc.property(fc.array(action, { minLength: 1, maxLength: 80 }), fc.integer({ min: 1, max: 1000 }), (actions, seed) => {
-        const run = live(actions, seed);
-        const replayed = replay(seed, run.log);
+    fuzz(
+      history(80),
+      (h) => {
+        const run = live(h);
+        const replayed = replay(h.seed, run.log);
         expect(settled(replayed, run.end)).toBe(settled(run.state, run.end));
-      }),
-      { numRuns: RUNS, seed: FUZZ_SEED },
+      },
+      { runs: RUNS, examples: [CHOICE_REWIND_RETRY] },
     );
   }, TIMEOUT);
 
@@ -192,13 +141,14 @@ describe('[PERF1] a log replays to the state live stepping reached', () => {
 describe('[PERF1] replay owns its state and changes it in place', () => {
   it('[PERF1] a log with refused commands replays to the state live stepping reached, and the same timeline', () => {
     let refused = 0;
-    fc.assert(
-      fc.property(fc.array(action, { minLength: 1, maxLength: 80 }), fc.integer({ min: 1, max: 1000 }), (actions, seed) => {
-        const run = live(actions, seed, undefined, true);
-        // Live: each logged command stepped alone, a refusal keeping the state; the timeline folded per step.
+    fuzz(
+      history(80),
+      ({ seed, actions }) => {
+        const run = live({ seed, actions });
+        // Live: each command tried stepped alone, a refusal keeping the state; the timeline folded per step.
         let state = createInitialState(seed);
         let timeline = EMPTY_TIMELINE;
-        for (const entry of run.log) {
+        for (const entry of run.tried) {
           const r = step(state, entry.command, { now: entry.at });
           if (!r.ok) {
             refused += 1;
@@ -210,14 +160,14 @@ describe('[PERF1] replay owns its state and changes it in place', () => {
         // Replayed in place, with the runtime's recorder.
         let owned = ownCollections(createInitialState(seed));
         const recorder = timelineRecorder();
-        for (const entry of run.log) {
+        for (const entry of run.tried) {
           const r = replayStep(owned, entry.command, { now: entry.at });
           owned = r.state;
           recorder.add(r.events, owned);
         }
         const replayed = releaseCollections(owned);
         expect(settled(replayed, run.end)).toBe(settled(state, run.end));
-        expect(settled(replay(seed, run.log), run.end)).toBe(settled(state, run.end));
+        expect(settled(replay(seed, run.tried), run.end)).toBe(settled(state, run.end));
         // The refused commands' deliveries are recorded a step earlier than live: the same timeline once delivered.
         const tick = (s: SimState, t: typeof timeline) => {
           const r = step(s, { type: 'tick' }, { now: run.end });
@@ -225,42 +175,44 @@ describe('[PERF1] replay owns its state and changes it in place', () => {
           return recordTimeline(t, r.events, r.state).timeline;
         };
         expect(tick(replayed, recorder.timeline())).toEqual(tick(state, timeline));
-      }),
-      { numRuns: RUNS, seed: FUZZ_SEED },
+      },
+      { runs: RUNS, examples: [CHOICE_REWIND_RETRY] },
     );
     // The generator's logs do hold refused commands.
-    expect(refused).toBeGreaterThan(RUNS / 4);
+    expectGenerated(() => {
+      expect(refused).toBeGreaterThan(RUNS / 4);
+    });
   }, TIMEOUT);
 
   it('[PERF1] the state a replay returns is a plain value: stepping it twice gives the same, and leaves it as it was', () => {
-    fc.assert(
-      fc.property(fc.array(action, { minLength: 1, maxLength: 60 }), fc.array(action, { minLength: 1, maxLength: 10 }), fc.integer({ min: 1, max: 1000 }), (actions, more, seed) => {
-        const run = live(actions, seed);
-        const replayed = replay(seed, run.log);
+    fuzz(
+      fc.record({ h: history(60), more: fc.array(actions, { minLength: 1, maxLength: 10 }) }),
+      ({ h, more }) => {
+        const run = live(h);
+        const replayed = replay(h.seed, run.log);
         const frozen = json(replayed);
         const continueWith = (start: SimState) => {
-          let s = start;
-          more.forEach((a, i) => {
-            const r = step(s, commandOf(a, [], `more-${i}`), { now: run.end + i });
-            if (r.ok) s = r.state;
-          });
-          return json(s);
+          const sim = new SimDriver(h.seed, run.end, start);
+          sim.opPrefix = 'more';
+          sim.actAll(more);
+          return json(sim.state);
         };
         expect(continueWith(replayed)).toBe(continueWith(replayed));
         expect(json(replayed)).toBe(frozen);
-      }),
-      { numRuns: RUNS, seed: FUZZ_SEED },
+      },
+      { runs: RUNS, examples: [{ h: CHOICE_REWIND_RETRY, more: CHOICE_REWIND_RETRY.actions }] },
     );
   }, TIMEOUT);
 });
 
 describe('snapshots for restarts', () => {
   it('[PERF1] snapshot, JSON, restore, then continue stepping equals never having snapshotted', () => {
-    fc.assert(
-      fc.property(fc.array(action, { minLength: 2, maxLength: 60 }), fc.nat(), fc.integer({ min: 1, max: 1000 }), (actions, cutAt, seed) => {
-        const run = live(actions, seed);
+    fuzz(
+      fc.record({ h: history(60), cutAt: fc.nat() }),
+      ({ h, cutAt }) => {
+        const run = live(h);
         const at = cutAt % run.log.length;
-        const head = replay(seed, run.log.slice(0, at));
+        const head = replay(h.seed, run.log.slice(0, at));
         let restored = stateFromSnapshot(JSON.parse(JSON.stringify(snapshotOf(head))) as JsonValue);
         expect(json(restored)).toBe(json(head));
         for (const entry of run.log.slice(at)) {
@@ -268,8 +220,8 @@ describe('snapshots for restarts', () => {
           if (r.ok) restored = r.state;
         }
         expect(settled(restored, run.end)).toBe(settled(run.state, run.end));
-      }),
-      { numRuns: RUNS, seed: FUZZ_SEED },
+      },
+      { runs: RUNS, examples: [{ h: CHOICE_REWIND_RETRY, cutAt: 9 }] },
     );
   }, TIMEOUT);
 });
@@ -278,18 +230,21 @@ describe('divergence meter kept per op', () => {
   it('equals a full rescan of both replicas after every step of random histories', () => {
     let checked = 0;
     let nonZero = 0;
-    fc.assert(
-      fc.property(fc.array(action, { minLength: 1, maxLength: 80 }), fc.integer({ min: 1, max: 1000 }), (actions, seed) => {
-        live(actions, seed, (state) => {
+    fuzz(
+      history(80),
+      (h) => {
+        live(h, (state) => {
           expect(divergence(state)).toEqual(rescan(state));
           checked += 1;
           if (Object.values(divergence(state)).some((n) => n > 0)) nonZero += 1;
         });
-      }),
-      { numRuns: RUNS, seed: FUZZ_SEED },
+      },
+      { runs: RUNS, examples: [CHOICE_REWIND_RETRY] },
     );
     // The generator reaches divergent states, not only agreeing ones.
-    expect(nonZero).toBeGreaterThan(checked / 10);
+    expectGenerated(() => {
+      expect(nonZero).toBeGreaterThan(checked / 10);
+    });
   }, TIMEOUT);
 });
 

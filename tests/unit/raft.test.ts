@@ -27,11 +27,11 @@ import {
   type RaftEvent,
   type RaftState,
 } from '../../server/sim/raft/index.ts';
+import { fuzz, fuzzRuns, fuzzTimeout } from '../support/fuzz.ts';
 
-const RUNS = Number(process.env.FUZZ_RUNS ?? 50);
-const FUZZ_SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : undefined;
+const RUNS = fuzzRuns(40);
 /** Room for `npm run fuzz` (1,000 runs); the quick run takes well under a second per property. */
-const FUZZ_TIMEOUT_MS = Math.max(10_000, RUNS * 60);
+const FUZZ_TIMEOUT_MS = fuzzTimeout(RUNS);
 
 /** Drives one Raft cluster (and optionally naive failover beside it) through inputs "right now". */
 class Cluster {
@@ -483,12 +483,7 @@ const REGRESSIONS: Schedule[] = [];
 
 describe('[RAFT1][RAFT2][RAFT3][RAFT4] fuzz over random schedules', () => {
   it('[RAFT1][RAFT2][RAFT3][RAFT4] fuzz: one leader per term, majority-only elections and commits, votes by the rule, a leader within the bound, one log after the heal', () => {
-    fc.assert(
-      fc.property(scheduleArb, (schedule) => {
-        runSchedule(schedule);
-      }),
-      { numRuns: RUNS, seed: FUZZ_SEED, examples: REGRESSIONS.map((s) => [s]) },
-    );
+    fuzz(scheduleArb, runSchedule, { runs: RUNS, examples: REGRESSIONS });
   }, FUZZ_TIMEOUT_MS);
 
   it('[RAFT1] fuzz: determinism: the same seed and inputs give deep-equal states and events; inputs are never mutated', () => {
@@ -500,8 +495,9 @@ describe('[RAFT1][RAFT2][RAFT3][RAFT4] fuzz over random schedules', () => {
       nodeArb.map((node): ClusterInput => ({ type: 'restart', node })),
       fc.option(nodeArb, { nil: undefined }).map((node): ClusterInput => ({ type: 'clientWrite', value: 'v', node })),
     );
-    fc.assert(
-      fc.property(fc.integer(), fc.array(inputArb, { maxLength: 40 }), (seed, inputs) => {
+    fuzz(
+      fc.record({ seed: fc.integer(), inputs: fc.array(inputArb, { maxLength: 40 }) }),
+      ({ seed, inputs }) => {
         const play = (): { raft: RaftState; naive: NaiveState; events: unknown[] } => {
           let raft = deepFreeze(createRaft(seed, 0));
           let naive = deepFreeze(createNaive(0));
@@ -518,21 +514,22 @@ describe('[RAFT1][RAFT2][RAFT3][RAFT4] fuzz over random schedules', () => {
           return { raft, naive, events };
         };
         expect(play()).toEqual(play());
-      }),
-      { numRuns: RUNS, seed: FUZZ_SEED },
+      },
+      { runs: RUNS },
     );
   }, FUZZ_TIMEOUT_MS);
 
   it('[RAFT1] fuzz: advancing in one jump or in many small steps reaches the same state', () => {
-    fc.assert(
-      fc.property(fc.integer(), fc.array(fc.integer({ min: 1, max: 400 }), { minLength: 1, maxLength: 20 }), (seed, chunks) => {
+    fuzz(
+      fc.record({ seed: fc.integer(), chunks: fc.array(fc.integer({ min: 1, max: 400 }), { minLength: 1, maxLength: 20 }) }),
+      ({ seed, chunks }) => {
         const total = chunks.reduce((a, b) => a + b, 0);
         const once = raftStep(createRaft(seed, 0), { type: 'advance', to: total }, { now: 0 }).state;
         let stepped = createRaft(seed, 0);
         for (const ms of chunks) stepped = raftStep(stepped, { type: 'advance', to: stepped.now + ms }, { now: stepped.now }).state;
         expect(stepped).toEqual(once);
-      }),
-      { numRuns: RUNS, seed: FUZZ_SEED },
+      },
+      { runs: RUNS },
     );
   }, FUZZ_TIMEOUT_MS);
 });

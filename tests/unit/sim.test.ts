@@ -6,13 +6,29 @@ import {
   createInitialState,
   likeCount,
   mergeVV,
-  replay,
   step,
   type Command,
   type SimState,
   inFlightMessages,
 } from '../../server/sim/index.ts';
-import { SimDriver, plainPosts } from '../support/sim.ts';
+import { actionLists, plainPosts, randomAction, SimDriver, type Action } from '../support/sim.ts';
+import { fuzz, fuzzRuns, fuzzTimeout } from '../support/fuzz.ts';
+
+const RUNS = fuzzRuns(60);
+
+/** Pinned: Wendy's edit overtakes her post on a jittery link, then Ed likes and replies (the reorder NET1 is about). */
+const NET1_OVERTAKE = {
+  seed: 7,
+  actions: [
+    { kind: 'post', who: 'wendy', reply: false, target: 0 },
+    { kind: 'wait', ms: 1, tick: true },
+    { kind: 'edit', who: 'wendy', target: 0 },
+    { kind: 'wait', ms: 500, tick: true },
+    { kind: 'like', who: 'ed', target: 0 },
+    { kind: 'post', who: 'ed', reply: true, target: 0 },
+    { kind: 'delete', who: 'wendy', target: 0 },
+  ] satisfies Action[],
+};
 
 /** Two students, Wendy in West and Ed in East (balanced placement puts the first in West). */
 function classroom(seed = 1): SimDriver {
@@ -82,48 +98,20 @@ describe('[NET1] replication over the link', () => {
   });
 
   it('[NET1] fuzz: random writes on both sides with jitter end in equal replicas once delivered', () => {
-    const runs = Number(process.env.FUZZ_RUNS ?? 60);
-    const action = fc.oneof(
-      fc.record({ kind: fc.constant('post' as const), who: fc.constantFrom('wendy', 'ed'), reply: fc.boolean() }),
-      fc.record({ kind: fc.constant('edit' as const), who: fc.constantFrom('wendy', 'ed'), pick: fc.nat() }),
-      fc.record({ kind: fc.constantFrom('like' as const, 'unlike' as const, 'delete' as const), who: fc.constantFrom('wendy', 'ed'), pick: fc.nat() }),
-      fc.record({ kind: fc.constant('wait' as const), ms: fc.integer({ min: 0, max: 700 }) }),
-    );
-    fc.assert(
-      fc.property(fc.integer({ min: 1, max: 2 ** 30 }), fc.array(action, { maxLength: 60 }), (seed, actions) => {
+    const actions = randomAction({ people: ['wendy', 'ed'], authors: 'sometimes', weights: { post: 3, edit: 2, like: 1, unlike: 1, delete: 1, wait: 2 }, waits: fc.integer({ min: 0, max: 700 }) });
+    fuzz(
+      fc.record({ seed: fc.integer({ min: 1, max: 2 ** 30 }), actions: actionLists(actions, { maxLength: 60 }) }),
+      ({ seed, actions }) => {
         const sim = classroom(seed);
         sim.run({ type: 'link.configure', latencyMs: 200, jitterMs: 600 });
-        for (const a of actions) {
-          if (a.kind === 'wait') {
-            sim.advance(a.ms);
-            continue;
-          }
-          const home = sim.state.participants.get(a.who)?.home ?? 'west';
-          const visible = [...sim.state.replicas[home].posts.values()].filter((p) => p.created && !p.deleted);
-          const target = 'pick' in a ? visible[a.pick % visible.length] : visible[0];
-          const opId = sim.opId();
-          let command: Command;
-          if (a.kind === 'post') command = { type: 'post.create', opId, participantId: a.who, parentId: a.reply ? (target?.id ?? null) : null, text: `t${opId}` };
-          else if (!target) continue;
-          else if (a.kind === 'edit') command = { type: 'post.edit', opId, participantId: a.who, postId: target.id, text: `e${opId}` };
-          else if (a.kind === 'delete') command = { type: 'post.delete', opId, participantId: a.who, postId: target.id };
-          else command = { type: a.kind === 'like' ? 'post.like' : 'post.unlike', opId, participantId: a.who, postId: target.id };
-          const result = step(sim.state, command, { now: sim.now });
-          if (result.ok) {
-            sim.state = result.state;
-            sim.log.push({ at: sim.now, command });
-          }
-        }
-        sim.flush();
-        replicasEqual(sim.state);
+        sim.actAll(actions);
+        sim.expectConverged();
         // The log replays to the same state (REL1's foundation): determinism.
-        const replayed = replay(seed, sim.log);
-        const settled = step(replayed, { type: 'tick' }, { now: sim.now });
-        expect(settled.ok && settled.state.replicas).toEqual(sim.state.replicas);
-      }),
-      { numRuns: runs, seed: process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : undefined },
+        sim.expectReplays();
+      },
+      { runs: RUNS, examples: [NET1_OVERTAKE] },
     );
-  });
+  }, fuzzTimeout(RUNS));
 });
 
 describe('[CLK1] clocks', () => {
