@@ -10,6 +10,7 @@ import { Server } from 'socket.io';
 import { apiHandler } from './export/http.ts';
 import type { Store } from './persistence/store.ts';
 import { allowedHost, allowedOrigin, clientAddress, publicOrigins, type Limits, type PublicOrigins, type RateLimit } from './realtime/guard.ts';
+import type { ClusterDeps } from './realtime/cluster/index.ts';
 import { createRealtime, type AppServer, type Realtime } from './realtime/index.ts';
 import type { Clock } from './realtime/session-runtime.ts';
 
@@ -44,6 +45,8 @@ export interface ServerOptions {
   awaitRestore?: boolean;
   /** How often a session's state is snapshotted (REL1); absent: every 10K ops, at most once a minute. */
   snapshotEvery?: { ops: number; ms: number };
+  /** Cluster mode: several processes on one PostgreSQL database share the sessions (server/realtime/cluster). */
+  cluster?: ClusterDeps;
 }
 
 /**
@@ -162,6 +165,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     trustProxy: options.trustProxy ?? false,
     ...(options.idleMs === undefined ? {} : { idleMs: options.idleMs }),
     ...(options.snapshotEvery ? { snapshotEvery: options.snapshotEvery } : {}),
+    ...(options.cluster ? { cluster: options.cluster } : {}),
   });
   api = apiHandler({
     store: options.store,

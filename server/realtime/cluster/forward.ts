@@ -1,0 +1,215 @@
+/**
+ * Forwarding (MP1): an event for a session another process owns is sent to that owner, which runs the
+ * SAME handler (route.ts: validate -> core -> persist -> ack -> broadcast) against a facade of the
+ * sending socket, and its answer becomes the client's ack. The facade carries what handlers read of a
+ * socket (id, data, address, rooms, the people it has been); what the handler changed comes back with
+ * the answer and is applied to the real socket.
+ *
+ * Requests and answers travel as two `serverSideEmit`s of the Socket.IO PostgreSQL adapter rather
+ * than one with an ack: an ack waits for every server the adapter knows, a dead one included until
+ * its heartbeat times out, where an answer from the owner is all we need. While waiting, the origin
+ * watches the lease: when it is no longer the owner's (the owner died and its lease expired), the
+ * request is sent again to whoever owns the session then, maybe this process after taking it over.
+ * A write's key is its op id, so one that the dead owner had stored is answered, not applied again.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Ack } from '../../protocol/index.ts';
+import { fail, type AppSocket, type Hub, type SocketData } from '../hub.ts';
+import { detach } from '../presence.ts';
+import type { Owners } from './owners.ts';
+
+/** What the owner needs of the sending socket. */
+export interface OriginSocket {
+  id: string;
+  data: SocketData;
+  connection: string;
+  address: string;
+  rooms: string[];
+  people: string[];
+}
+
+export interface ForwardRequest {
+  id: string;
+  from: string;
+  to: string;
+  sessionId: string;
+  /** An inbound event, or `cluster:disconnect` when the socket went away (presence). */
+  event: string;
+  payload: unknown;
+  origin: OriginSocket;
+}
+
+export type ForwardAnswer = { moved: true } | { moved: false; ack: Ack<unknown>; data: SocketData; rooms: string[]; people: string[] };
+
+export interface ForwardReply {
+  id: string;
+  to: string;
+  answer: ForwardAnswer;
+}
+
+/** The events server processes send each other (Socket.IO's fourth type parameter). */
+export interface ClusterEvents {
+  'cluster:forward': (request: ForwardRequest) => void;
+  'cluster:reply': (reply: ForwardReply) => void;
+}
+
+/** The events that name their session by join code; every other one acts in the socket's session. */
+const BY_CODE = new Set(['session:join', 'board:watch', 'admin:watch']);
+
+/** How long an event may wait for its session to find an owner again (a takeover is one lease plus a load). */
+const MOVE_DEADLINE_MS = 30_000;
+
+const MOVING = 'The session is moving to another server; try again in a moment.';
+
+type Listener = (payload: unknown, ack: (answer: Ack<unknown>) => void) => void;
+
+export class Forwarder {
+  private readonly pending = new Map<string, (answer: ForwardAnswer) => void>();
+  private readonly facades = new WeakSet<object>();
+
+  constructor(
+    private readonly hub: Hub,
+    private readonly owners: Owners,
+    /** Registers every domain's handlers on a socket (index.ts), here on a facade. */
+    private readonly handlersOn: (socket: AppSocket) => void,
+  ) {
+    hub.io.on('cluster:forward', (request) => void this.serve(request));
+    hub.io.on('cluster:reply', (reply) => {
+      if (reply.to === owners.leases.owner) this.pending.get(reply.id)?.(reply.answer);
+    });
+  }
+
+  /** The session an event acts on; null for one that needs none (creating a session, an unknown code). */
+  private async sessionOf(event: string, payload: unknown, data: SocketData): Promise<string | null> {
+    if (event === 'session:create') return null;
+    if (!BY_CODE.has(event)) return data.sessionId ?? null;
+    const code = (payload as { code?: unknown } | null)?.code;
+    return typeof code === 'string' ? this.owners.sessionIdOf(code) : null;
+  }
+
+  /**
+   * Sends the event to its session's owner and resolves to the owner's answer, applied to the
+   * socket; null when this process serves it (the caller runs the handler).
+   */
+  async forward(socket: AppSocket, event: string, payload: unknown): Promise<Ack<unknown> | null> {
+    if (this.facades.has(socket)) return null;
+    const sessionId = await this.sessionOf(event, payload, socket.data);
+    if (!sessionId) return null;
+    const deadline = Date.now() + MOVE_DEADLINE_MS;
+    for (;;) {
+      const place = await this.owners.place(sessionId);
+      if (place.here) return null;
+      const answer = await this.ask(place.owner, sessionId, event, payload, this.originOf(socket));
+      if (answer && !answer.moved) {
+        this.apply(socket, answer);
+        return answer.ack;
+      }
+      if (Date.now() > deadline) return fail('loading', MOVING);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  /** The socket went away: its session's owner counts it offline (PRES1). Call before its data is cleared. */
+  left(socket: AppSocket): void {
+    const sessionId = socket.data.sessionId;
+    if (!sessionId || this.hub.byId.has(sessionId) || this.facades.has(socket)) return;
+    const origin = this.originOf(socket);
+    void this.owners
+      .place(sessionId)
+      .then((place) => (place.here ? undefined : this.ask(place.owner, sessionId, 'cluster:disconnect', null, origin)))
+      .catch((error: unknown) => this.hub.log(`presence of ${socket.id} not forwarded: ${String(error)}`));
+  }
+
+  private originOf(socket: AppSocket): OriginSocket {
+    const connection = this.hub.connections.get(socket);
+    return {
+      id: socket.id,
+      data: { ...socket.data },
+      connection: connection?.who.connection ?? socket.id,
+      address: connection?.who.address ?? socket.handshake.address,
+      rooms: [...socket.rooms],
+      people: [...(connection?.people ?? [])],
+    };
+  }
+
+  /** One request to `owner`; null once the session's lease is no longer `owner`'s (it died, or handed over). */
+  private ask(owner: string, sessionId: string, event: string, payload: unknown, origin: OriginSocket): Promise<ForwardAnswer | null> {
+    const id = randomUUID();
+    return new Promise<ForwardAnswer | null>((resolve) => {
+      const done = (answer: ForwardAnswer | null) => {
+        clearInterval(watch);
+        this.pending.delete(id);
+        resolve(answer);
+      };
+      const watch = setInterval(() => {
+        this.owners.leases.ownerOf(sessionId).then(
+          (now) => now !== owner && done(null),
+          () => {},
+        );
+      }, Math.max(100, Math.floor(this.owners.ttlMs / 4)));
+      this.pending.set(id, done);
+      this.hub.io.serverSideEmit('cluster:forward', { id, from: this.owners.leases.owner, to: owner, sessionId, event, payload, origin });
+    });
+  }
+
+  /** What the owner's handler did to the facade, done to the real socket. */
+  private apply(socket: AppSocket, answer: Extract<ForwardAnswer, { moved: false }>): void {
+    socket.data = answer.data;
+    const keep = new Set(answer.rooms);
+    for (const room of socket.rooms) if (room !== socket.id && !keep.has(room)) void socket.leave(room);
+    void socket.join(answer.rooms.filter((room) => room !== socket.id));
+    const people = this.hub.connections.get(socket)?.people;
+    if (people) for (const person of answer.people) people.add(person);
+  }
+
+  /** The owner's side: runs the handler against a facade of the origin socket and sends the answer back. */
+  private async serve(request: ForwardRequest): Promise<void> {
+    const { leases } = this.owners;
+    if (request.to !== leases.owner) return;
+    const reply = (answer: ForwardAnswer) => this.hub.io.serverSideEmit('cluster:reply', { id: request.id, to: request.from, answer });
+    const place = await this.owners.place(request.sessionId).catch(() => null);
+    if (!place?.here) {
+      reply({ moved: true });
+      return;
+    }
+    const { facade, listeners, rooms, people } = this.facadeOf(request.origin);
+    const answered = (ack: Ack<unknown>) => {
+      reply({ moved: false, ack, data: facade.data, rooms: [...rooms], people: [...people] });
+    };
+    if (request.event === 'cluster:disconnect') {
+      detach(this.hub, facade);
+      answered({ ok: true, data: null });
+      return;
+    }
+    const listener = listeners.get(request.event);
+    if (listener) listener(request.payload, answered);
+    else answered(fail('bad_request', `Unknown event ${JSON.stringify(request.event.slice(0, 40))}.`));
+  }
+
+  /** A stand-in for a socket on another process, with the handlers of every domain registered on it. */
+  private facadeOf(origin: OriginSocket) {
+    const { io } = this.hub;
+    const listeners = new Map<string, Listener>();
+    const rooms = new Set(origin.rooms);
+    const people = new Set(origin.people);
+    const shape = {
+      id: origin.id,
+      data: { ...origin.data },
+      rooms,
+      disconnected: false,
+      handshake: { address: origin.address, headers: {} },
+      join: (room: string | string[]) => void (Array.isArray(room) ? room : [room]).forEach((r) => rooms.add(r)),
+      leave: (room: string) => void rooms.delete(room),
+      // The socket's own room reaches it on whichever process holds it.
+      emit: (event: string, ...args: unknown[]) => (io.to(origin.id) as unknown as { emit(event: string, ...args: unknown[]): boolean }).emit(event, ...args),
+      on: (event: string, listener: Listener) => void listeners.set(event, listener),
+      onAny: () => {},
+    };
+    // Handlers use exactly the members above (presence.ts, hub.ts); the cast names that contract once.
+    const facade = shape as unknown as AppSocket;
+    this.facades.add(facade);
+    this.hub.connections.set(facade, { who: { connection: origin.connection, address: origin.address }, people });
+    this.handlersOn(facade);
+    return { facade, listeners, rooms, people };
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * [MP1] Two server processes of one session on one PostgreSQL database: students connected to
+ * different processes see each other's posts, the split and the heal. Two real Socket.IO servers in
+ * this test process, each with its own store (cluster mode), leases and PostgreSQL adapter, and real
+ * socket.io-client sockets; the session is owned by the first, every event reaching the second is
+ * forwarded to it.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningServer } from '../../server/app.ts';
+import { startMember } from '../support/cluster.ts';
+import { skipUnlessPostgres, startPostgres, type TempPostgres } from '../support/postgres.ts';
+import { client, createClassroom, joinAs, nextEvent, ok, opId, type Client } from '../support/server.ts';
+
+const skip = skipUnlessPostgres('the two-process suite ([MP1])');
+
+describe.skipIf(skip)('[MP1] students on two processes of one session', () => {
+  let postgres: TempPostgres;
+  let a: RunningServer;
+  let b: RunningServer;
+  const sockets: Client[] = [];
+
+  beforeAll(async () => {
+    postgres = await startPostgres();
+    const url = await postgres.createDatabase('cluster');
+    a = await startMember(url);
+    b = await startMember(url);
+  }, 60_000);
+  afterAll(async () => {
+    for (const socket of sockets) socket.disconnect();
+    await a?.close();
+    await b?.close();
+    await postgres?.stop();
+  });
+
+  it('[MP1] posts, a split and a heal reach the students and the board of the other process', async () => {
+    const room = await createClassroom(a);
+    sockets.push(room.admin);
+    ok(await room.admin.emitWithAck('admin:consistency', { w: 1, r: 1 }));
+    // The board watches from B: forwarded to A, the owner.
+    const board = await client(b);
+    sockets.push(board);
+    ok(await board.emitWithAck('board:watch', { code: room.code }));
+    // Balanced placement: West, East, West.
+    const wA = await joinAs(a, room.code, 'Wendy on A');
+    const eB = await joinAs(b, room.code, 'Ed on B');
+    const wB = await joinAs(b, room.code, 'Will on B');
+    sockets.push(wA.socket, eB.socket, wB.socket);
+    expect([wA.joined.snapshot.dc, eB.joined.snapshot.dc, wB.joined.snapshot.dc]).toEqual(['west', 'east', 'west']);
+    // One owner: A runs the session; B never loaded it, it forwarded.
+    expect(a.realtime.session(room.code)).toBeDefined();
+    expect(b.realtime.session(room.code)).toBeUndefined();
+
+    // A post written on B reaches West's students on both processes, and the board on B.
+    const fromB = opId();
+    const seenOnA = nextEvent(wA.socket, 'post:changed', ({ dc, post }) => dc === 'west' && post.id === fromB);
+    const seenOnB = nextEvent(wB.socket, 'post:changed', ({ dc, post }) => dc === 'west' && post.id === fromB);
+    const boardSaw = nextEvent(board, 'class:changed', (change) => change.posts.east.some((p) => p.id === fromB));
+    ok(await eB.socket.emitWithAck('post:create', { opId: fromB, parentId: null, text: 'hello from East, process B' }));
+    await Promise.all([seenOnA, seenOnB, boardSaw]);
+
+    // A post written on A reaches its side's student on B at once.
+    const fromA = opId();
+    const sideOnB = nextEvent(wB.socket, 'post:changed', ({ dc, post }) => dc === 'west' && post.id === fromA && post.text === 'hello from West, process A');
+    ok(await wA.socket.emitWithAck('post:create', { opId: fromA, parentId: null, text: 'hello from West, process A' }));
+    await sideOnB;
+
+    // The instructor on A splits: the students and the board on B are told.
+    const splitOnB = nextEvent(eB.socket, 'settings:changed', (s) => s.link.mode === 'cut');
+    const boardSplit = nextEvent(board, 'settings:changed', (s) => s.link.mode === 'cut');
+    ok(await room.admin.emitWithAck('admin:partition', { mode: 'cut' }));
+    await Promise.all([splitOnB, boardSplit]);
+
+    // During the split each side writes; West's student on B does not see East's post...
+    const eastOnly = opId();
+    const westOnly = opId();
+    ok(await eB.socket.emitWithAck('post:create', { opId: eastOnly, parentId: null, text: 'East during the split' }));
+    const westSaw = nextEvent(wB.socket, 'post:changed', ({ post }) => post.id === westOnly);
+    ok(await wA.socket.emitWithAck('post:create', { opId: westOnly, parentId: null, text: 'West during the split' }));
+    await westSaw;
+
+    // ...until the heal: every screen on B gets its converged view with both.
+    const convergedW = nextEvent(wB.socket, 'heal:converged');
+    const convergedE = nextEvent(eB.socket, 'heal:converged');
+    const boardHealed = nextEvent(board, 'class:healed');
+    ok(await room.admin.emitWithAck('admin:partition', { mode: 'up' }));
+    const [[west], [east], [healed]] = await Promise.all([convergedW, convergedE, boardHealed]);
+    expect(west.posts.map((p) => p.id)).toEqual(expect.arrayContaining([eastOnly, westOnly, fromA, fromB]));
+    expect(east.posts.map((p) => p.id)).toEqual(expect.arrayContaining([eastOnly, westOnly, fromA, fromB]));
+    expect(healed.link.mode).toBe('up');
+    expect(healed.posts.west.map((p) => p.id)).toEqual(expect.arrayContaining([eastOnly, westOnly]));
+  }, 60_000);
+});
