@@ -36,7 +36,7 @@ export interface ChildMember {
  * `server/index.ts` as a child process in cluster mode (CLUSTER=1, no pages, no write limits),
  * resolved once it prints its ready line. `port` 0 picks a free one.
  */
-export function spawnMember(databaseUrl: string, port = 0, env: Record<string, string> = {}): Promise<ChildMember> {
+export function spawnMember(databaseUrl: string, port = 0, env: Record<string, string> = {}, echo?: (text: string) => void): Promise<ChildMember> {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'server/index.ts')], {
     cwd: ROOT,
     env: {
@@ -53,11 +53,15 @@ export function spawnMember(databaseUrl: string, port = 0, env: Record<string, s
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];
-  child.stderr.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => {
+    output.push(chunk.toString());
+    echo?.(chunk.toString());
+  });
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => {
       output.push(chunk.toString());
+      echo?.(chunk.toString());
       out += chunk.toString();
       const match = /ready on http:\/\/[^:]+:(\d+)/.exec(out);
       if (match) {
