@@ -12,7 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { startProxy, type RunningProxy } from '../../scripts/cluster-proxy.ts';
 import { describe as describeFindings } from '../support/checker.ts';
-import { Instructor, PATIENT, Record, Rng, joinStudents, sleep, summary } from '../support/chaos.ts';
+import { Instructor, PATIENT, Record, Rng, joinStudents, keepWriting, sleep, summary } from '../support/chaos.ts';
 import { killHard, spawnMember, type ChildMember } from '../support/cluster.ts';
 import { skipUnlessPostgres, startPostgres, type TempPostgres } from '../support/postgres.ts';
 
@@ -69,15 +69,8 @@ describe.skipIf(skip)('[MP2] the owner process killed mid-writes: a survivor tak
     try {
       await instructor.command('admin:link', (s) => s.emitWithAck('admin:link', { latencyMs: rng.int(0, 20), jitterMs: rng.int(0, 20) }));
       await instructor.partition('cut');
-      let writing = true;
-      const writers = students.map(async (student) => {
-        const own = rng.fork();
-        // Paced to span both failovers; capped so the timeline (500 ops) holds the whole history for the checker.
-        for (let n = 0; writing && n < 50; n += 1) {
-          await sleep(own.int(150, 350));
-          await student.act();
-        }
-      });
+      // Paced to span both failovers.
+      const writers = keepWriting(students, rng, [150, 350], 50);
       for (let k = 0; k < KILLS; k += 1) {
         await sleep(rng.int(1000, 2000));
         const owner = await ownerOf(url, instructor.code);
@@ -90,8 +83,7 @@ describe.skipIf(skip)('[MP2] the owner process killed mid-writes: a survivor tak
         while (!students.every((s) => s.joined)) await sleep(20);
       }
       await sleep(rng.int(2000, 3000));
-      writing = false;
-      await Promise.all(writers);
+      await writers.stop();
       const final = await instructor.healAll();
       const result = record.check(final);
       const context = `seed ${seed} (${summary(record)}; ${log.join(', ')})\nmember logs:\n${members.map((m) => m.output.join('').slice(-2000)).join('\n---\n')}`;
