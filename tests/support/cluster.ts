@@ -14,7 +14,7 @@ import { adapterPool } from '../../server/realtime/cluster/index.ts';
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
 /** A member in this process, on port 0: its own store (cluster mode), leases and adapter pool. */
-export async function startMember(url: string, options: Partial<Pick<ServerOptions, 'rateLimit' | 'log'>> = {}): Promise<RunningServer> {
+export async function startMember(url: string, options: Partial<Pick<ServerOptions, 'rateLimit' | 'log' | 'allowedOrigins'>> = {}): Promise<RunningServer> {
   const owner = `member-${randomBytes(3).toString('hex')}`;
   const store = await createPgStore(url, { owner });
   const pool = await adapterPool(url);
