@@ -170,7 +170,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   api = apiHandler({
     store: options.store,
     clock: options.clock ?? Date.now,
-    session: (code) => realtime.session(code),
+    // Cluster mode: the session may be another process's; an export reads only its record and the stored log.
+    session: async (code) => {
+      const live = realtime.session(code);
+      if (live || !options.cluster) return live;
+      const record = await options.store.findSessionByCode(code);
+      return record ? { record } : undefined;
+    },
     restore: () => realtime.restore(),
     sameOrigin: (req) => allowedOrigin(req, publicAt),
     address: (req) => clientAddress(req.socket.remoteAddress ?? '', req.headers['x-forwarded-for'], options.trustProxy ?? false),

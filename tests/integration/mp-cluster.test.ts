@@ -89,4 +89,19 @@ describe.skipIf(skip)('[MP1] students on two processes of one session', () => {
     expect(healed.link.mode).toBe('up');
     expect(healed.posts.west.map((p) => p.id)).toEqual(expect.arrayContaining([eastOnly, westOnly]));
   }, 60_000);
+
+  it('[MP1] the export downloads from a process that does not own the session, with what was written through either', async () => {
+    const room = await createClassroom(a);
+    const student = await joinAs(b, room.code, 'Bea on B');
+    sockets.push(room.admin, student.socket);
+    const id = opId();
+    ok(await student.socket.emitWithAck('post:create', { opId: id, parentId: null, text: 'written through B' }));
+    expect(b.realtime.session(room.code)).toBeUndefined();
+    const response = await fetch(`${b.url}/api/export/${room.code}.json`, { headers: { authorization: `Bearer ${room.secret}` } });
+    expect(response.status).toBe(200);
+    const exported = (await response.json()) as { log: { key: string }[] };
+    expect(exported.log.map((entry) => entry.key)).toContain(id);
+    const denied = await fetch(`${b.url}/api/export/${room.code}.json`, { headers: { authorization: 'Bearer not-the-secret-at-all' } });
+    expect(denied.status).toBe(403);
+  });
 });
