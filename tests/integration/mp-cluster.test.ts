@@ -104,4 +104,16 @@ describe.skipIf(skip)('[MP1] students on two processes of one session', () => {
     const denied = await fetch(`${b.url}/api/export/${room.code}.json`, { headers: { authorization: 'Bearer not-the-secret-at-all' } });
     expect(denied.status).toBe(403);
   });
+
+  it('[MP1] the consensus view keeps playing on a board whose process does not own the session', async () => {
+    const creator = await client(a);
+    const board = await client(b);
+    sockets.push(creator, board);
+    const { code } = ok(await creator.emitWithAck('session:create', {}));
+    ok(await board.emitWithAck('board:watch', { code }));
+    // Nobody on A, the owner, watches: only B's board does.
+    ok(await board.emitWithAck('consensus:watch', {}));
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    await nextEvent(board, 'consensus:frame', () => true, 3000);
+  });
 });

@@ -7,6 +7,20 @@ import { adminOf, classViewOf } from '../presence.ts';
 import { route } from '../route.ts';
 import type { SessionRuntime } from '../session-runtime.ts';
 
+/** When each view last asked every process whether anyone watches. */
+const lastAsked = new WeakMap<ConsensusRuntime, number>();
+
+/** Cluster mode: the watchers may be on any process; asked of all of them at most every 2 s. */
+function stopUnwatched(hub: Hub, sid: string, view: ConsensusRuntime): void {
+  const now = Date.now();
+  if (now - (lastAsked.get(view) ?? 0) < 2000) return;
+  lastAsked.set(view, now);
+  hub.io
+    .in(rooms.class(sid))
+    .fetchSockets()
+    .then((watchers) => watchers.length === 0 && view.stop(), () => {});
+}
+
 /** The session's consensus view, made on first watch; it plays only while a board or admin watches. */
 export function consensusOf(hub: Hub, runtime: SessionRuntime): ConsensusRuntime {
   const sid = runtime.record.id;
@@ -16,7 +30,8 @@ export function consensusOf(hub: Hub, runtime: SessionRuntime): ConsensusRuntime
     runtime.record.seed,
     cutOfLinkMode(runtime.state.link.mode),
     (frame) => {
-      if (!hub.io.sockets.adapter.rooms.get(rooms.class(sid))?.size) created.stop();
+      if (hub.cluster) stopUnwatched(hub, sid, created);
+      else if (!hub.io.sockets.adapter.rooms.get(rooms.class(sid))?.size) created.stop();
       hub.io.to(rooms.class(sid)).emit('consensus:frame', frame);
     },
     (analysis) => hub.io.to(rooms.class(sid)).emit('consensus:analysis', analysis),
