@@ -16,23 +16,16 @@ import { randomUUID } from 'node:crypto';
 import type { Ack } from '../../protocol/index.ts';
 import { fail, type AppSocket, type Hub, type SocketData } from '../hub.ts';
 import { detach } from '../presence.ts';
+import { facadeOf, type OriginSocket } from './facade.ts';
 import type { Owners } from './owners.ts';
-
-/** What the owner needs of the sending socket. */
-export interface OriginSocket {
-  id: string;
-  data: SocketData;
-  connection: string;
-  address: string;
-  rooms: string[];
-  people: string[];
-}
 
 export interface ForwardRequest {
   id: string;
   from: string;
   to: string;
   sessionId: string;
+  /** Its join code when the sender knows it: the owner loads the session by it. */
+  code?: string;
   /** An inbound event, or `cluster:disconnect` when the socket went away (presence). */
   event: string;
   payload: unknown;
@@ -60,8 +53,6 @@ const BY_CODE = new Set(['session:join', 'board:watch', 'admin:watch']);
 const MOVE_DEADLINE_MS = 30_000;
 
 const MOVING = 'The session is moving to another server; try again in a moment.';
-
-type Listener = (payload: unknown, ack: (answer: Ack<unknown>) => void) => void;
 
 export class Forwarder {
   private readonly pending = new Map<string, (answer: ForwardAnswer) => void>();
@@ -104,6 +95,7 @@ export class Forwarder {
         this.apply(socket, answer);
         return answer.ack;
       }
+      this.owners.forget(sessionId);
       if (Date.now() > deadline) return fail('loading', MOVING);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
@@ -148,7 +140,8 @@ export class Forwarder {
         );
       }, Math.max(100, Math.floor(this.owners.ttlMs / 4)));
       this.pending.set(id, done);
-      this.hub.io.serverSideEmit('cluster:forward', { id, from: this.owners.leases.owner, to: owner, sessionId, event, payload, origin });
+      const code = this.owners.codeOf(sessionId);
+      this.hub.io.serverSideEmit('cluster:forward', { id, from: this.owners.leases.owner, to: owner, sessionId, ...(code ? { code } : {}), event, payload, origin });
     });
   }
 
@@ -167,12 +160,14 @@ export class Forwarder {
     const { leases } = this.owners;
     if (request.to !== leases.owner) return;
     const reply = (answer: ForwardAnswer) => this.hub.io.serverSideEmit('cluster:reply', { id: request.id, to: request.from, answer });
+    this.owners.remember(request.sessionId, request.code);
     const place = await this.owners.place(request.sessionId).catch(() => null);
     if (!place?.here) {
       reply({ moved: true });
       return;
     }
-    const { facade, listeners, rooms, people } = this.facadeOf(request.origin);
+    const { facade, listeners, rooms, people } = facadeOf(this.hub, request.origin, this.handlersOn);
+    this.facades.add(facade);
     const answered = (ack: Ack<unknown>) => {
       reply({ moved: false, ack, data: facade.data, rooms: [...rooms], people: [...people] });
     };
@@ -184,32 +179,5 @@ export class Forwarder {
     const listener = listeners.get(request.event);
     if (listener) listener(request.payload, answered);
     else answered(fail('bad_request', `Unknown event ${JSON.stringify(request.event.slice(0, 40))}.`));
-  }
-
-  /** A stand-in for a socket on another process, with the handlers of every domain registered on it. */
-  private facadeOf(origin: OriginSocket) {
-    const { io } = this.hub;
-    const listeners = new Map<string, Listener>();
-    const rooms = new Set(origin.rooms);
-    const people = new Set(origin.people);
-    const shape = {
-      id: origin.id,
-      data: { ...origin.data },
-      rooms,
-      disconnected: false,
-      handshake: { address: origin.address, headers: {} },
-      join: (room: string | string[]) => void (Array.isArray(room) ? room : [room]).forEach((r) => rooms.add(r)),
-      leave: (room: string) => void rooms.delete(room),
-      // The socket's own room reaches it on whichever process holds it.
-      emit: (event: string, ...args: unknown[]) => (io.to(origin.id) as unknown as { emit(event: string, ...args: unknown[]): boolean }).emit(event, ...args),
-      on: (event: string, listener: Listener) => void listeners.set(event, listener),
-      onAny: () => {},
-    };
-    // Handlers use exactly the members above (presence.ts, hub.ts); the cast names that contract once.
-    const facade = shape as unknown as AppSocket;
-    this.facades.add(facade);
-    this.hub.connections.set(facade, { who: { connection: origin.connection, address: origin.address }, people });
-    this.handlersOn(facade);
-    return { facade, listeners, rooms, people };
   }
 }

@@ -18,6 +18,8 @@ export class Owners {
   private readonly loads = new Map<string, Promise<void>>();
   /** Session id -> join code, learnt on lookups: the record itself is read again at each load (its end may be newer). */
   private readonly codes = new Map<string, string>();
+  /** Owners seen elsewhere, trusted for a third of a lease: a forwarded event costs no lease query. */
+  private readonly seen = new Map<string, { owner: string; until: number }>();
   private readonly renewer: NodeJS.Timeout;
 
   constructor(
@@ -41,6 +43,20 @@ export class Owners {
     return record.id;
   }
 
+  /** The session's join code when this process has met it (a forwarded request carries it to the owner). */
+  codeOf(sessionId: string): string | undefined {
+    return this.codes.get(sessionId) ?? this.hub.byId.get(sessionId)?.code;
+  }
+
+  remember(sessionId: string, code: string | undefined): void {
+    if (code) this.codes.set(sessionId, code);
+  }
+
+  /** The owner seen last did not answer as one (it died, or handed the session on): ask the database next time. */
+  forget(sessionId: string): void {
+    this.seen.delete(sessionId);
+  }
+
   /** A session this process just created: the lease is taken before anyone else can know its code. */
   async created(record: SessionRecord): Promise<void> {
     this.codes.set(record.id, record.code);
@@ -61,8 +77,14 @@ export class Owners {
         await loading;
         continue;
       }
+      const seen = this.seen.get(sessionId);
+      if (seen && seen.until > Date.now()) return { here: false, owner: seen.owner };
       const owner = await this.leases.claim(sessionId, this.ttlMs);
-      if (owner !== this.leases.owner) return { here: false, owner };
+      if (owner !== this.leases.owner) {
+        this.seen.set(sessionId, { owner, until: Date.now() + this.ttlMs / 3 });
+        return { here: false, owner };
+      }
+      this.seen.delete(sessionId);
       if (this.hub.byId.has(sessionId) || this.loads.has(sessionId)) continue;
       const load = this.load(sessionId).finally(() => this.loads.delete(sessionId));
       this.loads.set(sessionId, load);
