@@ -52,6 +52,9 @@ const BY_CODE = new Set(['session:join', 'board:watch', 'admin:watch']);
 /** How long an event may wait for its session to find an owner again (a takeover is one lease plus a load). */
 const MOVE_DEADLINE_MS = 30_000;
 
+/** The longest an owner may take to answer one request (an incident of 100K posts per side takes seconds). */
+const ASK_LIMIT_MS = 60_000;
+
 const MOVING = 'The session is moving to another server; try again in a moment.';
 
 export class Forwarder {
@@ -124,9 +127,13 @@ export class Forwarder {
     };
   }
 
-  /** One request to `owner`; null once the session's lease is no longer `owner`'s (it died, or handed over). */
+  /**
+   * One request to `owner`; null once the session's lease is no longer `owner`'s (it died, or handed
+   * over), or after ASK_LIMIT_MS (a message lost while the adapter reconnected): then it is sent again.
+   */
   private ask(owner: string, sessionId: string, event: string, payload: unknown, origin: OriginSocket): Promise<ForwardAnswer | null> {
     const id = randomUUID();
+    const asked = Date.now();
     return new Promise<ForwardAnswer | null>((resolve) => {
       const done = (answer: ForwardAnswer | null) => {
         clearInterval(watch);
@@ -134,6 +141,7 @@ export class Forwarder {
         resolve(answer);
       };
       const watch = setInterval(() => {
+        if (Date.now() - asked > ASK_LIMIT_MS) return done(null);
         this.owners.leases.ownerOf(sessionId).then(
           (now) => now !== owner && done(null),
           () => {},
