@@ -5,8 +5,11 @@
  * socket.io-client sockets; the session is owned by the first, every event reaching the second is
  * forwarded to it.
  */
+import { io as connect } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startProxy, type RunningProxy } from '../../scripts/cluster-proxy.ts';
 import type { RunningServer } from '../../server/app.ts';
+import { PROTOCOL_VERSION } from '../../server/protocol/index.ts';
 import { startMember } from '../support/cluster.ts';
 import { skipUnlessPostgres, startPostgres, type TempPostgres } from '../support/postgres.ts';
 import { client, createClassroom, joinAs, nextEvent, ok, opId, type Client } from '../support/server.ts';
@@ -15,6 +18,7 @@ const skip = skipUnlessPostgres('the two-process suite ([MP1])');
 
 describe.skipIf(skip)('[MP1] students on two processes of one session', () => {
   let postgres: TempPostgres;
+  let proxy: RunningProxy;
   let a: RunningServer;
   let b: RunningServer;
   const sockets: Client[] = [];
@@ -22,11 +26,16 @@ describe.skipIf(skip)('[MP1] students on two processes of one session', () => {
   beforeAll(async () => {
     postgres = await startPostgres();
     const url = await postgres.createDatabase('cluster');
-    a = await startMember(url);
-    b = await startMember(url);
+    // The proxy first: the members answer to its address too (SEC7).
+    proxy = await startProxy(0, '127.0.0.1');
+    const allowedOrigins = [`http://127.0.0.1:${proxy.port}`];
+    a = await startMember(url, { allowedOrigins });
+    b = await startMember(url, { allowedOrigins });
+    proxy.targets.push(a.url, b.url);
   }, 60_000);
   afterAll(async () => {
     for (const socket of sockets) socket.disconnect();
+    await proxy?.close();
     await a?.close();
     await b?.close();
     await postgres?.stop();
@@ -88,7 +97,29 @@ describe.skipIf(skip)('[MP1] students on two processes of one session', () => {
     expect(east.posts.map((p) => p.id)).toEqual(expect.arrayContaining([eastOnly, westOnly, fromA, fromB]));
     expect(healed.link.mode).toBe('up');
     expect(healed.posts.west.map((p) => p.id)).toEqual(expect.arrayContaining([eastOnly, westOnly]));
+
+    // PRES1 across processes: a student leaving B is offline on the board, told by A.
+    const offline = nextEvent(board, 'participant:presence', ({ id, online }) => id === wB.joined.snapshot.me.id && !online);
+    wB.socket.disconnect();
+    await offline;
   }, 60_000);
+
+  it('[MP1] through the proxy, pages on long-polling stay on one process each (its cookie) and share the session', async () => {
+    // A browser keeps the proxy's cookie; socket.io-client does with withCredentials. Polling only: no upgrade.
+    const page = () => connect(`http://127.0.0.1:${proxy.port}`, { auth: { protocol: PROTOCOL_VERSION }, transports: ['polling'], withCredentials: true, forceNew: true, reconnection: false }) as Client;
+    const teacher = page();
+    const pupil = page();
+    sockets.push(teacher, pupil);
+    const { code, secret } = ok(await teacher.emitWithAck('session:create', {}));
+    ok(await teacher.emitWithAck('admin:watch', { code, secret }));
+    const joined = ok(await pupil.emitWithAck('session:join', { code, name: 'Polly' }));
+    const seen = nextEvent(teacher, 'participant:joined', (p) => p.name === 'Polly 2');
+    const again = page();
+    sockets.push(again);
+    ok(await again.emitWithAck('session:join', { code, name: 'Polly 2' }));
+    await seen;
+    expect(joined.snapshot.code).toBe(code);
+  });
 
   it('[MP1] the export downloads from a process that does not own the session, with what was written through either', async () => {
     const room = await createClassroom(a);

@@ -109,9 +109,10 @@ export class Forwarder {
     const sessionId = socket.data.sessionId;
     if (!sessionId || this.hub.byId.has(sessionId) || this.facades.has(socket)) return;
     const origin = this.originOf(socket);
+    // Nobody to tell when the session has no live owner: whoever takes it counts who is there then.
     void this.owners
-      .place(sessionId)
-      .then((place) => (place.here ? undefined : this.ask(place.owner, sessionId, 'cluster:disconnect', null, origin)))
+      .elsewhere(sessionId)
+      .then((owner) => (owner ? this.ask(owner, sessionId, 'cluster:disconnect', null, origin) : undefined))
       .catch((error: unknown) => this.hub.log(`presence of ${socket.id} not forwarded: ${String(error)}`));
   }
 

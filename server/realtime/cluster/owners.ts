@@ -64,6 +64,14 @@ export class Owners {
     if (owner !== this.leases.owner) throw new Error(`session ${record.code} was claimed by ${owner} as it was being created`);
   }
 
+  /** The live owner when it is another process, without taking a free lease (null: here, or nobody). */
+  async elsewhere(sessionId: string): Promise<string | null> {
+    if (this.hub.byId.has(sessionId)) return null;
+    const seen = this.seen.get(sessionId);
+    const owner = seen && seen.until > Date.now() ? seen.owner : await this.leases.ownerOf(sessionId);
+    return owner === this.leases.owner ? null : owner;
+  }
+
   /**
    * Where the session is served now. Takes its lease when it is free or expired (the owner died or
    * stopped) and loads it here: its newest snapshot plus the log's tail (REL1), so every op id the
