@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startProxy, type RunningProxy } from '../../scripts/cluster-proxy.ts';
 import type { RunningServer } from '../../server/app.ts';
 import { PROTOCOL_VERSION } from '../../server/protocol/index.ts';
-import { startMember } from '../support/cluster.ts';
+import { leasesOf, startMember } from '../support/cluster.ts';
 import { skipUnlessPostgres, startPostgres, type TempPostgres } from '../support/postgres.ts';
 import { client, createClassroom, joinAs, nextEvent, ok, opId, type Client } from '../support/server.ts';
 
@@ -146,5 +146,28 @@ describe.skipIf(skip)('[MP1] students on two processes of one session', () => {
     ok(await board.emitWithAck('consensus:watch', {}));
     await new Promise((resolve) => setTimeout(resolve, 2500));
     await nextEvent(board, 'consensus:frame', () => true, 3000);
+  });
+
+  it('[MP2] an owner that lost its lease (paused past it) stops serving; the next commands are served by the process that takes it', async () => {
+    const room = await createClassroom(a);
+    const onA = await joinAs(a, room.code, 'Ann on A');
+    const onB = await joinAs(b, room.code, 'Ben on B');
+    sockets.push(room.admin, onA.socket, onB.socket);
+    const sessionId = a.realtime.session(room.code)?.record.id ?? '';
+    const before = opId();
+    ok(await onB.socket.emitWithAck('post:create', { opId: before, parentId: null, text: 'before the pause' }));
+    // A's lease runs out now, as if A had stalled for longer than it: A's next write is refused by the fence.
+    await leasesOf(a).claim(sessionId, 1);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const after = opId();
+    ok(await onB.socket.emitWithAck('post:create', { opId: after, parentId: null, text: 'after the pause' }));
+    expect(b.realtime.session(room.code)).toBeDefined();
+    // A's student is now forwarded to B, and both posts are there once, in the log B replayed.
+    const seen = nextEvent(onB.socket, 'post:changed', ({ post }) => post.text === 'from A after the move');
+    ok(await onA.socket.emitWithAck('post:create', { opId: opId(), parentId: null, text: 'from A after the move' }));
+    await seen;
+    expect(a.realtime.session(room.code)).toBeUndefined();
+    const state = b.realtime.session(room.code)?.state;
+    expect([before, after].map((id) => state?.replicas.west.posts.has(id) || state?.replicas.east.posts.has(id))).toEqual([true, true]);
   });
 });

@@ -8,10 +8,19 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { startServer, type RunningServer, type ServerOptions } from '../../server/app.ts';
-import { createPgStore } from '../../server/persistence/pg-store.ts';
+import { createPgStore, type Leases } from '../../server/persistence/pg-store.ts';
 import { adapterPool } from '../../server/realtime/cluster/index.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
+
+const leasesOfMember = new WeakMap<RunningServer, Leases>();
+
+/** An in-process member's leases, for a test to expire one as if the member had paused past it. */
+export function leasesOf(member: RunningServer): Leases {
+  const leases = leasesOfMember.get(member);
+  if (!leases) throw new Error('not a member started by startMember');
+  return leases;
+}
 
 /** A member in this process, on port 0: its own store (cluster mode), leases and adapter pool. */
 export async function startMember(url: string, options: Partial<Pick<ServerOptions, 'rateLimit' | 'log' | 'allowedOrigins'>> = {}): Promise<RunningServer> {
@@ -21,6 +30,7 @@ export async function startMember(url: string, options: Partial<Pick<ServerOptio
   const server = await startServer({ port: 0, host: '127.0.0.1', store, rateLimit: null, log: () => {}, ...options, cluster: { leases: store.leases, pool } });
   const close = server.close.bind(server);
   server.close = () => close().finally(() => pool.end());
+  leasesOfMember.set(server, store.leases);
   return server;
 }
 

@@ -178,7 +178,9 @@ export class Forwarder {
     const { facade, listeners, rooms, people } = facadeOf(this.hub, request.origin, this.handlersOn);
     this.facades.add(facade);
     const answered = (ack: Ack<unknown>) => {
-      reply({ moved: false, ack, data: facade.data, rooms: [...rooms], people: [...people] });
+      // Refused because the session left meanwhile (its lease was lost, route.ts): nothing was stored, the sender asks its new owner.
+      if (!ack.ok && !this.hub.byId.has(request.sessionId)) reply({ moved: true });
+      else reply({ moved: false, ack, data: facade.data, rooms: [...rooms], people: [...people] });
     };
     if (request.event === 'cluster:disconnect') {
       detach(this.hub, facade);
