@@ -3,7 +3,8 @@
  * different processes see each other's posts, the split and the heal. Two real Socket.IO servers in
  * this test process, each with its own store (cluster mode), leases and PostgreSQL adapter, and real
  * socket.io-client sockets; the session is owned by the first, every event reaching the second is
- * forwarded to it.
+ * forwarded to it. And [MP2] on a live owner: one whose lease ran out (it paused past it) stops
+ * serving, and the command it could not store is served by whoever takes the session.
  */
 import { io as connect } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -169,5 +170,21 @@ describe.skipIf(skip)('[MP1] students on two processes of one session', () => {
     expect(a.realtime.session(room.code)).toBeUndefined();
     const state = b.realtime.session(room.code)?.state;
     expect([before, after].map((id) => state?.replicas.west.posts.has(id) || state?.replicas.east.posts.has(id))).toEqual([true, true]);
+  });
+
+  it('[MP2] a write on the owner whose lease just ran out is refused by the fence, then served after the session is taken again, once', async () => {
+    const room = await createClassroom(a);
+    const onA = await joinAs(a, room.code, 'Ada on A');
+    sockets.push(room.admin, onA.socket);
+    const sessionId = a.realtime.session(room.code)?.record.id ?? '';
+    await leasesOf(a).claim(sessionId, 1);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const id = opId();
+    const view = ok(await onA.socket.emitWithAck('post:create', { opId: id, parentId: null, text: 'written as the lease ran out' }));
+    expect(view.id).toBe(id);
+    // The runtime that was refused is gone; the one serving now replayed the log, where the post is once.
+    const serving = a.realtime.session(room.code) ?? b.realtime.session(room.code);
+    expect(serving?.state.replicas.west.posts.get(id)?.text ?? serving?.state.replicas.east.posts.get(id)?.text).toBe('written as the lease ran out');
+    expect(await leasesOf(a).ownerOf(sessionId)).not.toBeNull();
   });
 });
