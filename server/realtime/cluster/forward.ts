@@ -93,9 +93,10 @@ export class Forwarder {
     for (;;) {
       const place = await this.owners.place(sessionId);
       if (place.here) return null;
-      const answer = await this.ask(place.owner, sessionId, event, payload, this.originOf(socket));
+      const origin = this.originOf(socket);
+      const answer = await this.ask(place.owner, sessionId, event, payload, origin);
       if (answer && !answer.moved) {
-        this.apply(socket, answer);
+        this.apply(socket, origin, answer);
         return answer.ack;
       }
       this.owners.forget(sessionId);
@@ -155,13 +156,16 @@ export class Forwarder {
   }
 
   /** What the owner's handler did to the facade, done to the real socket. */
-  private apply(socket: AppSocket, answer: Extract<ForwardAnswer, { moved: false }>): void {
+  private apply(socket: AppSocket, sent: OriginSocket, answer: Extract<ForwardAnswer, { moved: false }>): void {
+    const people = this.hub.connections.get(socket)?.people;
+    if (people) for (const person of answer.people) people.add(person);
+    // Only what this handler changed: a write answered after a concurrent switch must not undo the switch's rooms.
+    const same = JSON.stringify(answer.data) === JSON.stringify(sent.data) && answer.rooms.length === sent.rooms.length && answer.rooms.every((r) => sent.rooms.includes(r));
+    if (same) return;
     socket.data = answer.data;
     const keep = new Set(answer.rooms);
     for (const room of socket.rooms) if (room !== socket.id && !keep.has(room)) void socket.leave(room);
     void socket.join(answer.rooms.filter((room) => room !== socket.id));
-    const people = this.hub.connections.get(socket)?.people;
-    if (people) for (const person of answer.people) people.add(person);
   }
 
   /** The owner's side: runs the handler against a facade of the origin socket and sends the answer back. */
