@@ -4,6 +4,8 @@
  * or PostgreSQL), so a bad path or a second server
  * on the same file fails at once; then, in production, it builds the pages if no build exists.
  * `npm start` on a fresh clone needs nothing else.
+ * With CLUSTER=1 on PostgreSQL it is one of several processes sharing the database's sessions
+ * (server/realtime/cluster): leases instead of the one-process lock, and the Socket.IO adapter's pool.
  *
  * A start-up failure exits 1 with one line naming what failed and where (REL6). SIGTERM and SIGINT
  * stop it gracefully (REL7): `npm start` execs node, so the signal npm forwards reaches this process.
