@@ -11,6 +11,7 @@ import { apiHandler } from './export/http.ts';
 import type { Store } from './persistence/store.ts';
 import type { Limits, RateLimit } from './realtime/guard.ts';
 import { allowedHost, allowedOrigin, clientAddress, publicOrigins, type PublicOrigins } from './realtime/origins.ts';
+import type { ClusterDeps } from './realtime/cluster/index.ts';
 import { createRealtime, type AppServer, type Realtime } from './realtime/index.ts';
 import type { Clock } from './realtime/session-runtime.ts';
 
@@ -45,6 +46,8 @@ export interface ServerOptions {
   awaitRestore?: boolean;
   /** How often a session's state is snapshotted (REL1); absent: every 10K ops, at most once a minute. */
   snapshotEvery?: { ops: number; ms: number };
+  /** Cluster mode: several processes on one PostgreSQL database share the sessions (server/realtime/cluster). */
+  cluster?: ClusterDeps;
 }
 
 /**
@@ -163,11 +166,18 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     trustProxy: options.trustProxy ?? false,
     ...(options.idleMs === undefined ? {} : { idleMs: options.idleMs }),
     ...(options.snapshotEvery ? { snapshotEvery: options.snapshotEvery } : {}),
+    ...(options.cluster ? { cluster: options.cluster } : {}),
   });
   api = apiHandler({
     store: options.store,
     clock: options.clock ?? Date.now,
-    session: (code) => realtime.session(code),
+    // Cluster mode: the session may be another process's; an export reads only its record and the stored log.
+    session: async (code) => {
+      const live = realtime.session(code);
+      if (live || !options.cluster) return live;
+      const record = await options.store.findSessionByCode(code);
+      return record ? { record } : undefined;
+    },
     restore: () => realtime.restore(),
     sameOrigin: (req) => allowedOrigin(req, publicAt),
     address: (req) => clientAddress(req.socket.remoteAddress ?? '', req.headers['x-forwarded-for'], options.trustProxy ?? false),

@@ -44,6 +44,8 @@ const schema = z.object({
   SESSION_IDLE_MINUTES: z.coerce.number().min(0, 'SESSION_IDLE_MINUTES is a number of minutes, 0 for never').default(240),
   /** `off` serves Socket.IO without the Next.js pages: the process tests start the real server without a build. */
   SERVE_PAGES: z.enum(['on', 'off']).default('on'),
+  /** `1`: this process is one of several sharing a PostgreSQL DATABASE_URL (sessions leased, events forwarded). */
+  CLUSTER: z.enum(['', '0', '1']).default(''),
 });
 
 export type Env = z.infer<typeof schema> & {

@@ -4,18 +4,23 @@
  * or PostgreSQL), so a bad path or a second server
  * on the same file fails at once; then, in production, it builds the pages if no build exists.
  * `npm start` on a fresh clone needs nothing else.
+ * With CLUSTER=1 on PostgreSQL it is one of several processes sharing the database's sessions
+ * (server/realtime/cluster): leases instead of the one-process lock, and the Socket.IO adapter's pool.
  *
  * A start-up failure exits 1 with one line naming what failed and where (REL6). SIGTERM and SIGINT
  * stop it gracefully (REL7): `npm start` execs node, so the signal npm forwards reaches this process.
  */
 import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { hostname } from 'node:os';
 import path from 'node:path';
 import { startServer, type RunningServer, type ServerOptions } from './app.ts';
 import { ROOT, readEnv, type Database } from './env.ts';
 import { createPgStore, shownUrl } from './persistence/pg-store.ts';
 import { createPrismaStore } from './persistence/prisma-store.ts';
 import type { Store } from './persistence/store.ts';
+import { adapterPool, type ClusterDeps } from './realtime/cluster/index.ts';
 import { lanAddresses } from './realtime/origins.ts';
 
 /** A graceful stop that takes longer than this (a stuck client, a stuck disk) ends the process anyway. */
@@ -26,13 +31,25 @@ const shownPath = (file: string) => (file.startsWith(ROOT + path.sep) ? path.rel
 
 const oneLine = (error: unknown) => (error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, ' ');
 
-/** The store of the engine DATABASE_URL chose, and how the ready line names it. */
-async function openStore(database: Database): Promise<{ store: Store; shown: string }> {
+/**
+ * The store of the engine DATABASE_URL chose, and how the ready line names it. With CLUSTER=1 on
+ * PostgreSQL this process is one of several: no one-process lock, leases, and the Socket.IO adapter's pool.
+ */
+async function openStore(database: Database, clustered: boolean): Promise<{ store: Store; shown: string; cluster?: ClusterDeps }> {
   switch (database.engine) {
     case 'sqlite':
+      if (clustered) throw new Error('CLUSTER=1 needs a PostgreSQL DATABASE_URL: processes share sessions through the database');
       return { store: await createPrismaStore(database.file), shown: `SQLite at ${shownPath(database.file)}` };
-    case 'postgres':
-      return { store: await createPgStore(database.url), shown: `PostgreSQL at ${shownUrl(database.url)}` };
+    case 'postgres': {
+      if (!clustered) return { store: await createPgStore(database.url), shown: `PostgreSQL at ${shownUrl(database.url)}` };
+      const owner = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+      const store = await createPgStore(database.url, { owner });
+      const pool = await adapterPool(database.url).catch(async (error: unknown) => {
+        await store.close();
+        throw error;
+      });
+      return { store, shown: `PostgreSQL at ${shownUrl(database.url)}, cluster member ${owner}`, cluster: { leases: store.leases, pool } };
+    }
   }
 }
 
@@ -54,7 +71,7 @@ async function main(): Promise<{ server: RunningServer; ready: string }> {
   const started = Date.now();
   const env = readEnv();
   const dev = env.NODE_ENV !== 'production';
-  const { store, shown } = await openStore(env.database);
+  const { store, shown, cluster } = await openStore(env.database, env.CLUSTER === '1');
   try {
     const pages = env.SERVE_PAGES === 'on' ? await preparePages(dev) : {};
     const server = await startServer({
@@ -68,7 +85,12 @@ async function main(): Promise<{ server: RunningServer; ready: string }> {
       // REL1: the port opens at once; a session still loading answers `loading` until it is served.
       awaitRestore: false,
       ...(env.idleMs === undefined ? {} : { idleMs: env.idleMs }),
+      ...(cluster ? { cluster } : {}),
     });
+    if (cluster) {
+      const close = server.close.bind(server);
+      server.close = () => close().finally(() => cluster.pool.end());
+    }
     const mode = `${dev ? 'development' : 'production'}${env.SERVE_PAGES === 'on' ? '' : ', no pages'}`;
     // On a LAN the class opens one of these (the board's QR shows the URL the board was opened at).
     const lan = env.HOST === '0.0.0.0' ? lanAddresses().map((ip) => `http://${ip}:${server.port}`) : [];
@@ -76,6 +98,7 @@ async function main(): Promise<{ server: RunningServer; ready: string }> {
     return { server, ready: `Split-Brain Lab is ready on ${server.url} (${mode}, ${shown}, ${Date.now() - started} ms)${share}` };
   } catch (error) {
     await store.close().catch(() => {});
+    await cluster?.pool.end().catch(() => {});
     throw error;
   }
 }

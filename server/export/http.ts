@@ -22,7 +22,8 @@ import { sessionCsv, shivizLog } from './formats.ts';
 export interface ApiDeps {
   store: Store;
   clock: () => number;
-  session(code: string): SessionRuntime | undefined;
+  /** The session behind a code; in cluster mode it may be served by another process, and only its record is read. */
+  session(code: string): Promise<Pick<SessionRuntime, 'record'> | undefined>;
   /** Loads sessions the store holds and the server does not serve yet (an import). */
   restore(): Promise<void>;
   /** Whether the request's Origin (if any) is one of ours: an import is refused from another site. */
@@ -87,7 +88,7 @@ export function apiHandler(deps: ApiDeps): (req: IncomingMessage, res: ServerRes
       if (req.method !== 'GET') return error(res, 405, 'Use GET.'), true;
       if (!allowed('export', req)) return error(res, 429, 'Too many downloads: wait a minute.'), true;
       const code = exported[1]!.toUpperCase();
-      const runtime = deps.session(code);
+      const runtime = await deps.session(code);
       const secret = /^Bearer (\S{16,128})$/.exec(req.headers.authorization ?? '')?.[1];
       if (!runtime || !secret || !secretMatches(secret, runtime.record.secretHash)) return error(res, 403, 'Only the instructor can download the session: open the admin link again.'), true;
       const log = await deps.store.readLog(runtime.record.id);

@@ -81,6 +81,17 @@ function converge(hub: Hub, runtime: SessionRuntime): void {
   const state = runtime.state;
   io.to(rooms.class(sid)).emit('class:healed', classSnapshotOf(hub, runtime));
   for (const dc of DATACENTERS) {
+    if (hub.cluster) {
+      // Cluster mode: the side's students may be on any process; each is told through its own room.
+      const feed = sideWindow(runtime, state, dc);
+      void io.in(rooms.dc(sid, dc)).fetchSockets().then((sockets) => {
+        for (const socket of sockets) {
+          const me = socket.data.participantId ? state.participants.get(socket.data.participantId) : undefined;
+          if (me) io.to(socket.id).emit('heal:converged', snapshotFor(hub, runtime, state, me, me.home === dc ? feed : undefined));
+        }
+      }, (error: unknown) => hub.log(`heal:converged not sent to ${dc}: ${String(error)}`));
+      continue;
+    }
     const ids = io.sockets.adapter.rooms.get(rooms.dc(sid, dc));
     if (!ids || ids.size === 0) continue;
     const feed = sideWindow(runtime, state, dc);

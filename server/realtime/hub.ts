@@ -11,6 +11,8 @@ import type { ConsensusRuntime } from './consensus.ts';
 import type { Guard, LogThrottle, Requester } from './guard.ts';
 import type { LastReadable } from './readable.ts';
 import type { Clock, RuntimeHooks, SessionRuntime } from './session-runtime.ts';
+import type { Cluster } from './cluster/index.ts';
+import type { ClusterEvents } from './cluster/forward.ts';
 
 export interface SocketData {
   sessionId?: string;
@@ -19,8 +21,8 @@ export interface SocketData {
   adminOf?: string;
 }
 
-export type AppServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
-export type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+export type AppServer = Server<ClientToServerEvents, ServerToClientEvents, ClusterEvents, SocketData>;
+export type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, ClusterEvents, SocketData>;
 
 /** What a connection is, kept beside the socket (its data is cleared whenever it leaves a session). */
 export interface Connection {
@@ -48,6 +50,8 @@ export interface Hub {
   /** Join codes of stored sessions still being rebuilt after a start: they answer `loading`. */
   readonly loading: Set<string>;
   readonly hooks: RuntimeHooks;
+  /** Cluster mode (several processes on one PostgreSQL database): sessions owned elsewhere are forwarded there. */
+  cluster: Cluster | null;
 }
 
 export const rooms = {

@@ -27,6 +27,7 @@ import { detach, recovered } from './presence.ts';
 import { LastReadable } from './readable.ts';
 import { answerUnknownEvents } from './route.ts';
 import { SessionRestoreError, SessionRuntime, type Clock } from './session-runtime.ts';
+import { startCluster, type ClusterDeps } from './cluster/index.ts';
 
 export type { AppServer } from './hub.ts';
 
@@ -44,6 +45,8 @@ export interface RealtimeDeps {
   idleMs?: number;
   /** How often a session's state is snapshotted (REL1); absent: SNAPSHOT_EVERY. */
   snapshotEvery?: { ops: number; ms: number };
+  /** Cluster mode: several processes share the sessions of one PostgreSQL database (cluster/). */
+  cluster?: ClusterDeps;
 }
 
 export interface Realtime {
@@ -61,11 +64,33 @@ export interface Realtime {
   session(code: string): SessionRuntime | undefined;
 }
 
+/** Every domain's handlers: on each connection, and on the facade of a socket whose event was forwarded here. */
+function handlersOn(hub: Hub, socket: AppSocket): void {
+  sessionHandlers(hub, socket);
+  postHandlers(hub, socket);
+  adminHandlers(hub, socket);
+  consensusHandlers(hub, socket);
+  replayHandlers(hub, socket);
+  lessonHandlers(hub, socket);
+  incidentHandlers(hub, socket);
+  botHandlers(hub, socket);
+}
+
+/** In cluster mode a new session's lease is taken as it is stored, before anyone can know its code. */
+function leasedOnCreate(hub: () => Hub, store: Store): Store {
+  return Object.assign(Object.create(store) as Store, {
+    async createSession(record: Parameters<Store['createSession']>[0]) {
+      await store.createSession(record);
+      await hub().cluster?.created(record);
+    },
+  });
+}
+
 export function createRealtime(io: AppServer, deps: RealtimeDeps): Realtime {
   const log = deps.log ?? ((message: string) => console.warn(`[realtime] ${message}`));
   const hub: Hub = {
     io,
-    store: deps.store,
+    store: deps.cluster ? leasedOnCreate(() => hub, deps.store) : deps.store,
     clock: deps.clock ?? Date.now,
     log,
     byId: new Map(),
@@ -87,7 +112,9 @@ export function createRealtime(io: AppServer, deps: RealtimeDeps): Realtime {
       idleMs: deps.idleMs,
       ...(deps.snapshotEvery ? { snapshotEvery: deps.snapshotEvery } : {}),
     },
+    cluster: null,
   };
+  if (deps.cluster) hub.cluster = startCluster(hub, deps.cluster, (socket) => handlersOn(hub, socket));
 
   io.use((socket, next) => {
     const auth = socket.handshake.auth as { protocol?: unknown } | undefined;
@@ -101,21 +128,19 @@ export function createRealtime(io: AppServer, deps: RealtimeDeps): Realtime {
   io.on('connection', (socket: AppSocket) => {
     const address = clientAddress(socket.handshake.address, socket.handshake.headers['x-forwarded-for'], deps.trustProxy ?? false);
     hub.connections.set(socket, { who: { connection: socket.id, address }, people: new Set() });
-    socket.on('disconnect', () => detach(hub, socket));
+    socket.on('disconnect', () => {
+      hub.cluster?.left(socket);
+      detach(hub, socket);
+    });
     if (socket.recovered) recovered(hub, socket);
     answerUnknownEvents(hub, socket);
-    sessionHandlers(hub, socket);
-    postHandlers(hub, socket);
-    adminHandlers(hub, socket);
-    consensusHandlers(hub, socket);
-    replayHandlers(hub, socket);
-    lessonHandlers(hub, socket);
-    incidentHandlers(hub, socket);
-    botHandlers(hub, socket);
+    handlersOn(hub, socket);
   });
 
   return {
     async restore() {
+      // Cluster mode loads a session lazily, where its lease is taken (cluster/owners.ts).
+      if (hub.cluster) return;
       const records = (await hub.store.listSessions()).filter((record) => !hub.byId.has(record.id));
       for (const record of records) hub.loading.add(record.code);
       for (const record of records) {
@@ -144,6 +169,7 @@ export function createRealtime(io: AppServer, deps: RealtimeDeps): Realtime {
       await Promise.all([...hub.byId.values()].map((runtime) => runtime.snapshot().catch((error: unknown) => log(`snapshot of ${runtime.code} failed: ${String(error)}`))));
       for (const runtime of hub.byId.values()) runtime.close();
       for (const view of hub.consensus.values()) view.stop();
+      await hub.cluster?.close().catch((error: unknown) => log(`leases not released: ${String(error)}`));
     },
     session: (code) => hub.byCode.get(code),
   };

@@ -1,6 +1,7 @@
 /** The one way in for every event: validate, run the handler, always answer (SEC2, SEC9). */
 import type { z } from 'zod';
 import type { Ack, ClientToServerEvents } from '../protocol/index.ts';
+import { LeaseLostError } from '../persistence/pg-store.ts';
 import { fail, type AppSocket, type Hub } from './hub.ts';
 
 export type DataOf<K extends keyof ClientToServerEvents> = Parameters<ClientToServerEvents[K]>[1] extends (result: Ack<infer T>) => void ? T : never;
@@ -24,12 +25,22 @@ export function route<K extends keyof ClientToServerEvents, S extends z.ZodType>
       reply(fail('bad_request', parsed.error.issues.map((i) => i.message).join('; ')));
       return;
     }
-    try {
-      reply(await handler(parsed.data));
-    } catch (error) {
-      // A client can repeat what fails: its lines are rate-limited per event like the others.
-      hub.noisy.line(`failed ${event}`, `${event} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-      reply(fail('internal', 'The server could not store that; please try again.'));
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        // Cluster mode: a session another process owns is answered by that owner, through this same path.
+        const remote = hub.cluster ? await hub.cluster.forward(socket, event, parsed.data) : null;
+        reply(remote ? (remote as Ack<DataOf<K>>) : await handler(parsed.data));
+      } catch (error) {
+        if (error instanceof LeaseLostError && hub.cluster && attempt === 0) {
+          // Another process took the session over (this one paused past its lease), and nothing was stored: ask the new owner.
+          hub.cluster.lost(error.sessionId);
+          continue;
+        }
+        // A client can repeat what fails: its lines are rate-limited per event like the others.
+        hub.noisy.line(`failed ${event}`, `${event} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+        reply(fail('internal', 'The server could not store that; please try again.'));
+      }
+      return;
     }
   };
   hub.known.add(event);

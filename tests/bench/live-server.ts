@@ -5,17 +5,20 @@
  * only rebroadcasts, the baseline. It talks to the bench over IPC: `ready` once listening, and
  * `stats` (RSS, heap after a GC, CPU time) whenever asked.
  *
- * Env: LIVE_MODE=app|raw, LIVE_DB (app: the SQLite file), LIVE_SEED_POSTS (app: posts stored in
- * one session's log before the server starts, so it starts as a session that has lived).
+ * Env: LIVE_MODE=app|raw, LIVE_DB (app: the SQLite file, or a PostgreSQL URL), LIVE_SEED_POSTS (app
+ * on SQLite: posts stored in one session's log before the server starts, so it starts as a session
+ * that has lived), LIVE_CLUSTER=1 (app on PostgreSQL: a cluster member, answering to LIVE_ALLOWED, the proxy).
  */
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
 import { startServer } from '../../server/app.ts';
+import { createPgStore } from '../../server/persistence/pg-store.ts';
 import { createPrismaStore } from '../../server/persistence/prisma-store.ts';
 import type { Command } from '../../server/sim/index.ts';
 import { hashSecret, newJoinCode, newSecret } from '../../server/realtime/secrets.ts';
+import { startMember } from '../support/cluster.ts';
 
 export type ToBench =
   | { type: 'ready'; url: string; session?: { code: string; secret: string } }
@@ -75,6 +78,10 @@ async function seedSession(dbFile: string, posts: number): Promise<{ code: strin
 }
 
 async function startApp(dbFile: string, seedPosts: number): Promise<{ url: string; session?: { code: string; secret: string } }> {
+  if (/^postgres(ql)?:/.test(dbFile)) {
+    if (process.env.LIVE_CLUSTER === '1') return { url: (await startMember(dbFile, { allowedOrigins: [process.env.LIVE_ALLOWED ?? ''] })).url };
+    return { url: (await startServer({ port: 0, host: '127.0.0.1', store: await createPgStore(dbFile), rateLimit: null, log: () => {} })).url };
+  }
   const session = seedPosts > 0 ? await seedSession(dbFile, seedPosts) : undefined;
   const server = await startServer({ port: 0, host: '127.0.0.1', store: await createPrismaStore(dbFile), rateLimit: null, log: () => {} });
   return { url: server.url, ...(session ? { session } : {}) };

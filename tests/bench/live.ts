@@ -8,7 +8,13 @@
  * to find the highest it sustains before p99 passes 250 ms. Servers are child processes, so their
  * RSS, heap and CPU are their own. Prints a table, and one JSON object as the last line.
  *
- * Usage: npm run bench:live [-- --clients 300 --rate 30 --seconds 60 --lived 50000 --ramp 6]
+ * `--topology sqlite,pg,cluster` measures the app, in the same run, on SQLite (one process, the
+ * default), on PostgreSQL (one process, a throwaway durable PostgreSQL 15 from Debian's packages) and
+ * as two cluster processes on that PostgreSQL behind the http-proxy front (scripts/cluster-proxy.ts:
+ * the session is owned by one, half the students' posts are forwarded to it from the other; the
+ * proxy runs in this bench process). A cluster run's RSS, heap and CPU are both members' together.
+ *
+ * Usage: npm run bench:live [-- --clients 300 --rate 30 --seconds 60 --lived 50000 --ramp 6 --topology sqlite,pg,cluster]
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -16,7 +22,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { io as connect, type Socket } from 'socket.io-client';
+import { startProxy } from '../../scripts/cluster-proxy.ts';
 import { PROTOCOL_VERSION } from '../../server/protocol/index.ts';
+import { startPostgres, type TempPostgres } from '../support/postgres.ts';
 import type { FromBench, ToBench } from './live-server.ts';
 import { median, percentile } from './stats.ts';
 
@@ -31,8 +39,13 @@ export interface LiveOptions {
   /** Seconds per step of the saturation search; 0 skips it. */
   rampSeconds: number;
   rampRates: readonly number[];
+  /** Where the app runs: SQLite (one process), PostgreSQL (one process), two cluster processes behind the proxy. */
+  topologies?: readonly Topology[];
   log: (line: string) => void;
 }
+
+export const TOPOLOGIES = ['sqlite', 'pg', 'cluster'] as const;
+export type Topology = (typeof TOPOLOGIES)[number];
 
 export interface WindowFigures {
   posts: number;
@@ -102,6 +115,35 @@ class ServerProcess {
   }
 }
 
+/** The server(s) a run measures: one process, or cluster members behind the proxy (their figures summed). */
+interface Servers {
+  url: string;
+  session?: { code: string; secret: string };
+  stats(): Promise<StatsMessage>;
+  stop(): Promise<void>;
+}
+
+const one = (server: ServerProcess): Servers => ({ ...server.ready, stats: () => server.stats(), stop: () => server.stop() });
+
+/** Two cluster members on one PostgreSQL database, and the proxy in front of them. */
+async function clusterOf(env: Record<string, string>): Promise<Servers> {
+  const proxy = await startProxy(0, '127.0.0.1');
+  const front = `http://127.0.0.1:${proxy.port}`;
+  const members = await Promise.all([0, 1].map(() => ServerProcess.start({ ...env, LIVE_CLUSTER: '1', LIVE_ALLOWED: front })));
+  proxy.targets.push(...members.map((m) => m.ready.url));
+  return {
+    url: front,
+    async stats() {
+      const all = await Promise.all(members.map((m) => m.stats()));
+      return { type: 'stats', rss: all.reduce((n, s) => n + s.rss, 0), heapUsed: all.reduce((n, s) => n + s.heapUsed, 0), cpuMs: all.reduce((n, s) => n + s.cpuMs, 0) };
+    },
+    async stop() {
+      await Promise.all(members.map((m) => m.stop()));
+      await proxy.close();
+    },
+  };
+}
+
 /** What a run needs from a server: a way to seat a student and to post as them. */
 interface Seat {
   post(id: string): Promise<void>;
@@ -156,7 +198,7 @@ async function appSeat(url: string, code: string, name: string): Promise<Seat> {
 }
 
 /** Posts at `rate` per second for `seconds`, round-robin over the seats, and times each to its last delivery. */
-async function postWindow(server: ServerProcess, seats: readonly Seat[], rate: number, seconds: number, tag: string): Promise<WindowFigures> {
+async function postWindow(server: Pick<Servers, 'stats'>, seats: readonly Seat[], rate: number, seconds: number, tag: string): Promise<WindowFigures> {
   const owed = seats.length - 1;
   const pending = new Map<string, { t0: number; from: number; seen: Set<number>; last: number }>();
   const done: number[] = [];
@@ -221,15 +263,15 @@ async function seatAll(count: number, seat: (i: number) => Promise<Seat>): Promi
 }
 
 /** One server under the class's load, then (optionally) the saturation search on fresh seats' posts. */
-async function measure(label: string, options: LiveOptions, env: Record<string, string>, kind: 'app' | 'raw'): Promise<RunFigures> {
-  const server = await ServerProcess.start(env);
+async function measure(label: string, options: LiveOptions, env: Record<string, string>, kind: 'app' | 'raw', cluster = false): Promise<RunFigures> {
+  const server = cluster ? await clusterOf(env) : one(await ServerProcess.start(env));
   try {
-    const { url } = server.ready;
-    let code = server.ready.session?.code;
+    const { url } = server;
+    let code = server.session?.code;
     let adminSocket: AnySocket | null = null;
     if (kind === 'app') {
       adminSocket = await open(url, { protocol: PROTOCOL_VERSION });
-      const session = server.ready.session ?? (expectOk((await adminSocket.emitWithAck('session:create', {})) as Ack, 'create') as { code: string; secret: string });
+      const session = server.session ?? (expectOk((await adminSocket.emitWithAck('session:create', {})) as Ack, 'create') as { code: string; secret: string });
       code = session.code;
       // The simulated link's latency is the lesson's, not the server's: measure the server with it at 0.
       expectOk((await adminSocket.emitWithAck('admin:watch', session)) as Ack, 'watch');
@@ -269,9 +311,13 @@ async function measure(label: string, options: LiveOptions, env: Record<string, 
   }
 }
 
-/** Runs the raw baseline and the app (empty, then lived), and returns every figure. */
-export async function runLive(options: LiveOptions): Promise<{ raw: RunFigures; app: RunFigures; lived: RunFigures | null }> {
+/**
+ * Runs the raw baseline and the app (empty on SQLite, then lived), then the app on each other
+ * topology asked for, and returns every figure.
+ */
+export async function runLive(options: LiveOptions): Promise<{ raw: RunFigures; app: RunFigures; lived: RunFigures | null; topologies: RunFigures[] }> {
   const dir = mkdtempSync(path.join(tmpdir(), 'sbl-live-'));
+  let postgres: TempPostgres | null = null;
   try {
     options.log(`${options.clients} students, ${options.rate} posts/s for ${options.seconds} s`);
     const raw = await measure('raw', options, { LIVE_MODE: 'raw' }, 'raw');
@@ -280,8 +326,17 @@ export async function runLive(options: LiveOptions): Promise<{ raw: RunFigures; 
       options.lived > 0
         ? await measure(`app+${options.lived}`, options, { LIVE_MODE: 'app', LIVE_DB: path.join(dir, 'lived.db'), LIVE_SEED_POSTS: String(options.lived) }, 'app')
         : null;
-    return { raw, app, lived };
+    const topologies: RunFigures[] = [];
+    for (const topology of options.topologies ?? []) {
+      if (topology === 'sqlite') continue;
+      // Durable, as SQLite is (synchronous = FULL): PostgreSQL's defaults.
+      postgres ??= await startPostgres({ mode: 'durable' });
+      const db = await postgres.createDatabase(`live_${topology}`);
+      topologies.push(await measure(topology === 'pg' ? 'app-pg' : 'app-2proc', options, { LIVE_MODE: 'app', LIVE_DB: db }, 'app', topology === 'cluster'));
+    }
+    return { raw, app, lived, topologies };
   } finally {
+    await postgres?.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -314,6 +369,14 @@ function flag(name: string, fallback: number): number {
   return Number.isFinite(value) ? value : fallback;
 }
 
+function topologiesFlag(): Topology[] {
+  const i = process.argv.indexOf('--topology');
+  const asked = i >= 0 ? (process.argv[i + 1] ?? '').split(',') : ['sqlite'];
+  const unknown = asked.filter((t) => !(TOPOLOGIES as readonly string[]).includes(t));
+  if (unknown.length > 0) throw new Error(`--topology takes ${TOPOLOGIES.join(',')}, not ${unknown.join(',')}`);
+  return asked as Topology[];
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const options: LiveOptions = {
     clients: flag('clients', 300),
@@ -322,11 +385,12 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     lived: flag('lived', 50_000),
     rampSeconds: flag('ramp', 6),
     rampRates: [100, 200, 300, 400, 600, 800, 1200, 1600],
+    topologies: topologiesFlag(),
     log: (line) => console.log(line),
   };
-  const { raw, app, lived } = await runLive(options);
-  const runs = [raw, app, ...(lived ? [lived] : [])];
+  const { raw, app, lived, topologies } = await runLive(options);
+  const runs = [raw, app, ...(lived ? [lived] : []), ...topologies];
   console.log(table(runs, raw));
   const ratio = (r: RunFigures) => ({ p50: r.p50 / raw.p50, p95: r.p95 / raw.p95, p99: r.p99 / raw.p99, cpu: r.cpu / raw.cpu });
-  console.log(JSON.stringify({ bench: 'live', options: { ...options, log: undefined }, raw, app, lived, appVsRaw: ratio(app), livedVsRaw: lived ? ratio(lived) : null, livedVsApp: lived ? { p95: lived.p95 / app.p95, p99: lived.p99 / app.p99 } : null }));
+  console.log(JSON.stringify({ bench: 'live', options: { ...options, log: undefined }, raw, app, lived, appVsRaw: ratio(app), livedVsRaw: lived ? ratio(lived) : null, livedVsApp: lived ? { p95: lived.p95 / app.p95, p99: lived.p99 / app.p99 } : null, topologies, topologiesVsApp: topologies.map((r) => ({ label: r.label, p50: r.p50 / app.p50, p95: r.p95 / app.p95, p99: r.p99 / app.p99 })) }));
 }

@@ -134,6 +134,10 @@ describe('[REL6] a start-up failure exits non-zero with one line naming what and
     await expectRefusal(server({ DATABASE_URL: `file:${dbFile()}`, PORT: 'eighty' }), 'Bad environment', 'PORT');
   });
 
+  it('[REL6] CLUSTER=1 on SQLite (processes share sessions only through PostgreSQL)', async () => {
+    await expectRefusal(server({ DATABASE_URL: `file:${dbFile()}`, CLUSTER: '1' }), 'CLUSTER=1', 'PostgreSQL');
+  });
+
   it('[REL6] a database path that is a directory', async () => {
     const target = fs.mkdtempSync(path.join(dir, 'a-directory-'));
     await expectRefusal(server({ DATABASE_URL: `file:${target}` }), target, 'is a directory');

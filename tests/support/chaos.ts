@@ -488,3 +488,24 @@ export function summary(record: Record): string {
   const refused = [...record.errors].map(([code, n]) => `${code} ${n}`).join(', ') || 'none';
   return `${record.acked.length} acked, ${record.attempted.length} unanswered, ${record.retries} retries, ${record.drops} drops, ${record.reports.size} heal reports; refused: ${refused}`;
 }
+
+/**
+ * Every student writes at its own pace (ms between writes, from `pace`) until stopped, at most `cap`
+ * writes each: the cap keeps the whole history inside the timeline's window (500 ops) for the checker.
+ */
+export function keepWriting(students: readonly Student[], rng: Rng, pace: [number, number], cap: number): { stop(): Promise<void> } {
+  let writing = true;
+  const writers = students.map(async (student) => {
+    const own = rng.fork();
+    for (let n = 0; writing && n < cap; n += 1) {
+      await sleep(own.int(pace[0], pace[1]));
+      await student.act();
+    }
+  });
+  return {
+    async stop() {
+      writing = false;
+      await Promise.all(writers);
+    },
+  };
+}
