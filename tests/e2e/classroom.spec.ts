@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures.ts';
 import { joinAsStudent, startSession } from './classroom.ts';
 
 test('[SEC4] a classroom joins by code, posts across datacenters, likes, and the board shows both sides', async ({ browser }, testInfo) => {

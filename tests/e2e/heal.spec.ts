@@ -1,4 +1,5 @@
-import { expect, test, type Browser, type Locator, type Page, type TestInfo } from '@playwright/test';
+import { expect, test } from './fixtures.ts';
+import type { Browser, Locator, Page, TestInfo } from '@playwright/test';
 import { joinAsStudent, startSession } from './classroom.ts';
 import { io, type Socket } from 'socket.io-client';
 import {

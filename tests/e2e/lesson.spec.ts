@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
-import { expect, test, type Locator, type Page, type TestInfo } from '@playwright/test';
+import { expect, test } from './fixtures.ts';
+import type { Locator, Page, TestInfo } from '@playwright/test';
 import { joinAsStudent, startSession } from './classroom.ts';
 
 /**

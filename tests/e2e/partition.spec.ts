@@ -1,4 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from './fixtures.ts';
+import type { Page } from '@playwright/test';
 import { joinAsStudent, setLink, startSession } from './classroom.ts';
 
 async function post(page: Page, text: string): Promise<void> {

@@ -1,4 +1,5 @@
-import { expect, test, type Page, type TestInfo } from '@playwright/test';
+import { expect, test } from './fixtures.ts';
+import type { Page, TestInfo } from '@playwright/test';
 import { STRATEGY_LABEL, type Strategy } from '../../server/protocol/index.ts';
 import { joinAsStudent, startSession } from './classroom.ts';
 
