@@ -73,33 +73,36 @@ function queue(hub: Hub, runtime: SessionRuntime, batch: Batch): void {
   setImmediate(() => flush(hub, runtime));
 }
 
+/**
+ * Calls `each` for every socket in `room`: this process's at once, or in cluster mode every
+ * process's once they are found (the room's students may be on any of them).
+ */
+function forEachIn(hub: Hub, room: string, each: (socket: Pick<AppSocket, 'data' | 'emit'>) => void): void {
+  if (!hub.cluster) {
+    for (const id of hub.io.sockets.adapter.rooms.get(room) ?? []) {
+      const socket = hub.io.sockets.sockets.get(id);
+      if (socket) each(socket);
+    }
+    return;
+  }
+  hub.io
+    .in(room)
+    .fetchSockets()
+    .then((sockets) => sockets.forEach(each), (error: unknown) => hub.log(`not sent to ${room}: ${String(error)}`));
+}
+
 /** SNAP1: one message per screen with its converged view, instead of one per merged post. */
 function converge(hub: Hub, runtime: SessionRuntime): void {
   batches.delete(runtime);
-  const { io } = hub;
   const sid = runtime.record.id;
   const state = runtime.state;
-  io.to(rooms.class(sid)).emit('class:healed', classSnapshotOf(hub, runtime));
+  hub.io.to(rooms.class(sid)).emit('class:healed', classSnapshotOf(hub, runtime));
   for (const dc of DATACENTERS) {
-    if (hub.cluster) {
-      // Cluster mode: the side's students may be on any process; each is told through its own room.
-      const feed = sideWindow(runtime, state, dc);
-      void io.in(rooms.dc(sid, dc)).fetchSockets().then((sockets) => {
-        for (const socket of sockets) {
-          const me = socket.data.participantId ? state.participants.get(socket.data.participantId) : undefined;
-          if (me) io.to(socket.id).emit('heal:converged', snapshotFor(hub, runtime, state, me, me.home === dc ? feed : undefined));
-        }
-      }, (error: unknown) => hub.log(`heal:converged not sent to ${dc}: ${String(error)}`));
-      continue;
-    }
-    const ids = io.sockets.adapter.rooms.get(rooms.dc(sid, dc));
-    if (!ids || ids.size === 0) continue;
     const feed = sideWindow(runtime, state, dc);
-    for (const id of ids) {
-      const socket: AppSocket | undefined = io.sockets.sockets.get(id);
-      const me = socket?.data.participantId ? state.participants.get(socket.data.participantId) : undefined;
-      if (socket && me) socket.emit('heal:converged', snapshotFor(hub, runtime, state, me, me.home === dc ? feed : undefined));
-    }
+    forEachIn(hub, rooms.dc(sid, dc), (socket) => {
+      const me = socket.data.participantId ? state.participants.get(socket.data.participantId) : undefined;
+      if (me) socket.emit('heal:converged', snapshotFor(hub, runtime, state, me, me.home === dc ? feed : undefined));
+    });
   }
 }
 

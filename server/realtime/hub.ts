@@ -5,12 +5,12 @@
  */
 import type { Server, Socket } from 'socket.io';
 import type { Ack, ClientToServerEvents, ErrorCode, ServerToClientEvents, SessionEndView } from '../protocol/index.ts';
-import type { Store } from '../persistence/store.ts';
-import type { DcId, Rejection } from '../sim/index.ts';
+import type { SessionRecord, Store } from '../persistence/store.ts';
+import { DATACENTERS, quorumStatus, type DcId, type Rejection } from '../sim/index.ts';
 import type { ConsensusRuntime } from './consensus.ts';
 import type { Guard, LogThrottle, Requester } from './guard.ts';
 import type { LastReadable } from './readable.ts';
-import type { Clock, RuntimeHooks, SessionRuntime } from './session-runtime.ts';
+import { SessionRuntime, type Clock, type RuntimeHooks } from './session-runtime.ts';
 import type { Cluster } from './cluster/index.ts';
 import type { ClusterEvents } from './cluster/forward.ts';
 
@@ -84,6 +84,23 @@ export function forbidden<T>(): Ack<T> {
 export function register(hub: Hub, runtime: SessionRuntime): void {
   hub.byId.set(runtime.record.id, runtime);
   hub.byCode.set(runtime.code, runtime);
+}
+
+/**
+ * Loads a stored session (snapshot + log tail) and serves it: registered, and a side that cannot
+ * read keeps the view it could last read, as before (CAP4). It answers `loading` meanwhile. Rejects
+ * with a SessionRestoreError when its log cannot be replayed (REL4).
+ */
+export async function serveStored(hub: Hub, record: SessionRecord): Promise<SessionRuntime> {
+  hub.loading.add(record.code);
+  try {
+    const runtime = await SessionRuntime.load(record, hub.store, hub.clock, hub.hooks);
+    register(hub, runtime);
+    if (DATACENTERS.some((dc) => !quorumStatus(runtime.state, dc).canRead)) hub.readable.restore(record.id, record.seed, await hub.store.readLog(record.id));
+    return runtime;
+  } finally {
+    hub.loading.delete(record.code);
+  }
 }
 
 /** A snapshot with the session's end, when it has ended (SEC6). */

@@ -9,7 +9,6 @@
  */
 import { PROTOCOL_VERSION } from '../protocol/index.ts';
 import type { Store } from '../persistence/store.ts';
-import { DATACENTERS, quorumStatus } from '../sim/index.ts';
 import { broadcast } from './broadcast.ts';
 import { DEFAULT_RATE_LIMIT, Guard, LogThrottle, defaultLimits, type Limits, type RateLimit } from './guard.ts';
 import { clientAddress } from './origins.ts';
@@ -22,7 +21,7 @@ import { incidentHandlers } from './handlers/incident.ts';
 import { postHandlers } from './handlers/post.ts';
 import { replayHandlers } from './handlers/replay.ts';
 import { sessionHandlers } from './handlers/session.ts';
-import { register, rooms, type AppServer, type AppSocket, type Hub } from './hub.ts';
+import { rooms, serveStored, type AppServer, type AppSocket, type Hub } from './hub.ts';
 import { detach, recovered } from './presence.ts';
 import { LastReadable } from './readable.ts';
 import { answerUnknownEvents } from './route.ts';
@@ -147,15 +146,10 @@ export function createRealtime(io: AppServer, deps: RealtimeDeps): Realtime {
         // Let the sockets waiting since the port opened be answered (`loading`) between sessions.
         await new Promise((resolve) => setImmediate(resolve));
         try {
-          const runtime = await SessionRuntime.load(record, hub.store, hub.clock, hub.hooks);
-          register(hub, runtime);
-          // CAP4: a side that cannot read keeps the view it could last read, as before the restart.
-          if (DATACENTERS.some((dc) => !quorumStatus(runtime.state, dc).canRead)) hub.readable.restore(record.id, record.seed, await hub.store.readLog(record.id));
+          await serveStored(hub, record);
         } catch (error) {
           if (!(error instanceof SessionRestoreError)) throw error;
           log(error.message);
-        } finally {
-          hub.loading.delete(record.code);
         }
       }
     },

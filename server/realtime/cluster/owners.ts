@@ -7,9 +7,7 @@
  */
 import type { Leases } from '../../persistence/pg-store.ts';
 import type { SessionRecord } from '../../persistence/store.ts';
-import { DATACENTERS, quorumStatus } from '../../sim/index.ts';
-import { register, rooms, type Hub } from '../hub.ts';
-import { SessionRuntime } from '../session-runtime.ts';
+import { rooms, serveStored, type Hub } from '../hub.ts';
 
 /** Where a session is served: here (its runtime is loaded), or by the process with this id. */
 export type Place = { here: true } | { here: false; owner: string };
@@ -106,16 +104,9 @@ export class Owners {
     const code = this.codes.get(sessionId) ?? (await hub.store.listSessions()).find((r) => r.id === sessionId)?.code;
     const record = code ? await hub.store.findSessionByCode(code) : null;
     if (!record) throw new Error(`no stored session ${sessionId}`);
-    hub.loading.add(record.code);
-    try {
-      const started = Date.now();
-      const runtime = await SessionRuntime.load(record, hub.store, hub.clock, hub.hooks);
-      register(hub, runtime);
-      if (DATACENTERS.some((dc) => !quorumStatus(runtime.state, dc).canRead)) hub.readable.restore(record.id, record.seed, await hub.store.readLog(record.id));
-      hub.log(`session ${record.code} is served here now (lease taken, loaded in ${Date.now() - started} ms)`);
-    } finally {
-      hub.loading.delete(record.code);
-    }
+    const started = Date.now();
+    await serveStored(hub, record);
+    hub.log(`session ${record.code} is served here now (lease taken, loaded in ${Date.now() - started} ms)`);
     // PRES1 across processes: whoever is in the session on any process is online in it here.
     void hub.io
       .in(rooms.all(sessionId))

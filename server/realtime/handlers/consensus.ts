@@ -11,21 +11,23 @@ import type { SessionRuntime } from '../session-runtime.ts';
 
 const loading = new WeakMap<SessionRuntime, Promise<ConsensusRuntime>>();
 
-/** Cluster mode: whether anyone watches, as every process last said (asked at most every 2 s). */
-const watchers = new Map<string, { at: number; any: boolean }>();
-
-/** Whether a board or admin watches the session; in cluster mode the watchers may be on any process. */
-function watched(hub: Hub, sid: string): boolean {
-  if (!hub.cluster) return (hub.io.sockets.adapter.rooms.get(rooms.class(sid))?.size ?? 0) > 0;
-  const known = watchers.get(sid) ?? { at: 0, any: true };
-  if (Date.now() - known.at >= 2000) {
-    watchers.set(sid, { ...known, at: Date.now() });
-    hub.io
-      .in(rooms.class(sid))
-      .fetchSockets()
-      .then((found) => watchers.set(sid, { at: Date.now(), any: found.length > 0 }), () => {});
-  }
-  return known.any;
+/**
+ * Whether a board or admin watches the session. In cluster mode the watchers may be on any process:
+ * every process is asked at most every 2 s, and the last answer is kept with the view.
+ */
+function watchedBy(hub: Hub, sid: string): () => boolean {
+  if (!hub.cluster) return () => (hub.io.sockets.adapter.rooms.get(rooms.class(sid))?.size ?? 0) > 0;
+  let known = { at: 0, any: true };
+  return () => {
+    if (Date.now() - known.at >= 2000) {
+      known = { ...known, at: Date.now() };
+      hub.io
+        .in(rooms.class(sid))
+        .fetchSockets()
+        .then((found) => (known = { at: Date.now(), any: found.length > 0 }), () => {});
+    }
+    return known.any;
+  };
 }
 
 /**
@@ -42,7 +44,7 @@ export function consensusOf(hub: Hub, runtime: SessionRuntime): Promise<Consensu
     hub.clock,
     (frame) => hub.io.to(rooms.class(sid)).emit('consensus:frame', frame),
     (analysis) => hub.io.to(rooms.class(sid)).emit('consensus:analysis', analysis),
-    () => watched(hub, sid),
+    watchedBy(hub, sid),
   );
   hub.consensus.set(sid, created);
   const made = (async () => {
