@@ -86,12 +86,10 @@ export class SessionRuntime {
   get incident(): IncidentSummary | null {
     return this.seen.incident;
   }
-
   /** Set once the session has ended (SEC6): from then on it is read-only. */
   get ended(): SessionEnd | null {
     return this.ending.ended;
   }
-
   isOnline(participantId: string): boolean {
     return (this.presence.get(participantId) ?? 0) > 0;
   }
@@ -122,7 +120,7 @@ export class SessionRuntime {
       outcome = next.value;
       if (!outcome.ok) return;
       if (!(await this.log.append([{ entry: { seq: this.log.nextSeq, key, at, command } }]))) return void (outcome = { ok: true, state: this.current, events: [] });
-      this.commit(outcome.state, outcome.events);
+      this.commit([outcome]);
     });
     return outcome;
   }
@@ -140,7 +138,7 @@ export class SessionRuntime {
       .run(() => {
         this.tickQueued = false;
         const result = step(this.current, { type: 'tick' }, { now: Math.max(this.clock(), this.current.now) });
-        if (result.ok) this.commit(result.state, result.events);
+        if (result.ok) this.commit([result]);
       })
       .catch((error: unknown) => this.hooks.onError(error));
   }
@@ -185,15 +183,17 @@ export class SessionRuntime {
       for (const { job } of stepped) await this.runBatch([job]);
       return;
     }
-    for (const { outcome } of stepped) if (outcome.ok) this.commit(outcome.state, outcome.events);
+    this.commit(stepped.flatMap(({ outcome }) => (outcome.ok ? [outcome] : [])));
     for (const { job, outcome } of stepped) job.resolve(outcome);
   }
 
-  /** The state moves on; the next delivery is re-armed, and each change is told after the current task. */
-  private commit(state: SimState, events: readonly SimEvent[]): void {
-    this.current = state;
-    this.delivery.set(nextDeliveryAt(state));
-    const change = this.seen.observe(state, events);
-    if (change) setImmediate(() => this.hooks.onCommitted(this, change));
+  /** The state moves on, change by change, each told after the current task; then the next delivery is re-armed once. */
+  private commit(changes: readonly { state: SimState; events: readonly SimEvent[] }[]): void {
+    for (const { state, events } of changes) {
+      this.current = state;
+      const change = this.seen.observe(state, events);
+      if (change) setImmediate(() => this.hooks.onCommitted(this, change));
+    }
+    this.delivery.set(nextDeliveryAt(this.current));
   }
 }
