@@ -120,8 +120,8 @@ export class ConsensusRuntime {
     this.player = play(player, input, at, advance(shown ?? player.base, to));
     this.here = null;
     this.recent = [];
-    const frame = this.frame();
-    if (this.watched()) this.onFrame(frame);
+    // Unwatched, no frame is built per class write: the timer (or the next look) plays on from the new base.
+    if (this.watched()) this.onFrame(this.frame());
   }
 
   private checkAnalysis(here: Cluster): void {
